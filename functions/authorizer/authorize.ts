@@ -1,0 +1,110 @@
+// Composes the authorizer: extract → decode → header → key → verify → access rules → policy.
+// Any rejection, including failures nobody anticipated, becomes `Error('Unauthorized')` (401); only an
+// authenticated caller failing REQUIRED_SCOPES / ALLOWED_GROUPS gets a Deny policy (403).
+import type { Logger, LogFields } from '../shared/log.ts';
+import { describeError } from '../shared/log.ts';
+import type { AuthorizerConfig } from './config.ts';
+import { extractToken, type ExtractOptions } from './extract-token.ts';
+import { decodeJwt } from './decode-jwt.ts';
+import type { KeySource } from './jwks-cache.ts';
+import { checkHeader, verifyToken, type VerifyOptions } from './verify-token.ts';
+import { checkAccess } from './access-rules.ts';
+import { allowResult, denyResult, isValidMethodArn, type AuthorizerResult } from './policy.ts';
+
+export interface AuthorizerDeps {
+  readonly config: AuthorizerConfig;
+  readonly keys: KeySource;
+  /** Milliseconds since the epoch. */
+  readonly now: () => number;
+  readonly log: Logger;
+}
+
+export type AuthorizerHandler = (event: unknown) => Promise<AuthorizerResult>;
+
+export const UNAUTHORIZED = 'Unauthorized';
+
+function requestIdOf(event: unknown): string | undefined {
+  if (typeof event !== 'object' || event === null) return undefined;
+  const ctx = (event as { requestContext?: unknown }).requestContext;
+  if (typeof ctx !== 'object' || ctx === null) return undefined;
+  const id = (ctx as { requestId?: unknown }).requestId;
+  return typeof id === 'string' ? id.slice(0, 64) : undefined;
+}
+
+export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
+  const { config, keys, now, log } = deps;
+  const extractOptions: ExtractOptions = {
+    sources: config.tokenSources,
+    headerName: config.tokenHeader,
+    queryParam: config.tokenQueryParam,
+    maxLength: config.maxTokenLength,
+  };
+  const verifyOptions: VerifyOptions = {
+    issuer: config.issuer,
+    tokenUse: config.tokenUse,
+    clientIds: config.clientIds,
+    clockToleranceSeconds: config.clockToleranceSeconds,
+  };
+  const rules = { requiredScopes: config.requiredScopes, allowedGroups: config.allowedGroups };
+
+  function reject(reason: string, fields: LogFields): never {
+    log('info', reason, { decision: 'unauthorized', ...fields });
+    throw new Error(UNAUTHORIZED);
+  }
+
+  async function decide(event: unknown, requestId: string | undefined): Promise<AuthorizerResult> {
+    const methodArn = typeof event === 'object' && event !== null ? (event as { methodArn?: unknown }).methodArn : undefined;
+    if (!isValidMethodArn(methodArn)) reject('bad_method_arn', { requestId });
+
+    const extracted = extractToken(event, extractOptions);
+    if (!extracted.ok) reject(extracted.reason, { requestId });
+    const { token, source } = extracted;
+
+    const decoded = decodeJwt(token);
+    if (!decoded.ok) reject(decoded.reason, { requestId, source });
+    const header = checkHeader(decoded.jwt.header);
+    if (!header.ok) reject(header.reason, { requestId, source });
+
+    // Warm path: a Map lookup. Only a miss or an aged key set goes through the asynchronous cache.
+    let key = keys.peek(header.kid);
+    if (!key) {
+      const found = await keys.resolve(header.kid);
+      if (!found.ok) reject(found.reason, { requestId, source, kid: header.kid.slice(0, 64) });
+      key = found.key;
+    }
+
+    const verified = verifyToken(token, decoded.jwt.payload, key, verifyOptions, Math.floor(now() / 1000));
+    if (!verified.ok) reject(verified.reason, { requestId, source, claim: verified.claim });
+    const { claims } = verified;
+
+    const access = checkAccess(claims, rules);
+    if (!access.ok) {
+      log('info', access.reason, { decision: 'deny', requestId, source, sub: claims.sub });
+      return denyResult(methodArn, claims.sub);
+    }
+    const allowed = allowResult(methodArn, claims);
+    if (!allowed) {
+      log('warn', 'context_too_large', { decision: 'deny', requestId, source, sub: claims.sub });
+      return denyResult(methodArn, claims.sub);
+    }
+    log('info', 'allow', { decision: 'allow', requestId, source, sub: claims.sub, tokenUse: claims.tokenUse });
+    return allowed;
+  }
+
+  return async function authorize(event: unknown): Promise<AuthorizerResult> {
+    let requestId: string | undefined;
+    try {
+      requestId = requestIdOf(event);
+      return await decide(event, requestId);
+    } catch (err) {
+      if (err instanceof Error && err.message === UNAUTHORIZED) throw err;
+      // Whatever went wrong, API Gateway must see exactly `Unauthorized` (401), never a 500.
+      try {
+        log('error', 'internal_error', { decision: 'unauthorized', requestId, error: describeError(err) });
+      } catch {
+        // A failing log sink must not turn a rejection into a 500 either.
+      }
+      throw new Error(UNAUTHORIZED);
+    }
+  };
+}
