@@ -1,0 +1,49 @@
+output "function_name" {
+  description = "Name of the Lambda function."
+  value       = aws_lambda_function.this.function_name
+}
+
+output "arn" {
+  description = "ARN of the Lambda function."
+  value       = aws_lambda_function.this.arn
+}
+
+output "invoke_arn" {
+  description = "Invoke ARN, for API Gateway integrations and authorizers."
+  value       = aws_lambda_function.this.invoke_arn
+}
+
+output "role_name" {
+  description = "Name of the function's own execution role."
+  value       = aws_iam_role.this.name
+}
+
+output "role_arn" {
+  description = "ARN of the function's own execution role."
+  value       = aws_iam_role.this.arn
+}
+
+output "log_group_name" {
+  description = "Name of the function's log group."
+  value       = aws_cloudwatch_log_group.this.name
+}
+
+output "log_group_arn" {
+  description = "ARN of the function's log group."
+  value       = aws_cloudwatch_log_group.this.arn
+}
+
+output "log_retention_days" {
+  description = "Retention of the function's log group, in days."
+  value       = aws_cloudwatch_log_group.this.retention_in_days
+}
+
+output "policy_json" {
+  description = "The role's permissions beyond its logs, as IAM policy JSON (null when it has none)."
+  value       = local.statements_policy
+}
+
+output "logs_policy_json" {
+  description = "The role's log-writing policy, as IAM policy JSON."
+  value       = local.logs_policy
+}
