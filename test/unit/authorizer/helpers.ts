@@ -124,7 +124,7 @@ export interface JwksServer {
 export function serveJson(body: unknown, status = 200): Responder {
   return (_req, res) => {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json' });
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
     res.end(text);
   };
 }

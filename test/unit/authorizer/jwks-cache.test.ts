@@ -1,0 +1,170 @@
+import { expect } from 'chai';
+import sinon from 'sinon';
+import { createJwksCache, type JwksCache, type JwksCacheOptions } from '../../../functions/authorizer/jwks-cache.ts';
+import type { FetchLike } from '../../../functions/authorizer/jwks-fetch.ts';
+import { createLogger } from '../../../functions/shared/log.ts';
+import { captureLogs, fakeClock, rsaKey, serveJson, startJwksServer, type JwksServer } from './helpers.ts';
+
+const k1 = rsaKey('k1');
+const k2 = rsaKey('k2');
+const realFetch: FetchLike = (url, init) => fetch(url, init);
+
+describe('JWKS cache', () => {
+  let server: JwksServer;
+  let clock: ReturnType<typeof fakeClock>;
+  let logs: ReturnType<typeof captureLogs>;
+
+  function cache(extra: Partial<JwksCacheOptions> = {}): JwksCache {
+    return createJwksCache({
+      jwksUri: server.jwksUrl,
+      fetch: realFetch,
+      now: clock.now,
+      log: createLogger('authorizer', logs.sink),
+      limits: { timeoutMs: 500, headersTimeoutMs: 300, maxBytes: 150 * 1024 },
+      ...extra,
+    });
+  }
+
+  beforeEach(async () => {
+    server = await startJwksServer(serveJson({ keys: [k1.jwk] }));
+    clock = fakeClock();
+    logs = captureLogs();
+  });
+  afterEach(() => server.close());
+
+  it('serves a fetched key from peek without further requests', async () => {
+    const c = cache();
+    expect(await c.refresh()).to.equal(true);
+    for (let i = 0; i < 100; i += 1) expect(c.peek('k1')).to.equal(c.peek('k1')).and.not.equal(undefined);
+    expect(server.requests).to.equal(1);
+    expect(logs.reasons()).to.deep.equal(['jwks_refreshed']);
+  });
+
+  it('shares one in-flight fetch among concurrent lookups (cold start)', async () => {
+    const c = cache();
+    const results = await Promise.all([c.refresh(), ...Array.from({ length: 20 }, () => c.resolve('k1')), c.refresh()]);
+    expect(server.requests).to.equal(1);
+    for (const r of results.slice(1, -1)) expect(r).to.have.property('ok', true);
+  });
+
+  it('refetches on an unknown kid once, then refuses unknown kids without a request for the 10 s cooldown', async () => {
+    const c = cache();
+    await c.refresh();
+    expect(server.requests).to.equal(1);
+    clock.advance(10_000);
+    expect(await c.resolve('nope')).to.deep.equal({ ok: false, reason: 'unknown_kid' });
+    expect(server.requests).to.equal(2);
+    for (let i = 0; i < 50; i += 1) {
+      clock.advance(100); // 5 s in total, still inside the cooldown
+      expect(await c.resolve(`random-${i}`)).to.deep.equal({ ok: false, reason: 'unknown_kid' });
+    }
+    expect(server.requests).to.equal(2);
+    clock.advance(5_000);
+    await c.resolve('again');
+    expect(server.requests).to.equal(3);
+  });
+
+  it('picks up a rotated key through the unknown-kid refetch', async () => {
+    const c = cache();
+    await c.refresh();
+    server.respond = serveJson({ keys: [k1.jwk, k2.jwk] });
+    clock.advance(11_000);
+    const r = await c.resolve('k2');
+    expect(r.ok).to.equal(true);
+    expect(server.requests).to.equal(2);
+  });
+
+  it('reports jwks_unavailable while it holds no keys, and backs off exponentially between attempts', async () => {
+    server.respond = serveJson('oops', 500);
+    const c = cache({ backoffInitialMs: 1000, backoffMaxMs: 4000 });
+    expect(await c.refresh()).to.equal(false);
+    expect(server.requests).to.equal(1);
+    expect(await c.resolve('k1')).to.deep.equal({ ok: false, reason: 'jwks_unavailable' });
+    expect(server.requests, 'no request inside the first back-off').to.equal(1);
+    clock.advance(1000);
+    expect(await c.resolve('k1')).to.deep.equal({ ok: false, reason: 'jwks_unavailable' });
+    expect(server.requests).to.equal(2);
+    clock.advance(1999);
+    await c.resolve('k1');
+    expect(server.requests, 'second back-off is 2 s').to.equal(2);
+    clock.advance(1);
+    await c.resolve('k1');
+    expect(server.requests).to.equal(3);
+    clock.advance(4000); // capped at backoffMaxMs
+    server.respond = serveJson({ keys: [k1.jwk] });
+    expect((await c.resolve('k1')).ok).to.equal(true);
+    expect(server.requests).to.equal(4);
+    expect(c.status().failures).to.equal(0);
+    const failed = logs.lines.filter((l) => l['reason'] === 'jwks_fetch_failed');
+    expect(failed.map((l) => l['retryInMs'])).to.deep.equal([1000, 2000, 4000]);
+  });
+
+  it('keeps serving held keys when a refresh fails (down, malformed JSON, 500, oversized)', async () => {
+    const c = cache({ maxAgeMs: 60_000, refreshAfterMs: 30_000 });
+    await c.refresh();
+    const failures = [
+      serveJson('{"keys":', 200),
+      serveJson('x', 500),
+      serveJson({ keys: [], pad: 'x'.repeat(200 * 1024) }),
+    ];
+    for (const respond of failures) {
+      server.respond = respond;
+      clock.advance(61_000);
+      const r = await c.resolve('k1');
+      expect(r.ok).to.equal(true);
+      expect(c.status().keyCount).to.equal(1);
+    }
+    await server.close();
+    clock.advance(61_000);
+    expect((await c.resolve('k1')).ok).to.equal(true);
+    server = await startJwksServer(serveJson({ keys: [k1.jwk] }));
+  });
+
+  it('refreshes in the background after refreshAfterMs without making the request wait', async () => {
+    const c = cache({ maxAgeMs: 60_000, refreshAfterMs: 50_000 });
+    await c.refresh();
+    server.respond = serveJson({ keys: [k2.jwk] });
+    clock.advance(50_000);
+    expect(c.peek('k1'), 'peek declines aged keys').to.equal(undefined);
+    const r = await c.resolve('k1');
+    expect(r.ok, 'still served while refreshing').to.equal(true);
+    await c.refresh(); // joins the background fetch
+    expect(server.requests).to.equal(2);
+    expect(c.peek('k1'), 'removed key gone').to.equal(undefined);
+    expect(c.peek('k2')).to.not.equal(undefined);
+  });
+
+  it('past the maximum age, waits for the refresh so a key removed from the JWKS stops verifying', async () => {
+    const c = cache({ maxAgeMs: 60_000, refreshAfterMs: 60_000 });
+    await c.refresh();
+    server.respond = serveJson({ keys: [k2.jwk] });
+    clock.advance(60_000);
+    expect(await c.resolve('k1')).to.deep.equal({ ok: false, reason: 'unknown_kid' });
+    expect(server.requests).to.equal(2);
+    expect((await c.resolve('k2')).ok).to.equal(true);
+  });
+
+  it('drops every key when the JWKS legitimately publishes none, and logs it', async () => {
+    const c = cache({ maxAgeMs: 60_000, refreshAfterMs: 60_000 });
+    await c.refresh();
+    server.respond = serveJson({ keys: [] });
+    clock.advance(60_000);
+    expect(await c.resolve('k1')).to.deep.equal({ ok: false, reason: 'unknown_kid' });
+    expect(logs.reasons()).to.include('jwks_no_usable_keys');
+  });
+
+  it('logs skipped keys with their reason', async () => {
+    server.respond = serveJson({ keys: [k1.jwk, rsaKey('small', 1024).jwk] });
+    const c = cache();
+    await c.refresh();
+    expect(logs.lines.find((l) => l['reason'] === 'jwks_key_skipped')).to.include({ kid: 'small', skip: 'key_too_small' });
+  });
+
+  it('never rejects, even when the injected fetch throws synchronously', async () => {
+    const throwing = sinon.stub<Parameters<FetchLike>, ReturnType<FetchLike>>().throws(new TypeError('boom'));
+    const c = cache({ fetch: throwing });
+    expect(await c.refresh()).to.equal(false);
+    expect(await c.resolve('k1')).to.deep.equal({ ok: false, reason: 'jwks_unavailable' });
+    expect(throwing.callCount).to.equal(1);
+  });
+});

@@ -1,0 +1,74 @@
+import { expect } from 'chai';
+import { checkClaims, checkHeader, verifyToken, type VerifyOptions } from '../../../functions/authorizer/verify-token.ts';
+import { decodeJwt } from '../../../functions/authorizer/decode-jwt.ts';
+import { accessClaims, CLIENT_ID, NOW_S, rsaKey, signRs256 } from './helpers.ts';
+
+const ISS = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_local0001';
+const opts: VerifyOptions = { issuer: ISS, tokenUse: 'access', clientIds: new Set([CLIENT_ID]), clockToleranceSeconds: 5 };
+
+describe('checkHeader', () => {
+  it('returns the kid of an RS256 header and ignores every other member', () => {
+    expect(checkHeader({ alg: 'RS256', kid: 'k1', jku: 'https://evil.example/jwks', typ: 'JWT' })).to.deep.equal({ ok: true, kid: 'k1' });
+  });
+  it('refuses any alg other than exactly RS256', () => {
+    for (const alg of ['none', 'HS256', 'RS384', 'rs256', undefined, ['RS256']]) {
+      expect(checkHeader({ alg, kid: 'k1' }), String(alg)).to.deep.equal({ ok: false, reason: 'bad_alg' });
+    }
+  });
+  it('refuses a missing, empty, non-string or oversized kid', () => {
+    for (const kid of [undefined, '', 7, 'a'.repeat(257), 'with space']) {
+      expect(checkHeader({ alg: 'RS256', kid })).to.deep.equal({ ok: false, reason: 'malformed_token' });
+    }
+  });
+});
+
+describe('checkClaims', () => {
+  it('returns typed claims for a Cognito access token', () => {
+    const r = checkClaims(accessClaims(ISS), opts, NOW_S);
+    expect(r).to.deep.equal({
+      ok: true,
+      claims: {
+        sub: '1d7856e9-7bd7-45fe-beb1-77798de950bc', username: 'jane', clientId: CLIENT_ID, scope: 'openid profile email',
+        scopes: ['openid', 'profile', 'email'], groups: ['admins', 'staff'], tokenUse: 'access', exp: NOW_S + 3600, authTime: NOW_S - 100,
+      },
+    });
+  });
+
+  it('falls back to iat when auth_time is absent', () => {
+    const r = checkClaims(accessClaims(ISS, { auth_time: undefined }), opts, NOW_S);
+    expect(r.ok && r.claims.authTime).to.equal(NOW_S - 60);
+  });
+
+  it('names the claim that failed', () => {
+    expect(checkClaims(accessClaims(ISS, { exp: undefined }), opts, NOW_S)).to.deep.equal({ ok: false, reason: 'missing_claim', claim: 'exp' });
+    expect(checkClaims(accessClaims(ISS, { nbf: 'soon' }), opts, NOW_S)).to.deep.equal({ ok: false, reason: 'invalid_claim', claim: 'nbf' });
+    expect(checkClaims(accessClaims(ISS, { auth_time: 'x' }), opts, NOW_S)).to.deep.equal({ ok: false, reason: 'invalid_claim', claim: 'auth_time' });
+    expect(checkClaims(accessClaims(ISS, { exp: Number.NaN }), opts, NOW_S)).to.deep.equal({ ok: false, reason: 'invalid_claim', claim: 'exp' });
+    expect(checkClaims(accessClaims(ISS, { 'cognito:groups': ['a', 1] }), opts, NOW_S)).to.deep.equal({ ok: false, reason: 'invalid_claim', claim: 'cognito:groups' });
+  });
+
+  it('enforces exp at the tolerance boundary exactly like jsonwebtoken', () => {
+    expect(checkClaims(accessClaims(ISS, { exp: NOW_S - 5 }), opts, NOW_S)).to.deep.include({ ok: false, reason: 'expired' });
+    expect(checkClaims(accessClaims(ISS, { exp: NOW_S - 4 }), opts, NOW_S).ok).to.equal(true);
+  });
+
+  it('checks aud, not client_id, for ID tokens', () => {
+    const idOpts: VerifyOptions = { ...opts, tokenUse: 'id' };
+    const id = accessClaims(ISS, { token_use: 'id', client_id: undefined, aud: CLIENT_ID, 'cognito:username': 'jane', username: undefined });
+    const r = checkClaims(id, idOpts, NOW_S);
+    expect(r.ok && r.claims).to.include({ clientId: CLIENT_ID, username: 'jane', scope: '' });
+    expect(checkClaims({ ...id, aud: undefined, client_id: CLIENT_ID }, idOpts, NOW_S)).to.deep.equal({ ok: false, reason: 'missing_claim', claim: 'aud' });
+  });
+});
+
+describe('verifyToken', () => {
+  const key = rsaKey('k1');
+  it('verifies the signature with the KeyObject and then the claims', () => {
+    const t = signRs256({ alg: 'RS256', kid: 'k1' }, accessClaims(ISS), key.privateKey);
+    const d = decodeJwt(t);
+    if (!d.ok) throw new Error('decode failed');
+    expect(verifyToken(t, d.jwt.payload, key.publicKey, opts, NOW_S).ok).to.equal(true);
+    expect(verifyToken(t, d.jwt.payload, rsaKey('k1').publicKey, opts, NOW_S)).to.deep.equal({ ok: false, reason: 'bad_signature' });
+    expect(verifyToken(t, d.jwt.payload, key.publicKey, opts, NOW_S + 7200)).to.deep.equal({ ok: false, reason: 'expired' });
+  });
+});
