@@ -1,0 +1,101 @@
+// Configuration of the connection Lambdas (connect, default, disconnect), validated once at cold start: a
+// missing or malformed value throws a ConfigError naming the variable, so a bad deployment fails loudly
+// instead of failing every connection.
+import { ConfigError, optionalInt, optionalString, parseList, requiredString, type Env } from './env.ts';
+
+export interface ConnectionConfig {
+  readonly tableName: string;
+  /** Seconds after `$connect` at which DynamoDB TTL may remove an item whose `$disconnect` never came. */
+  readonly ttlSeconds: number;
+  /** Request header names to keep on the item, lower-cased. */
+  readonly storedHeaders: readonly string[];
+  /** Query parameter carrying the token; never stored. */
+  readonly tokenQueryParam: string;
+  /**
+   * The management endpoint the SDK takes from the environment (`AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI`,
+   * else `AWS_ENDPOINT_URL`), or undefined when it must come from the event. Only used to decide whether to
+   * pass an explicit endpoint: an explicit one would win over the environment in SDK v3.
+   */
+  readonly managementEndpointFromEnv: string | undefined;
+}
+
+// 2 hours (the API Gateway connection limit) plus a 60 s margin.
+export const DEFAULT_TTL_SECONDS = 7260;
+export const MIN_TTL_SECONDS = 60;
+// Seven days: TTL only cleans up items whose $disconnect was lost; longer serves nothing.
+export const MAX_TTL_SECONDS = 604_800;
+export const MAX_STORED_HEADERS = 20;
+
+// DynamoDB table names: 3 to 255 of [A-Za-z0-9_.-].
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+// RFC 9110 token characters, which is what a header field name may contain.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
+// Same rule as the authorizer's TOKEN_QUERY_PARAM, so both read the same variable the same way.
+const QUERY_PARAM = /^[A-Za-z0-9._~-]{1,64}$/;
+// Headers that carry credentials: storing them would put tokens or sessions in the table and in every echo.
+const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'sec-websocket-protocol',
+  'x-amz-security-token',
+]);
+
+function endpointUrl(env: Env, name: string): string | undefined {
+  const raw = optionalString(env, name);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'is not an absolute URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(name, 'must be an http(s):// URL');
+  if (url.username || url.password) throw new ConfigError(name, 'must not contain credentials');
+  return raw;
+}
+
+function storedHeaders(env: Env): string[] {
+  const names = parseList(optionalString(env, 'STORED_HEADERS'), ',');
+  const out: string[] = [];
+  for (const name of names) {
+    if (!HEADER_NAME.test(name)) throw new ConfigError('STORED_HEADERS', `has an invalid header name "${name.slice(0, 32)}"`);
+    const lower = name.toLowerCase();
+    if (CREDENTIAL_HEADERS.has(lower)) {
+      throw new ConfigError('STORED_HEADERS', `must not include ${lower} (it carries credentials)`);
+    }
+    if (!out.includes(lower)) out.push(lower);
+  }
+  if (out.length > MAX_STORED_HEADERS) throw new ConfigError('STORED_HEADERS', `lists more than ${MAX_STORED_HEADERS} headers`);
+  return out;
+}
+
+/** Mirrors the SDK's own rule (service variable, then the global one, unless told to ignore both). */
+function managementEndpointFromEnv(env: Env): string | undefined {
+  const specific = endpointUrl(env, 'AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI');
+  const global = endpointUrl(env, 'AWS_ENDPOINT_URL');
+  const ignore = optionalString(env, 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS');
+  if (ignore !== undefined && ignore !== 'true' && ignore !== 'false') {
+    throw new ConfigError('AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', 'must be true or false');
+  }
+  if (ignore === 'true') return undefined;
+  return specific ?? global;
+}
+
+/** Reads and validates the environment of the connection Lambdas. Throws ConfigError naming the first bad variable. */
+export function loadConnectionConfig(env: Env): ConnectionConfig {
+  const tableName = requiredString(env, 'CONNECTIONS_TABLE', TABLE_NAME, '3 to 255 of A-Z a-z 0-9 _ . -');
+  const ttlSeconds = optionalInt(env, 'CONNECTION_TTL_SECONDS', DEFAULT_TTL_SECONDS, MIN_TTL_SECONDS, MAX_TTL_SECONDS);
+  const headers = storedHeaders(env);
+  const tokenQueryParam = optionalString(env, 'TOKEN_QUERY_PARAM') ?? 'token';
+  if (!QUERY_PARAM.test(tokenQueryParam)) throw new ConfigError('TOKEN_QUERY_PARAM', 'is not a valid query parameter name');
+  // Validated here so a typo fails the cold start rather than the first DynamoDB call.
+  endpointUrl(env, 'AWS_ENDPOINT_URL_DYNAMODB');
+  return {
+    tableName,
+    ttlSeconds,
+    storedHeaders: headers,
+    tokenQueryParam,
+    managementEndpointFromEnv: managementEndpointFromEnv(env),
+  };
+}
