@@ -1,0 +1,137 @@
+locals {
+  routes = merge(
+    {
+      "$connect"    = var.connect_function
+      "$disconnect" = var.disconnect_function
+      "$default"    = var.default_function
+    },
+    var.extra_routes,
+  )
+
+  # Statement ids allow only letters, digits, '-' and '_'; a hash keeps extra routes such as "a.b" and "ab" apart.
+  statement_ids = { for k, _ in local.routes : k => (startswith(k, "$")
+    ? "AllowApiGateway-${trimprefix(k, "$")}"
+    : "AllowApiGateway-route-${substr(replace(k, "/[^A-Za-z0-9_-]/", ""), 0, 60)}-${substr(sha1(k), 0, 8)}"
+  ) }
+
+  # The partition of the API's ARN, so the optional role also works in aws-cn and aws-us-gov.
+  partition = split(":", aws_apigatewayv2_api.this.execution_arn)[1]
+
+  # No query string, headers or body: the token travels there. principalId is the user's sub.
+  access_log_format = jsonencode({
+    requestId          = "$context.requestId"
+    connectionId       = "$context.connectionId"
+    eventType          = "$context.eventType"
+    routeKey           = "$context.routeKey"
+    status             = "$context.status"
+    requestTimeEpoch   = "$context.requestTimeEpoch"
+    sourceIp           = "$context.identity.sourceIp"
+    principalId        = "$context.authorizer.principalId"
+    authorizerError    = "$context.authorizer.error"
+    error              = "$context.error.message"
+    errorType          = "$context.error.responseType"
+    integrationError   = "$context.integrationErrorMessage"
+    integrationLatency = "$context.integrationLatency"
+  })
+}
+
+resource "aws_apigatewayv2_api" "this" {
+  name                       = var.name
+  description                = var.description
+  protocol_type              = "WEBSOCKET"
+  route_selection_expression = "$request.body.action"
+  tags                       = var.tags
+}
+
+resource "aws_apigatewayv2_integration" "route" {
+  for_each = local.routes
+
+  api_id               = aws_apigatewayv2_api.this.id
+  integration_type     = "AWS_PROXY"
+  integration_method   = "POST"
+  integration_uri      = each.value.invoke_arn
+  timeout_milliseconds = var.integration_timeout_ms
+}
+
+resource "aws_apigatewayv2_route" "route" {
+  for_each = local.routes
+
+  api_id    = aws_apigatewayv2_api.this.id
+  route_key = each.key
+  target    = "integrations/${aws_apigatewayv2_integration.route[each.key].id}"
+  # API Gateway accepts authorization on $connect only.
+  authorization_type = each.key == "$connect" ? var.connect_authorization_type : "NONE"
+  authorizer_id      = each.key == "$connect" && var.connect_authorization_type == "CUSTOM" ? var.connect_authorizer_id : null
+}
+
+# One permission per route, each limited to that route of this stage.
+resource "aws_lambda_permission" "route" {
+  for_each = local.routes
+
+  statement_id  = local.statement_ids[each.key]
+  action        = "lambda:InvokeFunction"
+  function_name = each.value.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_apigatewayv2_api.this.execution_arn}/${var.stage_name}/${each.key}"
+}
+
+resource "aws_cloudwatch_log_group" "access" {
+  name              = "/aws/apigateway/${var.name}/${var.stage_name}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.log_kms_key_arn
+  tags              = var.tags
+}
+
+resource "aws_apigatewayv2_stage" "this" {
+  api_id      = aws_apigatewayv2_api.this.id
+  name        = var.stage_name
+  auto_deploy = true
+
+  access_log_settings {
+    destination_arn = aws_cloudwatch_log_group.access.arn
+    format          = local.access_log_format
+  }
+
+  # Both limits explicitly: an unset one is 0, which answers every request with 429.
+  default_route_settings {
+    throttling_burst_limit   = var.throttling_burst_limit
+    throttling_rate_limit    = var.throttling_rate_limit
+    detailed_metrics_enabled = var.detailed_metrics_enabled
+    logging_level            = var.logging_level
+    # Full request/response logging would write tokens and messages to CloudWatch.
+    data_trace_enabled = false
+  }
+
+  tags = var.tags
+
+  depends_on = [aws_api_gateway_account.this]
+}
+
+resource "aws_iam_role" "cloudwatch" {
+  count = var.create_account_cloudwatch_role ? 1 : 0
+
+  name = "${var.name}-apigateway-cloudwatch"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "apigateway.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "cloudwatch" {
+  count = var.create_account_cloudwatch_role ? 1 : 0
+
+  role       = aws_iam_role.cloudwatch[0].name
+  policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+}
+
+resource "aws_api_gateway_account" "this" {
+  count = var.create_account_cloudwatch_role ? 1 : 0
+
+  cloudwatch_role_arn = aws_iam_role.cloudwatch[0].arn
+  depends_on          = [aws_iam_role_policy_attachment.cloudwatch]
+}
