@@ -1,0 +1,70 @@
+// A bounded in-memory map whose entries expire on an injected clock. Anyone can create pending logins,
+// codes and sessions by sending requests, so every store has a hard size cap (oldest entries go first)
+// to keep a local issuer from being driven out of memory.
+export interface ExpiringStoreOptions {
+  ttlMs: number;
+  maxEntries: number;
+  now: () => number;
+}
+
+interface Entry<V> {
+  value: V;
+  expiresAt: number;
+}
+
+export class ExpiringStore<V> {
+  private readonly entries = new Map<string, Entry<V>>();
+
+  constructor(private readonly options: ExpiringStoreOptions) {}
+
+  set(key: string, value: V, ttlMs: number = this.options.ttlMs): void {
+    this.entries.delete(key);
+    this.entries.set(key, { value, expiresAt: this.options.now() + ttlMs });
+    this.evict();
+  }
+
+  /** The live value, or undefined when absent or expired (an expired entry is removed). */
+  get(key: string): V | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.options.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry.value;
+  }
+
+  /** Removes the entry and reports what it held if it was still live: the single-use primitive. */
+  take(key: string): V | undefined {
+    const value = this.get(key);
+    this.entries.delete(key);
+    return value;
+  }
+
+  /** Whether the key was ever stored and not yet removed, live or expired: tells "expired" from "unknown". */
+  hasExpired(key: string): boolean {
+    const entry = this.entries.get(key);
+    return entry !== undefined && entry.expiresAt <= this.options.now();
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
+  deleteWhere(predicate: (value: V) => boolean): void {
+    for (const [key, entry] of this.entries) if (predicate(entry.value)) this.entries.delete(key);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private evict(): void {
+    const now = this.options.now();
+    // Map iteration is insertion order, so the first entries are the oldest.
+    for (const [key, entry] of this.entries) {
+      if (this.entries.size <= this.options.maxEntries && entry.expiresAt > now) break;
+      if (entry.expiresAt <= now || this.entries.size > this.options.maxEntries) this.entries.delete(key);
+    }
+  }
+}

@@ -1,0 +1,74 @@
+// The pool's signing keys. The newest key signs; older keys stay published in the JWKS until dropped, which is
+// how a real pool rotates without breaking tokens already issued.
+import { createHash, generateKeyPair, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
+
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+export interface SigningKey {
+  kid: string;
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+}
+
+export interface Jwk {
+  alg: 'RS256';
+  e: string;
+  kid: string;
+  kty: 'RSA';
+  n: string;
+  use: 'sig';
+}
+
+/** RFC 7638 thumbprint: a stable kid derived from the public key itself. */
+function thumbprint(publicKey: KeyObject): string {
+  const jwk = publicKey.export({ format: 'jwk' });
+  const canonical = JSON.stringify({ e: jwk.e, kty: jwk.kty, n: jwk.n });
+  return createHash('sha256').update(canonical).digest('base64url');
+}
+
+function toSigningKey(pair: { privateKey: KeyObject; publicKey: KeyObject }): SigningKey {
+  return { kid: thumbprint(pair.publicKey), privateKey: pair.privateKey, publicKey: pair.publicKey };
+}
+
+export class KeyRing {
+  /** Newest last; the last key signs. */
+  private keys: SigningKey[];
+
+  private constructor(first: SigningKey) {
+    this.keys = [first];
+  }
+
+  static async create(): Promise<KeyRing> {
+    // Async at start so a 2048-bit generation does not block other servers in the same process.
+    return new KeyRing(toSigningKey(await generateKeyPairAsync('rsa', { modulusLength: 2048 })));
+  }
+
+  get signingKey(): SigningKey {
+    const key = this.keys[this.keys.length - 1];
+    if (!key) throw new Error('key ring is empty');
+    return key;
+  }
+
+  find(kid: string): SigningKey | undefined {
+    return this.keys.find((key) => key.kid === kid);
+  }
+
+  rotate(): void {
+    this.keys.push(toSigningKey(generateKeyPairSync('rsa', { modulusLength: 2048 })));
+  }
+
+  dropOld(): void {
+    this.keys = [this.signingKey];
+  }
+
+  jwks(): { keys: Jwk[] } {
+    return {
+      keys: this.keys.map((key) => {
+        const jwk = key.publicKey.export({ format: 'jwk' });
+        if (typeof jwk.n !== 'string' || typeof jwk.e !== 'string') throw new Error('RSA key without n or e');
+        return { alg: 'RS256', e: jwk.e, kid: key.kid, kty: 'RSA', n: jwk.n, use: 'sig' };
+      }),
+    };
+  }
+}

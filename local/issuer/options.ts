@@ -1,0 +1,76 @@
+// Resolves and validates IssuerOptions once, at start: a bad option is a clear Error, never a later surprise.
+import { resolveClients, type IssuerClient, type ResolvedClient } from './clients.ts';
+import type { IssuerUser } from './users.ts';
+
+export interface IssuerOptions {
+  host?: string; // default 127.0.0.1
+  port?: number; // 0 = free port (default 0)
+  region?: string; // default us-east-1, or the prefix of poolId
+  poolId?: string; // default `${region}_local0001`
+  clients: IssuerClient[];
+  users?: IssuerUser[]; // default [{ username: 'demo', password: 'Demo-passw0rd!', email: 'demo@example.com' }]
+  accessTokenTtlSeconds?: number; // default 3600
+  idTokenTtlSeconds?: number; // default 3600
+  refreshTokenTtlSeconds?: number; // default 30 days, as Cognito
+  codeTtlSeconds?: number; // default 300
+  sessionTtlSeconds?: number; // hosted-UI session cookie, default 3600 as Cognito
+  loginTtlSeconds?: number; // how long a shown login form stays usable, default 900
+  now?: () => number; // ms clock, injectable
+  log?: (line: string) => void;
+}
+
+export interface ResolvedOptions {
+  host: string;
+  port: number;
+  region: string;
+  poolId: string;
+  clients: Map<string, ResolvedClient>;
+  users: IssuerUser[];
+  accessTokenTtlSeconds: number;
+  idTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  codeTtlSeconds: number;
+  sessionTtlSeconds: number;
+  loginTtlSeconds: number;
+  now: () => number;
+  log: (line: string) => void;
+}
+
+export const DEFAULT_USERS: IssuerUser[] = [{ username: 'demo', password: 'Demo-passw0rd!', email: 'demo@example.com' }];
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const POOL_ID = /^([\w-]+)_[0-9a-zA-Z]+$/; // Cognito's UserPoolId pattern
+
+function seconds(name: string, value: number | undefined, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`Issuer option ${name} must be a whole number of seconds from 1 to ${max}`);
+  return value;
+}
+
+export function resolveOptions(options: IssuerOptions): ResolvedOptions {
+  if (options === null || typeof options !== 'object') throw new Error('Issuer options are required');
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('Issuer option port must be an integer from 0 to 65535');
+  let region = options.region;
+  const poolMatch = options.poolId !== undefined ? POOL_ID.exec(options.poolId) : null;
+  if (options.poolId !== undefined && !poolMatch) throw new Error(`Issuer option poolId ${JSON.stringify(options.poolId)} must look like <region>_<id>`);
+  region ??= poolMatch?.[1] ?? 'us-east-1';
+  if (!REGION.test(region)) throw new Error(`Issuer option region ${JSON.stringify(region)} is not a region name like us-east-1`);
+  const poolId = options.poolId ?? `${region}_local0001`;
+  if (poolMatch && poolMatch[1] !== region) throw new Error(`Issuer option poolId ${poolId} does not start with region ${region}`);
+  return {
+    host: options.host ?? '127.0.0.1',
+    port,
+    region,
+    poolId,
+    clients: resolveClients(options.clients),
+    users: options.users ?? DEFAULT_USERS,
+    accessTokenTtlSeconds: seconds('accessTokenTtlSeconds', options.accessTokenTtlSeconds, 3600, 86400),
+    idTokenTtlSeconds: seconds('idTokenTtlSeconds', options.idTokenTtlSeconds, 3600, 86400),
+    refreshTokenTtlSeconds: seconds('refreshTokenTtlSeconds', options.refreshTokenTtlSeconds, 30 * 86400, 3650 * 86400),
+    codeTtlSeconds: seconds('codeTtlSeconds', options.codeTtlSeconds, 300, 3600),
+    sessionTtlSeconds: seconds('sessionTtlSeconds', options.sessionTtlSeconds, 3600, 86400),
+    loginTtlSeconds: seconds('loginTtlSeconds', options.loginTtlSeconds, 900, 86400),
+    now: options.now ?? Date.now,
+    log: options.log ?? ((line) => console.log(line)),
+  };
+}

@@ -1,0 +1,134 @@
+// The pool's users. Passwords are kept only as scrypt hashes and compared in constant time; an unknown
+// username costs the same hash as a known one, so response time does not reveal which usernames exist.
+import { createHash, randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
+import { passwordPolicyFailures } from './password-policy.ts';
+
+export interface IssuerUser {
+  username: string;
+  password: string;
+  email?: string;
+  groups?: string[];
+  sub?: string;
+  /** Defaults to true for seeded and added users (an administrator vouched for them), false for sign-ups. */
+  emailVerified?: boolean;
+}
+
+export interface StoredUser {
+  username: string;
+  sub: string;
+  email?: string;
+  emailVerified: boolean;
+  groups: string[];
+  salt: Buffer;
+  hash: Buffer;
+}
+
+const KEY_LENGTH = 32;
+const SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+const USERNAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u; // Cognito's username pattern
+const EMAIL = /^[^\s@<>"]{1,64}@[^\s@<>"]+\.[^\s@<>"]+$/;
+
+export class UserInputError extends Error {
+  constructor(readonly field: 'username' | 'email' | 'password' | 'groups' | 'sub', message: string) {
+    super(message);
+    this.name = 'UserInputError';
+  }
+}
+
+/** A UUID derived from pool and username, so a restarted local stack keeps every user's `sub`. */
+export function stableSub(poolId: string, username: string): string {
+  const hex = createHash('sha256').update(`${poolId}\0${username}`).digest('hex');
+  const variant = ((parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Field-level problems with a new user, as messages fit to show; empty when acceptable. */
+export function validateNewUser(user: IssuerUser): UserInputError[] {
+  const errors: UserInputError[] = [];
+  if (typeof user.username !== 'string' || !USERNAME.test(user.username)) {
+    errors.push(new UserInputError('username', 'Username must be 1 to 128 characters without spaces.'));
+  }
+  if (user.email !== undefined && (typeof user.email !== 'string' || user.email.length > 254 || !EMAIL.test(user.email))) {
+    errors.push(new UserInputError('email', 'Enter a valid email address.'));
+  }
+  if (typeof user.password !== 'string') {
+    errors.push(new UserInputError('password', 'Password is required.'));
+  } else {
+    for (const failure of passwordPolicyFailures(user.password)) errors.push(new UserInputError('password', failure));
+  }
+  if (user.groups !== undefined && (!Array.isArray(user.groups) || user.groups.some((g) => typeof g !== 'string' || !/^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u.test(g)))) {
+    errors.push(new UserInputError('groups', 'Group names must be 1 to 128 characters without spaces.'));
+  }
+  if (user.sub !== undefined && (typeof user.sub !== 'string' || !/^[A-Za-z0-9-]{1,128}$/.test(user.sub))) {
+    errors.push(new UserInputError('sub', 'sub must be 1 to 128 letters, digits or dashes.'));
+  }
+  return errors;
+}
+
+function scryptAsync(password: string, salt: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(password, salt, KEY_LENGTH, SCRYPT, (err, key) => (err ? reject(err) : resolve(key)));
+  });
+}
+
+export class UserStore {
+  // Keyed by lower-cased username: new Cognito pools are case-insensitive.
+  private readonly users = new Map<string, StoredUser>();
+  private readonly dummy = { salt: randomBytes(16), hash: randomBytes(KEY_LENGTH) };
+
+  constructor(private readonly poolId: string) {}
+
+  /** Adds a user synchronously (tests, seeding). Throws a UserInputError naming the problem. */
+  add(user: IssuerUser, defaultEmailVerified = true): StoredUser {
+    const salt = randomBytes(16);
+    return this.insert(user, salt, () => scryptSync(user.password, salt, KEY_LENGTH, SCRYPT), defaultEmailVerified);
+  }
+
+  /** Adds a user without blocking the event loop on the hash (hosted-UI sign-up). */
+  async addAsync(user: IssuerUser, defaultEmailVerified = false): Promise<StoredUser> {
+    this.assertAcceptable(user);
+    const salt = randomBytes(16);
+    const hash = await scryptAsync(user.password, salt);
+    return this.insert(user, salt, () => hash, defaultEmailVerified);
+  }
+
+  find(username: string): StoredUser | undefined {
+    return this.users.get(username.toLowerCase());
+  }
+
+  findBySub(sub: string): StoredUser | undefined {
+    for (const user of this.users.values()) if (user.sub === sub) return user;
+    return undefined;
+  }
+
+  /** The user when the password matches; always spends one scrypt hash. */
+  async authenticate(username: string, password: string): Promise<StoredUser | undefined> {
+    const user = this.find(username);
+    const { salt, hash } = user ?? this.dummy;
+    const candidate = await scryptAsync(password, salt);
+    const match = timingSafeEqual(candidate, hash);
+    return user && match ? user : undefined;
+  }
+
+  private assertAcceptable(user: IssuerUser): void {
+    const [first] = validateNewUser(user);
+    if (first) throw first;
+    if (this.find(user.username)) throw new UserInputError('username', 'User already exists.');
+  }
+
+  private insert(user: IssuerUser, salt: Buffer, hash: () => Buffer, defaultEmailVerified: boolean): StoredUser {
+    this.assertAcceptable(user);
+    const stored: StoredUser = {
+      username: user.username,
+      sub: user.sub ?? stableSub(this.poolId, user.username.toLowerCase()),
+      emailVerified: user.emailVerified ?? defaultEmailVerified,
+      groups: [...new Set(user.groups ?? [])],
+      salt,
+      hash: hash(),
+    };
+    if (user.email !== undefined) stored.email = user.email;
+    if (this.findBySub(stored.sub)) throw new UserInputError('sub', 'Another user already has this sub.');
+    this.users.set(user.username.toLowerCase(), stored);
+    return stored;
+  }
+}
