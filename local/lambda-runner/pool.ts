@@ -41,6 +41,8 @@ interface Slot {
   ready: Promise<void>;
   busy: boolean;
   dead: boolean;
+  /** Finish the current invocation, then stop (the environment changed). */
+  retire?: boolean;
   current?: { id: string; started: number; resolve: (r: InvokeResult) => void; timer: NodeJS.Timeout };
 }
 
@@ -70,7 +72,7 @@ function lineSplitter(onLine: (line: string) => void): (chunk: Buffer | string) 
 
 export class FunctionPool {
   readonly name: string;
-  private readonly spec: Required<Omit<FunctionSpec, 'handler'>> & { handler: string };
+  private spec: Required<Omit<FunctionSpec, 'handler'>> & { handler: string };
   private readonly slots = new Set<Slot>();
   private readonly queue: Pending[] = [];
   private closed = false;
@@ -163,6 +165,7 @@ export class FunctionPool {
       clearTimeout(current.timer);
       slot.current = undefined;
       slot.busy = false;
+      if (slot.retire) this.retire(slot);
       const durationMs = Date.now() - current.started;
       if (msg.ok) {
         let value: unknown = null;
@@ -222,6 +225,24 @@ export class FunctionPool {
       if (slot.dead || slot.current?.id !== id) return;
       slot.worker.postMessage({ type: 'invoke', id, event: pending.event, requestId: id, deadline: started + this.spec.timeoutMs });
     });
+  }
+
+  /**
+   * Replaces the function's environment, like UpdateFunctionConfiguration: idle workers are retired, busy
+   * ones finish their invocation and then retire, and new workers start with the new environment.
+   */
+  setEnvironment(env: Record<string, string>): void {
+    this.spec = { ...this.spec, env: { ...env } };
+    for (const slot of this.slots) {
+      slot.retire = true;
+      if (!slot.busy) this.retire(slot);
+    }
+  }
+
+  private retire(slot: Slot): void {
+    slot.dead = true;
+    this.slots.delete(slot);
+    void slot.worker.terminate();
   }
 
   /** Stops every worker; invocations still queued or running are answered with an error. */

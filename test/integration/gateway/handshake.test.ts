@@ -1,0 +1,148 @@
+// Gateway semantics of the handshake, with fixture Lambdas: authorizer outcomes mapped to 401/403/500 as API
+// Gateway maps them, identity sources, event shapes, $connect answers and subprotocols.
+import { expect } from 'chai';
+import { startFixtureGateway, type FixtureGateway } from '../helpers/fixture-gateway.ts';
+import { eventually, mustOpen, openClient } from '../helpers/ws-client.ts';
+
+describe('gateway handshake (fixture Lambdas)', function () {
+  this.timeout(20000);
+  let fx: FixtureGateway;
+  before(async () => {
+    fx = await startFixtureGateway({ gateway: { stage: 'dev', region: 'eu-west-1', apiId: 'abc123defg' } });
+  });
+  after(async () => fx.stop());
+
+  const status = async (query: string, headers: Record<string, string> = {}): Promise<number> => {
+    const result = await openClient(`${fx.gateway.websocketUrl}${query}`, { headers });
+    if (result.ok) {
+      await result.client.close();
+      return 101;
+    }
+    return result.status;
+  };
+
+  it('maps an authorizer throwing exactly "Unauthorized" to 401', async () => {
+    expect(await status('?mode=unauthorized')).to.equal(401);
+  });
+  it('maps any other authorizer error (even "unauthorized" in lower case) to 500', async () => {
+    expect(await status('?mode=error')).to.equal(500);
+    expect(await status('?mode=unauthorized-lower')).to.equal(500);
+  });
+  it('maps an explicit Deny to 403', async () => {
+    expect(await status('?mode=deny')).to.equal(403);
+  });
+  it('maps an Allow for another resource to 403', async () => {
+    expect(await status('?mode=other-resource')).to.equal(403);
+  });
+  it('accepts an Allow whose resource wildcard covers the method ARN', async () => {
+    expect(await status('?mode=wildcard')).to.equal(101);
+  });
+  it('answers 500 for a non-flat context, a result over 8 KB, a policy-less or non-object result', async () => {
+    expect(await status('?mode=nested')).to.equal(500);
+    expect(await status('?mode=big')).to.equal(500);
+    expect(await status('?mode=malformed')).to.equal(500);
+    expect(await status('?mode=string')).to.equal(500);
+  });
+  it('answers 403 for another stage and 414 for a handshake URL over 4,096 characters', async () => {
+    const other = await openClient(fx.gateway.websocketUrl.replace(/\/dev$/, '/prod'));
+    expect(other.ok ? 101 : other.status).to.equal(403);
+    expect(await status(`?pad=${'a'.repeat(4100)}`)).to.equal(414);
+  });
+
+  it('sends the REQUEST authorizer event in the shape of the reference, headers in the client casing', async () => {
+    const before = fx.eventsOf('authorizer').length;
+    const client = await mustOpen(`${fx.gateway.websocketUrl}?a=1&a=2&b=x%20y`, { headers: { AUTHORIZATION: 'Bearer abc', 'x-Custom': 'v' } });
+    await client.close();
+    const event = fx.eventsOf('authorizer')[before] as Record<string, any>;
+    expect(event.type).to.equal('REQUEST');
+    expect(event.methodArn).to.equal('arn:aws:execute-api:eu-west-1:000000000000:abc123defg/dev/$connect');
+    expect(event.headers.AUTHORIZATION).to.equal('Bearer abc');
+    expect(event.headers['x-Custom']).to.equal('v');
+    expect(event.headers).to.include.keys('Sec-WebSocket-Key', 'Sec-WebSocket-Version', 'Connection', 'Upgrade', 'X-Forwarded-For');
+    expect(event.multiValueHeaders.AUTHORIZATION).to.deep.equal(['Bearer abc']);
+    expect(event.queryStringParameters).to.deep.equal({ a: '2', b: 'x y' });
+    expect(event.multiValueQueryStringParameters).to.deep.equal({ a: ['1', '2'], b: ['x y'] });
+    const rc = event.requestContext;
+    expect(rc).to.include({ routeKey: '$connect', eventType: 'CONNECT', stage: 'dev', apiId: 'abc123defg', messageDirection: 'IN' });
+    expect(rc.connectionId).to.match(/^[A-Za-z0-9+/]{15}=$/);
+    expect(rc.requestTime).to.match(/^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/);
+    expect(rc.connectedAt).to.be.a('number');
+    expect(rc.requestTimeEpoch).to.be.a('number');
+    expect(rc.identity.sourceIp).to.equal('127.0.0.1');
+    expect(rc.domainName).to.equal(fx.gateway.api.domainName);
+    expect(rc.extendedRequestId).to.be.a('string');
+    expect(rc.requestId).to.be.a('string');
+  });
+
+  it('omits the query string maps when the handshake has none', async () => {
+    const before = fx.eventsOf('authorizer').length;
+    const client = await mustOpen(fx.gateway.websocketUrl);
+    await client.close();
+    const event = fx.eventsOf('authorizer')[before] as Record<string, unknown>;
+    expect(event).to.not.have.property('queryStringParameters');
+    expect(event).to.not.have.property('multiValueQueryStringParameters');
+  });
+
+  it('gives $connect the authorizer context as strings with principalId and integrationLatency, without Connection/Upgrade', async () => {
+    const before = fx.eventsOf('connect').length;
+    const client = await mustOpen(`${fx.gateway.websocketUrl}?x=1`, { headers: { 'User-Agent': 'test-agent' } });
+    await client.close();
+    const event = fx.eventsOf('connect')[before] as Record<string, any>;
+    expect(event.requestContext.authorizer).to.include({ principalId: 'user-1', sub: 'user-1', exp: '1700000000', admin: 'true', env: 'authorizer' });
+    expect(event.requestContext.authorizer.integrationLatency).to.be.a('number');
+    expect(event.requestContext.identity).to.deep.equal({ sourceIp: '127.0.0.1', userAgent: 'test-agent' });
+    expect(event.isBase64Encoded).to.equal(false);
+    expect(Object.keys(event.headers).map((h: string) => h.toLowerCase())).to.not.include.members(['connection', 'upgrade']);
+  });
+
+  it('rejects the handshake with the status of a non-2xx $connect answer, 500 when $connect throws', async () => {
+    expect(await status('?connectStatus=403')).to.equal(403);
+    expect(await status('?connectStatus=401')).to.equal(401);
+    expect(await status('?connectStatus=502')).to.equal(502);
+    expect(await status('?connectStatus=302')).to.equal(500);
+    expect(await status('?connectError=1')).to.equal(500);
+  });
+
+  it('answers with the subprotocol $connect returns, and with none when $connect returns none', async () => {
+    const chosen = await mustOpen(`${fx.gateway.websocketUrl}?protocol=bearer`, { protocols: ['bearer', 'tok123'] });
+    expect(chosen.protocol).to.equal('bearer');
+    await chosen.close();
+    // ws (like browsers) fails a handshake that offered subprotocols and got none back.
+    const none = await openClient(fx.gateway.websocketUrl, { protocols: ['bearer', 'tok123'] }).catch((e: Error) => e);
+    expect(none).to.be.instanceOf(Error);
+    expect((none as Error).message).to.match(/subprotocol/i);
+  });
+
+  it('sends $disconnect with the reference headers, close code and reason, and the authorizer context', async () => {
+    const client = await mustOpen(fx.gateway.websocketUrl);
+    await client.close(4001, 'bye now');
+    await eventually(() => fx.eventsOf('disconnect').some((e) => e.requestContext.disconnectStatusCode === 4001), '$disconnect');
+    const event = fx.eventsOf('disconnect').find((e) => e.requestContext.disconnectStatusCode === 4001) as Record<string, any>;
+    expect(Object.keys(event.headers).sort()).to.deep.equal(['Host', 'X-Forwarded-For', 'x-api-key', 'x-restapi']);
+    expect(event.requestContext).to.include({ routeKey: '$disconnect', eventType: 'DISCONNECT', disconnectReason: 'bye now' });
+    expect(event.requestContext.authorizer.principalId).to.equal('user-1');
+  });
+});
+
+describe('gateway identity sources', function () {
+  this.timeout(20000);
+  let fx: FixtureGateway;
+  before(async () => {
+    fx = await startFixtureGateway({ gateway: { identitySources: ['route.request.header.Authorization', 'route.request.querystring.token'] } });
+  });
+  after(async () => fx.stop());
+
+  it('answers 401 without invoking the authorizer when a configured source is missing or empty', async () => {
+    const missing = await openClient(`${fx.gateway.websocketUrl}?token=abc`);
+    const empty = await openClient(`${fx.gateway.websocketUrl}?token=`, { headers: { Authorization: 'x' } });
+    expect(missing.ok ? 101 : missing.status).to.equal(401);
+    expect(empty.ok ? 101 : empty.status).to.equal(401);
+    expect(fx.eventsOf('authorizer')).to.have.length(0);
+  });
+
+  it('invokes the authorizer when every source is present (header name in any casing)', async () => {
+    const client = await mustOpen(`${fx.gateway.websocketUrl}?token=abc`, { headers: { authorization: 'x' } });
+    await client.close();
+    expect(fx.eventsOf('authorizer')).to.have.length(1);
+  });
+});
