@@ -47,3 +47,8 @@ output "logs_policy_json" {
   description = "The role's log-writing policy, as IAM policy JSON."
   value       = local.logs_policy
 }
+
+output "environment_variables" {
+  description = "Environment variables the function was given."
+  value       = try(aws_lambda_function.this.environment[0].variables, {})
+}

@@ -1,0 +1,188 @@
+mock_provider "aws" {
+  mock_data "aws_apigatewayv2_api" {
+    defaults = {
+      protocol_type = "WEBSOCKET"
+      execution_arn = "arn:aws:execute-api:eu-west-1:123456789012:abc123"
+    }
+  }
+  mock_resource "aws_apigatewayv2_authorizer" {
+    defaults = {
+      id = "auth42"
+    }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = {
+      arn = "arn:aws:iam::123456789012:role/ws-test-authorizer"
+    }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = {
+      arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/ws-test-authorizer"
+    }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = {
+      arn        = "arn:aws:lambda:eu-west-1:123456789012:function:ws-test-authorizer"
+      invoke_arn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:ws-test-authorizer/invocations"
+    }
+  }
+}
+
+variables {
+  name         = "ws-test-authorizer"
+  api_id       = "abc123"
+  user_pool_id = "eu-west-1_AbCdEf123"
+  client_ids   = ["clientone", "clienttwo"]
+  zip_path     = "../../tests/fixtures/authorizer.zip"
+}
+
+run "authorizer_is_a_request_lambda_authorizer_on_the_api" {
+  assert {
+    condition     = aws_apigatewayv2_authorizer.this.authorizer_type == "REQUEST" && aws_apigatewayv2_authorizer.this.api_id == "abc123"
+    error_message = "authorizer is not a REQUEST authorizer on the given API"
+  }
+  assert {
+    condition     = aws_apigatewayv2_authorizer.this.authorizer_uri == "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:ws-test-authorizer/invocations"
+    error_message = "authorizer does not invoke the authorizer Lambda"
+  }
+  assert {
+    # HTTP-API-only arguments fail at apply on a WebSocket API.
+    condition     = aws_apigatewayv2_authorizer.this.authorizer_result_ttl_in_seconds == null || aws_apigatewayv2_authorizer.this.authorizer_result_ttl_in_seconds == 0
+    error_message = "authorizer sets result caching, which WebSocket APIs reject"
+  }
+}
+
+run "permission_is_scoped_to_this_authorizer" {
+  assert {
+    condition     = aws_lambda_permission.authorizer.source_arn == "arn:aws:execute-api:eu-west-1:123456789012:abc123/authorizers/auth42"
+    error_message = "invoke permission is not scoped to <execution arn>/authorizers/<id>"
+  }
+  assert {
+    condition     = aws_lambda_permission.authorizer.principal == "apigateway.amazonaws.com" && aws_lambda_permission.authorizer.action == "lambda:InvokeFunction"
+    error_message = "permission grants something other than lambda:InvokeFunction to API Gateway"
+  }
+}
+
+run "several_token_sources_configure_no_identity_source" {
+  assert {
+    condition     = length(aws_apigatewayv2_authorizer.this.identity_sources) == 0
+    error_message = "identity sources set with several token sources: API Gateway would demand all of them"
+  }
+}
+
+run "header_source_alone_requires_the_header" {
+  variables {
+    token_sources = ["header"]
+    token_header  = "X-Auth-Token"
+  }
+  assert {
+    condition     = aws_apigatewayv2_authorizer.this.identity_sources == toset(["route.request.header.X-Auth-Token"])
+    error_message = "header-only source does not make API Gateway require the token header"
+  }
+}
+
+run "query_source_alone_requires_the_parameter" {
+  variables {
+    token_sources     = ["query"]
+    token_query_param = "access_token"
+  }
+  assert {
+    condition     = aws_apigatewayv2_authorizer.this.identity_sources == toset(["route.request.querystring.access_token"])
+    error_message = "query-only source does not make API Gateway require the query parameter"
+  }
+}
+
+run "protocol_source_alone_requires_sec_websocket_protocol" {
+  variables {
+    token_sources = ["protocol"]
+  }
+  assert {
+    condition     = aws_apigatewayv2_authorizer.this.identity_sources == toset(["route.request.header.Sec-WebSocket-Protocol"])
+    error_message = "protocol-only source does not make API Gateway require Sec-WebSocket-Protocol"
+  }
+}
+
+run "lambda_environment_follows_inputs" {
+  variables {
+    token_sources   = ["query", "protocol"]
+    required_scopes = ["openid", "chat/write"]
+    allowed_groups  = ["admins", "chat users"]
+  }
+  assert {
+    condition = output.environment == tomap({
+      USER_POOL_ID      = "eu-west-1_AbCdEf123"
+      CLIENT_IDS        = "clientone,clienttwo"
+      TOKEN_USE         = "access"
+      TOKEN_SOURCES     = "query,protocol"
+      TOKEN_HEADER      = "Authorization"
+      TOKEN_QUERY_PARAM = "token"
+      REQUIRED_SCOPES   = "openid chat/write"
+      ALLOWED_GROUPS    = "admins,chat users"
+    })
+    error_message = "authorizer environment does not carry the pool, clients, sources, scopes (space-separated) and groups (comma-separated)"
+  }
+}
+
+run "authorizer_role_has_only_its_logs" {
+  assert {
+    condition     = output.role_policy_json == null
+    error_message = "authorizer role has AWS permissions beyond writing its logs"
+  }
+  assert {
+    condition     = output.log_retention_days == 30
+    error_message = "authorizer log group has no retention"
+  }
+}
+
+run "non_websocket_api_is_refused" {
+  command = plan
+  override_data {
+    target = data.aws_apigatewayv2_api.this
+    values = {
+      protocol_type = "HTTP"
+      execution_arn = "arn:aws:execute-api:eu-west-1:123456789012:abc123"
+    }
+  }
+  expect_failures = [data.aws_apigatewayv2_api.this]
+}
+
+run "unknown_token_source_is_refused" {
+  command = plan
+  variables {
+    token_sources = ["cookie"]
+  }
+  expect_failures = [var.token_sources]
+}
+
+run "bad_user_pool_id_is_refused" {
+  command = plan
+  variables {
+    user_pool_id = "AbCdEf123"
+  }
+  expect_failures = [var.user_pool_id]
+}
+
+run "scopes_with_id_tokens_are_refused" {
+  command = plan
+  variables {
+    token_use       = "id"
+    required_scopes = ["openid"]
+  }
+  expect_failures = [var.required_scopes]
+}
+
+run "sec_websocket_protocol_as_token_header_is_refused" {
+  command = plan
+  variables {
+    token_header = "Sec-WebSocket-Protocol"
+  }
+  expect_failures = [var.token_header]
+}
+
+run "bad_runtime_is_refused" {
+  command = plan
+  variables {
+    runtime = "python3.12"
+  }
+  expect_failures = [var.runtime]
+}

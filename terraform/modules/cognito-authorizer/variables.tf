@@ -1,0 +1,189 @@
+variable "name" {
+  description = "Name of the authorizer, its Lambda function, role and log group."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.name))
+    error_message = "name must be 1 to 64 characters of letters, digits, '-' or '_'."
+  }
+}
+
+variable "api_id" {
+  description = "Id of the WebSocket API to attach the authorizer to (an existing API, or websocket-api's `api_id`)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9]{1,32}$", var.api_id))
+    error_message = "api_id must be an API Gateway id (lowercase letters and digits, e.g. abc123def4)."
+  }
+}
+
+variable "user_pool_id" {
+  description = "Cognito user pool id whose tokens are accepted (`<region>_<id>`)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}_[0-9A-Za-z]{1,40}$", var.user_pool_id))
+    error_message = "user_pool_id must look like <region>_<id>, e.g. eu-west-1_AbCdEf123."
+  }
+}
+
+variable "client_ids" {
+  description = "App client ids whose tokens are accepted (`client_id` of access tokens, `aud` of ID tokens)."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.client_ids) > 0 && alltrue([for c in var.client_ids : can(regex("^[A-Za-z0-9_+]{1,128}$", c))])
+    error_message = "client_ids must list at least one app client id (letters, digits, '_' or '+', up to 128)."
+  }
+}
+
+variable "token_use" {
+  description = "Token type accepted: access (recommended) or id."
+  type        = string
+  default     = "access"
+
+  validation {
+    condition     = contains(["access", "id"], var.token_use)
+    error_message = "token_use must be access or id."
+  }
+}
+
+variable "token_sources" {
+  description = <<-EOT
+    Where clients may send the token: header (TOKEN_HEADER, `Bearer ` optional), query (TOKEN_QUERY_PARAM) and/or
+    protocol (Sec-WebSocket-Protocol `bearer, <token>`, what browsers can send). With exactly one source, API Gateway
+    itself rejects handshakes that lack it (401) before invoking the Lambda; with several it cannot, so none is set.
+  EOT
+  type        = list(string)
+  default     = ["header", "query", "protocol"]
+
+  validation {
+    condition     = length(var.token_sources) > 0 && alltrue([for s in var.token_sources : contains(["header", "query", "protocol"], s)])
+    error_message = "token_sources must list one or more of header, query, protocol."
+  }
+
+  validation {
+    condition     = length(distinct(var.token_sources)) == length(var.token_sources)
+    error_message = "token_sources must not repeat a source."
+  }
+}
+
+variable "token_header" {
+  description = "Header carrying the token when token_sources has header."
+  type        = string
+  default     = "Authorization"
+
+  validation {
+    condition     = can(regex("^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$", var.token_header)) && lower(var.token_header) != "sec-websocket-protocol"
+    error_message = "token_header must be a valid header name and not Sec-WebSocket-Protocol (use the protocol token source)."
+  }
+}
+
+variable "token_query_param" {
+  description = "Query string parameter carrying the token when token_sources has query."
+  type        = string
+  default     = "token"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._~-]{1,64}$", var.token_query_param))
+    error_message = "token_query_param must be 1 to 64 of letters, digits, '.', '_', '~' or '-'."
+  }
+}
+
+variable "required_scopes" {
+  description = "Scopes every access token must carry (all of them); missing ones give 403. Empty: no scope check."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for s in var.required_scopes : can(regex("^[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,256}$", s))])
+    error_message = "required_scopes must be OAuth scope tokens (printable ASCII without spaces, '\"' or '\\')."
+  }
+
+  validation {
+    condition     = length(var.required_scopes) == 0 || var.token_use == "access"
+    error_message = "required_scopes needs token_use = access: ID tokens carry no scopes."
+  }
+}
+
+variable "allowed_groups" {
+  description = "If non-empty, the user must be in at least one of these Cognito groups (else 403)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for g in var.allowed_groups : can(regex("^[^,\\s][^,]{0,127}$", g))])
+    error_message = "allowed_groups must be group names of 1 to 128 characters without commas."
+  }
+}
+
+variable "log_level" {
+  description = "LOG_LEVEL of the authorizer (debug, info, warn, error); null leaves the function's default (info)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.log_level == null || contains(["debug", "info", "warn", "error"], coalesce(var.log_level, "info"))
+    error_message = "log_level must be debug, info, warn or error."
+  }
+}
+
+variable "zip_path" {
+  description = "Path of the authorizer's deployment zip (dist/authorizer.zip from `make build`)."
+  type        = string
+}
+
+variable "runtime" {
+  description = "Lambda runtime (nodejs20.x or nodejs22.x)."
+  type        = string
+  default     = "nodejs22.x"
+
+  # Checked here too so a wrong value is reported against this module's input.
+  validation {
+    condition     = contains(["nodejs20.x", "nodejs22.x"], var.runtime)
+    error_message = "runtime must be one of nodejs20.x, nodejs22.x (the bundles target Node 20+ and are tested on 20 and 22)."
+  }
+}
+
+variable "architecture" {
+  description = "arm64 or x86_64."
+  type        = string
+  default     = "arm64"
+}
+
+variable "memory_size" {
+  description = "Memory in MB. RS256 verification is CPU-bound and CPU scales with memory."
+  type        = number
+  default     = 256
+}
+
+variable "timeout" {
+  description = "Timeout in seconds (a cold start fetches the JWKS once)."
+  type        = number
+  default     = 10
+}
+
+variable "log_retention_days" {
+  description = "Retention of the authorizer's log group, in days."
+  type        = number
+  default     = 30
+}
+
+variable "log_kms_key_arn" {
+  description = "Optional KMS key ARN for the authorizer's log group."
+  type        = string
+  default     = null
+}
+
+variable "permissions_boundary_arn" {
+  description = "Optional permissions boundary for the authorizer's role."
+  type        = string
+  default     = null
+}
+
+variable "tags" {
+  description = "Tags for the function, its role and log group."
+  type        = map(string)
+  default     = {}
+}
