@@ -249,8 +249,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       void track(routeMessage(conn, data, isBinary));
     });
     socket.on('error', (err: Error & { code?: string }) => {
-      // ws closes the socket itself (1009 too big, 1007 bad UTF-8, ...); the close event follows.
-      log('info', 'socket_error', { connectionId: info.connectionId, code: err.code ?? err.name });
+      // On a protocol violation ws sends the close frame itself (1009 too big, 1007 bad UTF-8, 1002 other)
+      // and stops reading, so the close event would say 1006: remember the code the gateway sent.
+      const code = err.code ?? '';
+      if (code.startsWith('WS_ERR_')) {
+        const status = code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 1009 : code === 'WS_ERR_INVALID_UTF8' ? 1007 : 1002;
+        conn.serverClose ??= { code: status, reason: status === 1009 ? 'Message too big' : 'Protocol error' };
+      }
+      log('info', 'socket_error', { connectionId: info.connectionId, code: code || err.name });
     });
     socket.on('close', (code: number, reasonBuffer: Buffer) => {
       connections.delete(info.connectionId);
