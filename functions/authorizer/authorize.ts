@@ -3,9 +3,10 @@
 // authenticated caller failing REQUIRED_SCOPES / ALLOWED_GROUPS gets a Deny policy (403).
 import type { Logger, LogFields } from '../shared/log.ts';
 import { describeError } from '../shared/log.ts';
-import type { AuthorizerConfig } from './config.ts';
+import type { AuthorizerConfig, TokenSource } from './config.ts';
 import { extractToken, type ExtractOptions } from './extract-token.ts';
-import { decodeJwt } from './decode-jwt.ts';
+import type { KeyObject } from 'node:crypto';
+import { decodeJwt, type JsonObject } from './decode-jwt.ts';
 import type { KeySource } from './jwks-cache.ts';
 import { checkHeader, verifyToken, type VerifyOptions } from './verify-token.ts';
 import { checkAccess } from './access-rules.ts';
@@ -52,28 +53,15 @@ export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
     throw new Error(UNAUTHORIZED);
   }
 
-  async function decide(event: unknown, requestId: string | undefined): Promise<AuthorizerResult> {
-    const methodArn = typeof event === 'object' && event !== null ? (event as { methodArn?: unknown }).methodArn : undefined;
-    if (!isValidMethodArn(methodArn)) reject('bad_method_arn', { requestId });
-
-    const extracted = extractToken(event, extractOptions);
-    if (!extracted.ok) reject(extracted.reason, { requestId });
-    const { token, source } = extracted;
-
-    const decoded = decodeJwt(token);
-    if (!decoded.ok) reject(decoded.reason, { requestId, source });
-    const header = checkHeader(decoded.jwt.header);
-    if (!header.ok) reject(header.reason, { requestId, source });
-
-    // Warm path: a Map lookup. Only a miss or an aged key set goes through the asynchronous cache.
-    let key = keys.peek(header.kid);
-    if (!key) {
-      const found = await keys.resolve(header.kid);
-      if (!found.ok) reject(found.reason, { requestId, source, kid: header.kid.slice(0, 64) });
-      key = found.key;
-    }
-
-    const verified = verifyToken(token, decoded.jwt.payload, key, verifyOptions, Math.floor(now() / 1000));
+  function finish(
+    methodArn: string,
+    token: string,
+    payload: JsonObject,
+    key: KeyObject,
+    source: TokenSource,
+    requestId: string | undefined,
+  ): AuthorizerResult {
+    const verified = verifyToken(token, payload, key, verifyOptions, Math.floor(now() / 1000));
     if (!verified.ok) reject(verified.reason, { requestId, source, claim: verified.claim });
     const { claims } = verified;
 
@@ -91,20 +79,50 @@ export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
     return allowed;
   }
 
-  return async function authorize(event: unknown): Promise<AuthorizerResult> {
+  /** Synchronous when the key is held (the warm path); a promise only when the JWKS cache must be consulted. */
+  function decide(event: unknown, requestId: string | undefined): AuthorizerResult | Promise<AuthorizerResult> {
+    const methodArn = typeof event === 'object' && event !== null ? (event as { methodArn?: unknown }).methodArn : undefined;
+    if (!isValidMethodArn(methodArn)) reject('bad_method_arn', { requestId });
+
+    const extracted = extractToken(event, extractOptions);
+    if (!extracted.ok) reject(extracted.reason, { requestId });
+    const { token, source } = extracted;
+
+    const decoded = decodeJwt(token);
+    if (!decoded.ok) reject(decoded.reason, { requestId, source });
+    const { header, payload } = decoded.jwt;
+    const checked = checkHeader(header);
+    if (!checked.ok) reject(checked.reason, { requestId, source });
+    const { kid } = checked;
+
+    const key = keys.peek(kid);
+    if (key) return finish(methodArn, token, payload, key, source, requestId);
+    return keys.resolve(kid).then((found) => {
+      if (!found.ok) reject(found.reason, { requestId, source, kid: kid.slice(0, 64) });
+      return finish(methodArn, token, payload, found.key, source, requestId);
+    });
+  }
+
+  function unauthorized(err: unknown, requestId: string | undefined): Error {
+    if (err instanceof Error && err.message === UNAUTHORIZED) return err;
+    // Whatever went wrong, API Gateway must see exactly `Unauthorized` (401), never a 500.
+    try {
+      log('error', 'internal_error', { decision: 'unauthorized', requestId, error: describeError(err) });
+    } catch {
+      // A failing log sink must not turn a rejection into a 500 either.
+    }
+    return new Error(UNAUTHORIZED);
+  }
+
+  return function authorize(event: unknown): Promise<AuthorizerResult> {
     let requestId: string | undefined;
     try {
       requestId = requestIdOf(event);
-      return await decide(event, requestId);
+      const outcome = decide(event, requestId);
+      if (outcome instanceof Promise) return outcome.catch((err: unknown) => Promise.reject(unauthorized(err, requestId)));
+      return Promise.resolve(outcome);
     } catch (err) {
-      if (err instanceof Error && err.message === UNAUTHORIZED) throw err;
-      // Whatever went wrong, API Gateway must see exactly `Unauthorized` (401), never a 500.
-      try {
-        log('error', 'internal_error', { decision: 'unauthorized', requestId, error: describeError(err) });
-      } catch {
-        // A failing log sink must not turn a rejection into a 500 either.
-      }
-      throw new Error(UNAUTHORIZED);
+      return Promise.reject(unauthorized(err, requestId));
     }
   };
 }

@@ -1,6 +1,6 @@
 // Finds the bearer token in a REQUEST authorizer event. Pure: reads only the event and the options.
 // A token may arrive in several places; the same value twice is fine, two different values are refused
-// (which one would we trust?).
+// (which one would we trust?). Runs on every connection attempt, so it scans each map once and allocates little.
 import type { TokenSource } from './config.ts';
 
 export interface ExtractOptions {
@@ -18,92 +18,99 @@ export type Extraction =
 
 const PROTOCOL_HEADER = 'sec-websocket-protocol';
 const BEARER = /^bearer(?:[ \t]+|$)/i;
-// Characters a compact JWS can contain: three base64url parts joined by dots.
-const JWT_CHARS = /^[A-Za-z0-9_\-.]+$/;
 
-type Raw = { value: unknown; source: TokenSource };
+/** What has been found so far; the first failure wins and stops the search. */
+interface Found {
+  token: string | undefined;
+  source: TokenSource | undefined;
+  sawEmpty: boolean;
+  failure: ExtractFailure | undefined;
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Values of every key of `map` matching `name` (case-insensitively when asked), flattening arrays. */
-function collect(map: unknown, name: string, caseInsensitive: boolean, out: unknown[]): void {
-  if (!isRecord(map)) return;
-  for (const key of Object.keys(map)) {
-    if (caseInsensitive ? key.toLowerCase() !== name : key !== name) continue;
-    const value = map[key];
-    if (Array.isArray(value)) out.push(...value);
-    else if (value !== undefined && value !== null) out.push(value);
+function offer(found: Found, value: unknown, source: TokenSource, maxLength: number): void {
+  if (typeof value !== 'string') {
+    found.failure = 'malformed_token';
+    return;
   }
+  if (value.length > maxLength) {
+    found.failure = 'token_too_large';
+    return;
+  }
+  if (value === '') found.sawEmpty = true;
+  else if (found.token === undefined) {
+    found.token = value;
+    found.source = source;
+  } else if (found.token !== value) found.failure = 'duplicate_token';
 }
 
-function fromHeader(event: Record<string, unknown>, headerName: string, out: Raw[]): void {
-  const values: unknown[] = [];
-  collect(event['headers'], headerName, true, values);
-  collect(event['multiValueHeaders'], headerName, true, values);
-  for (const value of values) {
-    out.push({ value: typeof value === 'string' ? value.trim().replace(BEARER, '') : value, source: 'header' });
-  }
-}
-
-function fromQuery(event: Record<string, unknown>, param: string, out: Raw[]): void {
-  const values: unknown[] = [];
-  collect(event['queryStringParameters'], param, false, values);
-  collect(event['multiValueQueryStringParameters'], param, false, values);
-  for (const value of values) out.push({ value: typeof value === 'string' ? value.trim() : value, source: 'query' });
+function offerHeader(found: Found, value: unknown, maxLength: number): void {
+  offer(found, typeof value === 'string' ? value.trim().replace(BEARER, '') : value, 'header', maxLength);
 }
 
 /** `Sec-WebSocket-Protocol: bearer, <token>`: the item after `bearer` is the token; other subprotocols are ignored. */
-function fromProtocol(event: Record<string, unknown>, maxLength: number, out: Raw[]): void {
-  const values: unknown[] = [];
-  collect(event['headers'], PROTOCOL_HEADER, true, values);
-  collect(event['multiValueHeaders'], PROTOCOL_HEADER, true, values);
+function offerProtocol(found: Found, value: unknown, maxLength: number): void {
+  // Bound the split: a token over the limit is refused anyway.
+  if (typeof value !== 'string' || value.length > maxLength + 1024) {
+    offer(found, value, 'protocol', maxLength);
+    return;
+  }
+  const items = value.split(',');
+  for (let i = 0; i < items.length && found.failure === undefined; i += 1) {
+    if (items[i]?.trim().toLowerCase() !== 'bearer') continue;
+    offer(found, items[i + 1]?.trim() ?? '', 'protocol', maxLength);
+    i += 1;
+  }
+}
+
+/** Feeds each value (or each element of an array value) of the matching header keys to the finders. */
+function scanHeaders(found: Found, map: unknown, headerName: string | undefined, protocol: boolean, maxLength: number): void {
+  if (!isRecord(map)) return;
+  for (const key of Object.keys(map)) {
+    const lower = key.toLowerCase();
+    const isHeader = lower === headerName;
+    if (!isHeader && !(protocol && lower === PROTOCOL_HEADER)) continue;
+    const raw = map[key];
+    const values: unknown[] = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
+    for (const value of values) {
+      if (isHeader) offerHeader(found, value, maxLength);
+      else offerProtocol(found, value, maxLength);
+      if (found.failure !== undefined) return;
+    }
+  }
+}
+
+function scanQuery(found: Found, map: unknown, param: string, maxLength: number): void {
+  if (!isRecord(map) || !Object.hasOwn(map, param)) return;
+  const raw = map[param];
+  const values: unknown[] = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
   for (const value of values) {
-    if (typeof value !== 'string') {
-      out.push({ value, source: 'protocol' });
-      continue;
-    }
-    // Bound the split: the header may be large, and a token over the limit is refused anyway.
-    if (value.length > maxLength + 1024) {
-      out.push({ value, source: 'protocol' });
-      continue;
-    }
-    const items = value.split(',').map((item) => item.trim());
-    for (let i = 0; i < items.length; i += 1) {
-      if (items[i]?.toLowerCase() !== 'bearer') continue;
-      out.push({ value: items[i + 1] ?? '', source: 'protocol' });
-      i += 1;
-    }
+    offer(found, typeof value === 'string' ? value.trim() : value, 'query', maxLength);
+    if (found.failure !== undefined) return;
   }
 }
 
 export function extractToken(event: unknown, options: ExtractOptions): Extraction {
   if (!isRecord(event)) return { ok: false, reason: 'missing_token' };
-  const found: Raw[] = [];
-  const headerName = options.headerName.toLowerCase();
-  for (const source of options.sources) {
-    if (source === 'header') fromHeader(event, headerName, found);
-    else if (source === 'query') fromQuery(event, options.queryParam, found);
-    else fromProtocol(event, options.maxLength, found);
+  const found: Found = { token: undefined, source: undefined, sawEmpty: false, failure: undefined };
+  const { maxLength } = options;
+  const headerName = options.sources.includes('header') ? options.headerName.toLowerCase() : undefined;
+  const protocol = options.sources.includes('protocol');
+  // Source order decides which source is reported when the same token arrives twice.
+  if (headerName !== undefined || protocol) {
+    scanHeaders(found, event['headers'], headerName, protocol, maxLength);
+    if (found.failure === undefined) scanHeaders(found, event['multiValueHeaders'], headerName, protocol, maxLength);
   }
-  if (found.length === 0) return { ok: false, reason: 'missing_token' };
-
-  let chosen: { token: string; source: TokenSource } | undefined;
-  let sawEmpty = false;
-  for (const { value, source } of found) {
-    if (typeof value !== 'string') return { ok: false, reason: 'malformed_token' };
-    if (value.length > options.maxLength) return { ok: false, reason: 'token_too_large' };
-    if (value === '') {
-      sawEmpty = true;
-      continue;
-    }
-    if (chosen === undefined) chosen = { token: value, source };
-    else if (chosen.token !== value) return { ok: false, reason: 'duplicate_token' };
+  if (found.failure === undefined && options.sources.includes('query')) {
+    scanQuery(found, event['queryStringParameters'], options.queryParam, maxLength);
+    if (found.failure === undefined) scanQuery(found, event['multiValueQueryStringParameters'], options.queryParam, maxLength);
   }
+  if (found.failure !== undefined) return { ok: false, reason: found.failure };
+  if (found.token === undefined || found.source === undefined) return { ok: false, reason: 'missing_token' };
   // An empty value beside a real one is still a token given twice with different values.
-  if (chosen === undefined) return { ok: false, reason: 'missing_token' };
-  if (sawEmpty) return { ok: false, reason: 'duplicate_token' };
-  if (!JWT_CHARS.test(chosen.token)) return { ok: false, reason: 'malformed_token' };
-  return { ok: true, token: chosen.token, source: chosen.source };
+  if (found.sawEmpty) return { ok: false, reason: 'duplicate_token' };
+  return { ok: true, token: found.token, source: found.source };
 }

@@ -204,6 +204,7 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
       const handler = await build();
       await expectUnauthorized(handler, withHeader('abc.def'), 'malformed_token');
       await expectUnauthorized(handler, withHeader('abc.def.ghi'), 'malformed_token');
+      await expectUnauthorized(handler, connectEvent({ headers: { Authorization: `Basic ${token()}` } }), 'malformed_token');
       await expectUnauthorized(handler, withHeader(signRs256({ alg: 'RS256' }, accessClaims(issuer), k1.privateKey)), 'malformed_token');
     });
 

@@ -21,6 +21,8 @@ describe('decodeJwt', () => {
     ['a payload that is an array', tok('{"alg":"RS256"}', '[1,2]')],
     ['a payload that is null', tok('{"alg":"RS256"}', 'null')],
     ['a signature with invalid characters', `${b64('{}')}.${b64('{}')}.a+b`],
+    ['another scheme in front (a space)', `Basic ${tok('{}', '{}')}`],
+    ['standard base64 characters', tok('{}', '{}').replace('.', '+.')],
   ];
   for (const [what, token] of malformed) {
     it(`refuses ${what}`, () => {
