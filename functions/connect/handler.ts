@@ -28,7 +28,7 @@ export function createConnectHandler(deps: ConnectDeps): (event: unknown) => Pro
     // refuse rather than store an anonymous connection.
     if (!read.ok || read.context.exp === undefined) {
       const detail = read.ok ? 'authorizer context has no exp' : read.problem;
-      log('error', 'missing_authorizer_context', { requestId, connectionId, detail });
+      log('error', 'missing_authorizer_context', { requestId, connectionId, category: 'configuration', detail });
       return { statusCode: 403 };
     }
     const nowMs = now();

@@ -1,0 +1,61 @@
+import { expect } from 'chai';
+import sinon from 'sinon';
+import { DeleteItemCommand, InternalServerError } from '@aws-sdk/client-dynamodb';
+import { createDisconnectHandler } from '../../../functions/disconnect/handler.ts';
+import { createConnectionStore } from '../../../functions/shared/connection-store.ts';
+import { captureLog, CONNECTION_ID, disconnectEvent } from './helpers.ts';
+
+function setup(send: sinon.SinonStub = sinon.stub().resolves({})) {
+  const logs = captureLog('disconnect');
+  const handler = createDisconnectHandler({ store: createConnectionStore({ dynamo: { send }, tableName: 'conns' }), log: logs.log });
+  return { handler, send, logs };
+}
+
+describe('connections: $disconnect handler', () => {
+  it('deletes the item by connection id and logs the close code and reason', async () => {
+    const { handler, send, logs } = setup();
+    expect(await handler(disconnectEvent())).to.deep.equal({ statusCode: 200 });
+    const command = send.firstCall.args[0] as DeleteItemCommand;
+    expect(command).to.be.instanceOf(DeleteItemCommand);
+    expect(command.input).to.deep.equal({ TableName: 'conns', Key: { connectionId: { S: CONNECTION_ID } } });
+    expect(logs.records()).to.deep.equal([
+      { level: 'info', fn: 'disconnect', reason: 'disconnected', requestId: 'req-1', connectionId: CONNECTION_ID, disconnectStatusCode: 1001, disconnectReason: 'Going away' },
+    ]);
+  });
+
+  it('is idempotent: a second event for the same (now missing) item also answers 200', async () => {
+    // DeleteItem without a condition succeeds whether or not the item exists.
+    const { handler, send } = setup();
+    expect(await handler(disconnectEvent())).to.deep.equal({ statusCode: 200 });
+    expect(await handler(disconnectEvent())).to.deep.equal({ statusCode: 200 });
+    sinon.assert.calledTwice(send);
+    expect((send.firstCall.args[0] as DeleteItemCommand).input).to.not.have.property('ConditionExpression');
+  });
+
+  it('logs a close code given as a string, and caps a long close reason', async () => {
+    const { handler, logs } = setup();
+    await handler(disconnectEvent({ disconnectStatusCode: '1006', disconnectReason: 'r'.repeat(500) }));
+    const [record] = logs.records();
+    expect(record?.['disconnectStatusCode']).to.equal(1006);
+    expect(String(record?.['disconnectReason'])).to.have.length(123);
+  });
+
+  it('tolerates an event without close details', async () => {
+    const { handler, logs } = setup();
+    expect(await handler(disconnectEvent({ disconnectStatusCode: undefined, disconnectReason: undefined }))).to.deep.equal({ statusCode: 200 });
+    expect(logs.records()[0]).to.not.have.property('disconnectStatusCode');
+  });
+
+  it('answers 500 and logs store_failed with the close code when DynamoDB fails', async () => {
+    const { handler, logs } = setup(sinon.stub().rejects(new InternalServerError({ message: 'boom', $metadata: {} })));
+    expect(await handler(disconnectEvent())).to.deep.equal({ statusCode: 500 });
+    expect(logs.records()[0]).to.include({ level: 'error', reason: 'store_failed', disconnectStatusCode: 1001 });
+  });
+
+  it('answers 500 for an event without a connection id, deleting nothing', async () => {
+    const { handler, send, logs } = setup();
+    expect(await handler({ requestContext: {} })).to.deep.equal({ statusCode: 500 });
+    sinon.assert.notCalled(send);
+    expect(logs.reasons()).to.deep.equal(['bad_event']);
+  });
+});
