@@ -22,3 +22,26 @@ output "ttl_attribute" {
   description = "Attribute holding each item's expiry in epoch seconds."
   value       = "ttl"
 }
+
+output "point_in_time_recovery_enabled" {
+  description = "Whether point-in-time recovery is on (always true; exposed for policy checks)."
+  value       = aws_dynamodb_table.this.point_in_time_recovery[0].enabled
+}
+
+output "server_side_encryption" {
+  description = "Encryption at rest: enabled (KMS) and the customer key ARN, null for the AWS managed key."
+  value = {
+    enabled     = aws_dynamodb_table.this.server_side_encryption[0].enabled
+    kms_key_arn = var.kms_key_arn
+  }
+}
+
+output "ttl_enabled" {
+  description = "Whether DynamoDB TTL is on for the `ttl` attribute."
+  value       = aws_dynamodb_table.this.ttl[0].enabled && aws_dynamodb_table.this.ttl[0].attribute_name == "ttl"
+}
+
+output "deletion_protection_enabled" {
+  description = "Whether the table refuses DeleteTable."
+  value       = aws_dynamodb_table.this.deletion_protection_enabled
+}

@@ -61,3 +61,16 @@ output "access_log_group_name" {
   description = "Log group of the stage's JSON access logs."
   value       = aws_cloudwatch_log_group.access.name
 }
+
+output "access_log_retention_days" {
+  description = "Retention of the access log group, in days."
+  value       = aws_cloudwatch_log_group.access.retention_in_days
+}
+
+output "throttling" {
+  description = "Stage-wide throttling limits as applied."
+  value = {
+    burst_limit = aws_apigatewayv2_stage.this.default_route_settings[0].throttling_burst_limit
+    rate_limit  = aws_apigatewayv2_stage.this.default_route_settings[0].throttling_rate_limit
+  }
+}

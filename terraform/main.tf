@@ -1,0 +1,175 @@
+locals {
+  tags = merge({ Application = var.name, ManagedBy = "terraform" }, var.tags)
+
+  zip_dir          = coalesce(var.lambda_zip_dir, "${path.module}/../dist")
+  create_user_pool = var.existing_user_pool_id == null
+
+  user_pool_id = local.create_user_pool ? module.user_pool[0].user_pool_id : var.existing_user_pool_id
+  client_ids   = local.create_user_pool ? [module.user_pool[0].client_id] : var.existing_client_ids
+
+  # The three connection Lambdas read the same configuration (functions/shared/connection-config.ts).
+  connection_environment = {
+    CONNECTIONS_TABLE      = module.connections_table.name
+    CONNECTION_TTL_SECONDS = tostring(var.connection_ttl_seconds)
+    STORED_HEADERS         = join(",", var.stored_headers)
+    TOKEN_QUERY_PARAM      = var.token_query_param
+  }
+
+  lambda_defaults = {
+    runtime            = var.lambda_runtime
+    architecture       = var.lambda_architecture
+    memory_size        = var.lambda_memory_size
+    timeout            = var.lambda_timeout
+    log_retention_days = var.log_retention_days
+  }
+}
+
+module "user_pool" {
+  source = "./modules/cognito-user-pool"
+  count  = local.create_user_pool ? 1 : 0
+
+  name                = var.name
+  deletion_protection = var.deletion_protection
+  mfa_configuration   = var.mfa_configuration
+  allow_self_signup   = var.allow_self_signup
+  domain_prefix       = var.domain_prefix
+  callback_urls       = var.callback_urls
+  logout_urls         = var.logout_urls
+  oauth_scopes        = var.oauth_scopes
+  explicit_auth_flows = concat(
+    ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"],
+    var.allow_password_auth ? ["ALLOW_USER_PASSWORD_AUTH"] : [],
+  )
+  tags = local.tags
+}
+
+module "connections_table" {
+  source = "./modules/connections-table"
+
+  name                = "${var.name}-connections"
+  deletion_protection = var.deletion_protection
+  kms_key_arn         = var.table_kms_key_arn
+  tags                = local.tags
+}
+
+# Least privilege, one role per function: exactly the calls each handler makes, on exactly this table and stage.
+module "connect_function" {
+  source = "./modules/lambda-function"
+
+  name                  = "${var.name}-connect"
+  description           = "$connect: stores the authorized connection"
+  zip_path              = "${local.zip_dir}/connect.zip"
+  environment_variables = local.connection_environment
+  policy_statements = [{
+    sid       = "StoreConnection"
+    actions   = ["dynamodb:PutItem"]
+    resources = [module.connections_table.arn]
+  }]
+  runtime            = local.lambda_defaults.runtime
+  architecture       = local.lambda_defaults.architecture
+  memory_size        = local.lambda_defaults.memory_size
+  timeout            = local.lambda_defaults.timeout
+  log_retention_days = local.lambda_defaults.log_retention_days
+  tags               = local.tags
+}
+
+module "disconnect_function" {
+  source = "./modules/lambda-function"
+
+  name                  = "${var.name}-disconnect"
+  description           = "$disconnect: removes the connection"
+  zip_path              = "${local.zip_dir}/disconnect.zip"
+  environment_variables = local.connection_environment
+  policy_statements = [{
+    sid       = "RemoveConnection"
+    actions   = ["dynamodb:DeleteItem"]
+    resources = [module.connections_table.arn]
+  }]
+  runtime            = local.lambda_defaults.runtime
+  architecture       = local.lambda_defaults.architecture
+  memory_size        = local.lambda_defaults.memory_size
+  timeout            = local.lambda_defaults.timeout
+  log_retention_days = local.lambda_defaults.log_retention_days
+  tags               = local.tags
+}
+
+module "default_function" {
+  source = "./modules/lambda-function"
+
+  name                  = "${var.name}-default"
+  description           = "$default: echoes messages, closes connections whose token expired"
+  zip_path              = "${local.zip_dir}/default.zip"
+  environment_variables = local.connection_environment
+  policy_statements = [
+    {
+      sid       = "ReadAndExpireConnection"
+      actions   = ["dynamodb:GetItem", "dynamodb:DeleteItem"]
+      resources = [module.connections_table.arn]
+    },
+    {
+      # POST sends the echo, DELETE closes an expired connection; GET (GetConnection) is never called.
+      sid     = "ReplyAndDisconnect"
+      actions = ["execute-api:ManageConnections"]
+      resources = [
+        module.websocket_api.manage_connections_arns["POST"],
+        module.websocket_api.manage_connections_arns["DELETE"],
+      ]
+    },
+  ]
+  runtime            = local.lambda_defaults.runtime
+  architecture       = local.lambda_defaults.architecture
+  memory_size        = local.lambda_defaults.memory_size
+  timeout            = local.lambda_defaults.timeout
+  log_retention_days = local.lambda_defaults.log_retention_days
+  tags               = local.tags
+}
+
+# No cycle: the authorizer needs the API id, the API's $connect route needs the authorizer id; Terraform orders
+# API -> authorizer -> route because modules are not atomic in the graph.
+module "authorizer" {
+  source = "./modules/cognito-authorizer"
+
+  name               = "${var.name}-authorizer"
+  api_id             = module.websocket_api.api_id
+  user_pool_id       = local.user_pool_id
+  client_ids         = local.client_ids
+  token_use          = var.token_use
+  token_sources      = var.token_sources
+  token_header       = var.token_header
+  token_query_param  = var.token_query_param
+  required_scopes    = var.required_scopes
+  allowed_groups     = var.allowed_groups
+  zip_path           = "${local.zip_dir}/authorizer.zip"
+  runtime            = local.lambda_defaults.runtime
+  architecture       = local.lambda_defaults.architecture
+  memory_size        = local.lambda_defaults.memory_size
+  timeout            = local.lambda_defaults.timeout
+  log_retention_days = local.lambda_defaults.log_retention_days
+  tags               = local.tags
+}
+
+module "websocket_api" {
+  source = "./modules/websocket-api"
+
+  name                  = var.name
+  stage_name            = var.stage_name
+  connect_authorizer_id = module.authorizer.authorizer_id
+  connect_function = {
+    function_name = module.connect_function.function_name
+    invoke_arn    = module.connect_function.invoke_arn
+  }
+  disconnect_function = {
+    function_name = module.disconnect_function.function_name
+    invoke_arn    = module.disconnect_function.invoke_arn
+  }
+  default_function = {
+    function_name = module.default_function.function_name
+    invoke_arn    = module.default_function.invoke_arn
+  }
+  throttling_burst_limit         = var.throttling_burst_limit
+  throttling_rate_limit          = var.throttling_rate_limit
+  logging_level                  = var.api_logging_level
+  create_account_cloudwatch_role = var.create_api_gateway_cloudwatch_role
+  log_retention_days             = var.log_retention_days
+  tags                           = local.tags
+}

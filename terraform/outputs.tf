@@ -1,0 +1,148 @@
+# The web app (`make web`) reads these with `terraform output -json`: websocket_url, hosted_ui_url, client_id,
+# redirect_uri / callback_urls, logout_uri / logout_urls, scopes.
+
+output "websocket_url" {
+  description = "URL clients connect to: wss://<api id>.execute-api.<region>.amazonaws.com/<stage>."
+  value       = module.websocket_api.websocket_url
+}
+
+output "management_endpoint" {
+  description = "@connections management endpoint: https://<api id>.execute-api.<region>.amazonaws.com/<stage>."
+  value       = module.websocket_api.management_endpoint
+}
+
+output "region" {
+  description = "AWS region of the stack."
+  value       = var.region
+}
+
+output "api_id" {
+  description = "WebSocket API id."
+  value       = module.websocket_api.api_id
+}
+
+output "stage_name" {
+  description = "WebSocket API stage."
+  value       = module.websocket_api.stage_name
+}
+
+output "authorizer_id" {
+  description = "Id of the REQUEST authorizer on $connect."
+  value       = module.authorizer.authorizer_id
+}
+
+output "token_sources" {
+  description = "Where the authorizer looks for the token (header, query, protocol)."
+  value       = var.token_sources
+}
+
+output "token_header" {
+  description = "Header carrying the token for the header source."
+  value       = var.token_header
+}
+
+output "token_query_param" {
+  description = "Query parameter carrying the token for the query source."
+  value       = var.token_query_param
+}
+
+output "identity_sources" {
+  description = "What API Gateway requires before invoking the authorizer (empty when several token sources are allowed)."
+  value       = module.authorizer.identity_sources
+}
+
+output "user_pool_id" {
+  description = "Cognito user pool id."
+  value       = local.user_pool_id
+}
+
+output "client_id" {
+  description = "App client id the web app signs in with."
+  value       = local.client_ids[0]
+}
+
+output "client_ids" {
+  description = "Every app client id whose tokens the authorizer accepts."
+  value       = local.client_ids
+}
+
+output "issuer" {
+  description = "Token issuer: https://cognito-idp.<region>.amazonaws.com/<pool id>."
+  value       = "https://cognito-idp.${split("_", local.user_pool_id)[0]}.amazonaws.com/${local.user_pool_id}"
+}
+
+output "jwks_uri" {
+  description = "JWKS of the pool's signing keys."
+  value       = "https://cognito-idp.${split("_", local.user_pool_id)[0]}.amazonaws.com/${local.user_pool_id}/.well-known/jwks.json"
+}
+
+output "hosted_ui_url" {
+  description = "Hosted UI base URL (https://<prefix>.auth.<region>.amazoncognito.com); null for an existing pool without existing_hosted_ui_url."
+  value       = local.create_user_pool ? module.user_pool[0].hosted_ui_url : var.existing_hosted_ui_url
+}
+
+output "authorize_url" {
+  description = "OAuth 2.0 authorization endpoint of the hosted UI."
+  value       = local.create_user_pool ? module.user_pool[0].authorize_url : (var.existing_hosted_ui_url == null ? null : "${var.existing_hosted_ui_url}/oauth2/authorize")
+}
+
+output "token_url" {
+  description = "OAuth 2.0 token endpoint of the hosted UI."
+  value       = local.create_user_pool ? module.user_pool[0].token_url : (var.existing_hosted_ui_url == null ? null : "${var.existing_hosted_ui_url}/oauth2/token")
+}
+
+output "callback_urls" {
+  description = "Registered sign-in redirect URLs."
+  value       = var.callback_urls
+}
+
+output "redirect_uri" {
+  description = "The web app's sign-in redirect URL (first of callback_urls)."
+  value       = var.callback_urls[0]
+}
+
+output "logout_urls" {
+  description = "Registered sign-out redirect URLs."
+  value       = var.logout_urls
+}
+
+output "logout_uri" {
+  description = "The web app's sign-out redirect URL (first of logout_urls, else redirect_uri)."
+  value       = length(var.logout_urls) > 0 ? var.logout_urls[0] : var.callback_urls[0]
+}
+
+output "scopes" {
+  description = "Scopes the web app requests at sign-in."
+  value       = var.oauth_scopes
+}
+
+output "required_scopes" {
+  description = "Scopes the authorizer requires on every token."
+  value       = var.required_scopes
+}
+
+output "table_name" {
+  description = "Connections table."
+  value       = module.connections_table.name
+}
+
+output "function_names" {
+  description = "Lambda function names by role."
+  value = {
+    authorizer = module.authorizer.function_name
+    connect    = module.connect_function.function_name
+    default    = module.default_function.function_name
+    disconnect = module.disconnect_function.function_name
+  }
+}
+
+output "log_groups" {
+  description = "Log groups by source (each with the configured retention)."
+  value = {
+    authorizer = module.authorizer.log_group_name
+    connect    = module.connect_function.log_group_name
+    default    = module.default_function.log_group_name
+    disconnect = module.disconnect_function.log_group_name
+    api_access = module.websocket_api.access_log_group_name
+  }
+}

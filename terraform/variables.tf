@@ -1,0 +1,365 @@
+variable "name" {
+  description = "Name prefix of every resource (pool, table, functions, API, log groups). Unique per account and region."
+  type        = string
+  default     = "ws-auth"
+
+  validation {
+    # Short enough that `<name>-disconnect` and `<name>-authorizer` stay within IAM's 64-character role names.
+    condition     = can(regex("^[a-z][a-z0-9-]{1,38}[a-z0-9]$", var.name))
+    error_message = "name must be 3 to 40 characters: lowercase letters, digits and '-', starting with a letter."
+  }
+}
+
+variable "region" {
+  description = "AWS region to deploy to."
+  type        = string
+  default     = "eu-west-1"
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$", var.region))
+    error_message = "region must be an AWS region name such as eu-west-1."
+  }
+}
+
+variable "stage_name" {
+  description = "WebSocket API stage, the last path segment of the URL."
+  type        = string
+  default     = "prod"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,128}$", var.stage_name))
+    error_message = "stage_name must be 1 to 128 letters, digits, '_' or '-'."
+  }
+}
+
+variable "callback_urls" {
+  description = "Where the hosted UI may redirect after sign-in (the web app). https, or http only for localhost. The first is `redirect_uri`."
+  type        = list(string)
+  default     = ["http://localhost:3000/"]
+
+  validation {
+    condition     = length(var.callback_urls) > 0 && alltrue([for u in var.callback_urls : can(regex("^(https://[^/?#\\s]+|http://localhost(:[0-9]{1,5})?)(/[^#\\s]*)?$", u))])
+    error_message = "callback_urls must list at least one https:// URL (http:// only for localhost), without a #fragment."
+  }
+}
+
+variable "logout_urls" {
+  description = "Where the hosted UI may redirect after sign-out. https, or http only for localhost. The first is `logout_uri`."
+  type        = list(string)
+  default     = ["http://localhost:3000/"]
+
+  validation {
+    condition     = alltrue([for u in var.logout_urls : can(regex("^(https://[^/?#\\s]+|http://localhost(:[0-9]{1,5})?)(/[^#\\s]*)?$", u))])
+    error_message = "logout_urls must be https:// URLs (http:// only for localhost), without a #fragment."
+  }
+}
+
+variable "oauth_scopes" {
+  description = "Scopes the web app client may request from the hosted UI."
+  type        = list(string)
+  default     = ["openid", "email", "profile"]
+
+  validation {
+    condition     = length(var.oauth_scopes) > 0 && alltrue([for s in var.oauth_scopes : contains(["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"], s) || can(regex("^[\\x21\\x23-\\x5B\\x5D-\\x7E]+/[\\x21\\x23-\\x5B\\x5D-\\x7E]+$", s))])
+    error_message = "oauth_scopes must be non-empty and each one of openid, email, phone, profile, aws.cognito.signin.user.admin or <resource-server>/<scope>."
+  }
+}
+
+variable "token_use" {
+  description = "Token the authorizer accepts: access (recommended) or id."
+  type        = string
+  default     = "access"
+
+  validation {
+    condition     = contains(["access", "id"], var.token_use)
+    error_message = "token_use must be access or id."
+  }
+}
+
+variable "token_sources" {
+  description = "Where clients may send the token: header, query, protocol (Sec-WebSocket-Protocol). One source alone is also enforced by API Gateway."
+  type        = list(string)
+  default     = ["header", "query", "protocol"]
+
+  validation {
+    condition     = length(var.token_sources) > 0 && alltrue([for s in var.token_sources : contains(["header", "query", "protocol"], s)]) && length(distinct(var.token_sources)) == length(var.token_sources)
+    error_message = "token_sources must list one or more of header, query, protocol, each once."
+  }
+}
+
+variable "token_header" {
+  description = "Header carrying the token for the header source (`Bearer ` optional)."
+  type        = string
+  default     = "Authorization"
+
+  validation {
+    condition     = can(regex("^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$", var.token_header)) && lower(var.token_header) != "sec-websocket-protocol"
+    error_message = "token_header must be a valid header name and not Sec-WebSocket-Protocol (use the protocol token source)."
+  }
+}
+
+variable "token_query_param" {
+  description = "Query parameter carrying the token for the query source; the connection Lambdas never store it."
+  type        = string
+  default     = "token"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._~-]{1,64}$", var.token_query_param))
+    error_message = "token_query_param must be 1 to 64 of letters, digits, '.', '_', '~' or '-'."
+  }
+}
+
+variable "required_scopes" {
+  description = "Scopes every access token must carry, else 403. Empty: no scope check."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for s in var.required_scopes : can(regex("^[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,256}$", s))])
+    error_message = "required_scopes must be OAuth scope tokens (printable ASCII without spaces, '\"' or '\\')."
+  }
+
+  validation {
+    condition     = length(var.required_scopes) == 0 || var.token_use == "access"
+    error_message = "required_scopes needs token_use = access: ID tokens carry no scopes."
+  }
+}
+
+variable "allowed_groups" {
+  description = "If non-empty, only users in one of these Cognito groups may connect (else 403)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for g in var.allowed_groups : can(regex("^[^,\\s][^,]{0,127}$", g))])
+    error_message = "allowed_groups must be group names of 1 to 128 characters without commas."
+  }
+}
+
+variable "existing_user_pool_id" {
+  description = "Use this existing user pool instead of creating one (then set existing_client_ids too)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.existing_user_pool_id == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}_[0-9A-Za-z]{1,40}$", coalesce(var.existing_user_pool_id, "x")))
+    error_message = "existing_user_pool_id must look like <region>_<id>, e.g. eu-west-1_AbCdEf123."
+  }
+}
+
+variable "existing_client_ids" {
+  description = "App client ids of the existing user pool whose tokens are accepted. The first is `client_id`."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.existing_client_ids : can(regex("^[A-Za-z0-9_+]{1,128}$", c))])
+    error_message = "existing_client_ids must be app client ids (letters, digits, '_' or '+')."
+  }
+
+  validation {
+    condition     = (var.existing_user_pool_id == null) == (length(var.existing_client_ids) == 0)
+    error_message = "existing_client_ids must be set exactly when existing_user_pool_id is set."
+  }
+}
+
+variable "existing_hosted_ui_url" {
+  description = "Hosted UI base URL of the existing user pool, passed through to the `hosted_ui_url` output for the web app."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.existing_hosted_ui_url == null || can(regex("^https://[^/?#\\s]+$", coalesce(var.existing_hosted_ui_url, "x")))
+    error_message = "existing_hosted_ui_url must be an https:// origin without a path, e.g. https://login.example.com."
+  }
+}
+
+variable "domain_prefix" {
+  description = "Hosted UI domain prefix for the created pool; null derives one unique per account from name."
+  type        = string
+  default     = null
+
+  validation {
+    condition = var.domain_prefix == null || (
+      can(regex("^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$", coalesce(var.domain_prefix, "x"))) &&
+      !can(regex("aws|amazon|cognito", coalesce(var.domain_prefix, "x")))
+    )
+    error_message = "domain_prefix must be 3 to 63 lowercase letters, digits or hyphens, start and end with a letter or digit, and not contain aws, amazon or cognito."
+  }
+}
+
+variable "mfa_configuration" {
+  description = "MFA of the created pool: OFF, OPTIONAL (TOTP) or ON."
+  type        = string
+  default     = "OPTIONAL"
+
+  validation {
+    condition     = contains(["OFF", "OPTIONAL", "ON"], var.mfa_configuration)
+    error_message = "mfa_configuration must be OFF, OPTIONAL or ON."
+  }
+}
+
+variable "allow_self_signup" {
+  description = "Let anyone sign up through the hosted UI of the created pool (false: administrators create users)."
+  type        = bool
+  default     = false
+}
+
+variable "allow_password_auth" {
+  description = "Enable USER_PASSWORD_AUTH on the created client, to fetch test tokens with `aws cognito-idp initiate-auth`."
+  type        = bool
+  default     = false
+}
+
+variable "deletion_protection" {
+  description = "Deletion protection of the user pool and the connections table; set false and apply before destroy."
+  type        = bool
+  default     = true
+}
+
+variable "table_kms_key_arn" {
+  description = "Customer managed KMS key for the connections table; null uses the AWS managed key."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.table_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.table_kms_key_arn, "x")))
+    error_message = "table_kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)."
+  }
+}
+
+variable "connection_ttl_seconds" {
+  description = "Seconds after $connect when DynamoDB TTL may remove a connection whose $disconnect was lost."
+  type        = number
+  default     = 7260
+
+  validation {
+    condition     = var.connection_ttl_seconds >= 60 && var.connection_ttl_seconds <= 604800 && floor(var.connection_ttl_seconds) == var.connection_ttl_seconds
+    error_message = "connection_ttl_seconds must be a whole number between 60 and 604800 (7 days)."
+  }
+}
+
+variable "stored_headers" {
+  description = "Handshake headers the connect Lambda keeps on the connection item (never credential headers)."
+  type        = list(string)
+  default     = ["user-agent"]
+
+  validation {
+    condition = length(var.stored_headers) <= 20 && alltrue([for h in var.stored_headers :
+      can(regex("^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$", h)) &&
+      !contains(["authorization", "proxy-authorization", "cookie", "sec-websocket-protocol", "x-amz-security-token"], lower(h))
+    ])
+    error_message = "stored_headers must be at most 20 header names, none of authorization, proxy-authorization, cookie, sec-websocket-protocol, x-amz-security-token."
+  }
+}
+
+variable "lambda_zip_dir" {
+  description = "Directory holding authorizer.zip, connect.zip, default.zip and disconnect.zip; null means ../dist (`make build`)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.lambda_zip_dir == null || length(trimspace(coalesce(var.lambda_zip_dir, "x"))) > 0
+    error_message = "lambda_zip_dir must be a directory path, or null for ../dist."
+  }
+}
+
+variable "lambda_runtime" {
+  description = "Runtime of the four functions."
+  type        = string
+  default     = "nodejs22.x"
+
+  validation {
+    condition     = contains(["nodejs20.x", "nodejs22.x"], var.lambda_runtime)
+    error_message = "lambda_runtime must be one of nodejs20.x, nodejs22.x."
+  }
+}
+
+variable "lambda_architecture" {
+  description = "Architecture of the four functions: arm64 or x86_64."
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.lambda_architecture)
+    error_message = "lambda_architecture must be arm64 or x86_64."
+  }
+}
+
+variable "lambda_memory_size" {
+  description = "Memory of each function in MB."
+  type        = number
+  default     = 256
+
+  validation {
+    condition     = var.lambda_memory_size >= 128 && var.lambda_memory_size <= 10240 && floor(var.lambda_memory_size) == var.lambda_memory_size
+    error_message = "lambda_memory_size must be a whole number between 128 and 10240."
+  }
+}
+
+variable "lambda_timeout" {
+  description = "Timeout of each function in seconds (API Gateway stops waiting at 29)."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.lambda_timeout >= 1 && var.lambda_timeout <= 29 && floor(var.lambda_timeout) == var.lambda_timeout
+    error_message = "lambda_timeout must be a whole number between 1 and 29."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention of every log group (functions and API access logs), in days."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "throttling_burst_limit" {
+  description = "Stage burst limit (requests). Above zero: zero rejects everything."
+  type        = number
+  default     = 500
+
+  validation {
+    condition     = var.throttling_burst_limit > 0 && var.throttling_burst_limit <= 5000 && floor(var.throttling_burst_limit) == var.throttling_burst_limit
+    error_message = "throttling_burst_limit must be a whole number above zero (at most 5000)."
+  }
+}
+
+variable "throttling_rate_limit" {
+  description = "Stage steady rate limit (requests per second). Above zero: zero rejects everything."
+  type        = number
+  default     = 1000
+
+  validation {
+    condition     = var.throttling_rate_limit > 0 && var.throttling_rate_limit <= 10000
+    error_message = "throttling_rate_limit must be above zero (at most 10000)."
+  }
+}
+
+variable "api_logging_level" {
+  description = "API Gateway execution logging: OFF, ERROR or INFO (needs the account CloudWatch role)."
+  type        = string
+  default     = "OFF"
+
+  validation {
+    condition     = contains(["OFF", "ERROR", "INFO"], var.api_logging_level)
+    error_message = "api_logging_level must be OFF, ERROR or INFO."
+  }
+}
+
+variable "create_api_gateway_cloudwatch_role" {
+  description = "Create the account-wide API Gateway CloudWatch role (one per account and region; only if none is set)."
+  type        = bool
+  default     = false
+}
+
+variable "tags" {
+  description = "Tags on every taggable resource (also the provider's default_tags)."
+  type        = map(string)
+  default     = {}
+}
