@@ -6,7 +6,7 @@ import { JwtVerifier } from 'aws-jwt-verify';
 import { signInWithHostedUi, type TokenSet } from '../../../local/issuer/sign-in.ts';
 import { CLIENT_ID, DEMO, REDIRECT_URI, decodeJwt, startTestIssuer, type TestIssuer } from './helpers.ts';
 
-interface Jwk { kty: string; alg: string; use: string; kid: string; n: string; e: string }
+type Jwk = { kty: string; alg: string; use: string; kid: string; n: string; e: string };
 
 async function jwks(issuer: TestIssuer): Promise<Jwk[]> {
   const response = await fetch(issuer.jwksUri);
