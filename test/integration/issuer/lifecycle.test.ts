@@ -129,3 +129,46 @@ describe('sign-in client helpers', function () {
     expect(parseErrorMessage('<p>fine</p>')).to.equal(undefined);
   });
 });
+
+describe('issuer CLI (local/issuer/cli.ts)', function () {
+  async function run(env: Record<string, string>): Promise<{ child: import('node:child_process').ChildProcess; first: string; stderr: () => string }> {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'local/issuer/cli.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const first = await new Promise<string>((resolve) => {
+      let out = '';
+      const done = () => resolve(out);
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (out.includes('issuer_ready')) done();
+      });
+      child.once('exit', done);
+      setTimeout(done, 15000);
+    });
+    return { child, first, stderr: () => err };
+  }
+
+  it('starts from environment variables, serves discovery, and stops cleanly on SIGTERM', async function () {
+    const { child, first } = await run({ ISSUER_PORT: '0', ISSUER_CLIENT_ID: 'cliclient', ISSUER_POOL_ID: 'eu-west-1_Cli1' });
+    try {
+      const ready = JSON.parse(first.split('\n').find((l) => l.includes('issuer_ready')) ?? '{}') as Record<string, string>;
+      expect(ready.clientId).to.equal('cliclient');
+      expect(ready.issuer).to.match(/^http:\/\/127\.0\.0\.1:\d+\/eu-west-1_Cli1$/);
+      const doc = (await (await fetch(`${ready.issuer}/.well-known/openid-configuration`)).json()) as Record<string, string>;
+      expect(doc.issuer).to.equal(ready.issuer);
+      const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exit).to.equal(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('exits 1 naming the variable when the configuration is bad', async function () {
+    const { child, stderr } = await run({ ISSUER_PORT: 'eighty' });
+    const code = child.exitCode ?? (await new Promise<number | null>((resolve) => child.once('exit', resolve)));
+    expect(code).to.equal(1);
+    expect(stderr()).to.contain('ISSUER_PORT');
+  });
+});

@@ -1,0 +1,53 @@
+// Runs the local issuer on its own: `npx tsx local/issuer/cli.ts`. Configuration from the environment, so it
+// can stand in for a user pool beside any app. The local stack (local/stack.ts) embeds startIssuer instead.
+import { ConfigError, optionalInt, optionalString, parseList, type Env } from '../../functions/shared/env.ts';
+import { startIssuer, type IssuerOptions } from './index.ts';
+
+export function optionsFromEnv(env: Env): IssuerOptions {
+  const clientId = optionalString(env, 'ISSUER_CLIENT_ID') ?? 'localwebclient';
+  const callbackUrls = parseList(optionalString(env, 'ISSUER_CALLBACK_URLS') ?? 'http://localhost:3000/');
+  const logoutUrls = parseList(optionalString(env, 'ISSUER_LOGOUT_URLS') ?? callbackUrls.join(','));
+  const scopes = parseList(optionalString(env, 'ISSUER_SCOPES'), /[\s,]+/);
+  const options: IssuerOptions = {
+    host: optionalString(env, 'ISSUER_HOST') ?? '127.0.0.1',
+    port: optionalInt(env, 'ISSUER_PORT', 9229, 0, 65535),
+    clients: [{ clientId, callbackUrls, logoutUrls, ...(scopes.length > 0 ? { allowedScopes: scopes } : {}) }],
+    users: [{
+      username: optionalString(env, 'DEMO_USERNAME') ?? 'demo',
+      password: env.DEMO_PASSWORD ?? 'Demo-passw0rd!',
+      email: optionalString(env, 'DEMO_EMAIL') ?? 'demo@example.com',
+    }],
+    accessTokenTtlSeconds: optionalInt(env, 'ISSUER_ACCESS_TOKEN_TTL_SECONDS', 3600, 1, 86400),
+    idTokenTtlSeconds: optionalInt(env, 'ISSUER_ID_TOKEN_TTL_SECONDS', 3600, 1, 86400),
+    codeTtlSeconds: optionalInt(env, 'ISSUER_CODE_TTL_SECONDS', 300, 1, 3600),
+  };
+  const poolId = optionalString(env, 'ISSUER_POOL_ID');
+  if (poolId) options.poolId = poolId;
+  const region = optionalString(env, 'ISSUER_REGION');
+  if (region) options.region = region;
+  return options;
+}
+
+async function main(): Promise<void> {
+  let options: IssuerOptions;
+  try {
+    options = optionsFromEnv(process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(1);
+  }
+  const issuer = await startIssuer(options).catch((err: Error) => {
+    console.error(err.message);
+    process.exit(1);
+  });
+  console.log(JSON.stringify({
+    level: 'info', fn: 'issuer', reason: 'issuer_ready', url: issuer.url, issuer: issuer.issuer, jwksUri: issuer.jwksUri,
+    poolId: issuer.poolId, clientId: options.clients[0]?.clientId, authorizeUrl: issuer.authorizeUrl, tokenUrl: issuer.tokenUrl,
+  }));
+  const stop = () => void issuer.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+void main();
