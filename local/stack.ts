@@ -77,13 +77,18 @@ export interface StackOptions {
   /** Serve the web app (default true when web/server.ts exists). */
   web?: boolean;
   distDir?: string;
-  /** Rebuild bundles that are missing or older than their sources (default true). */
-  build?: boolean;
+  /**
+   * true (default): rebuild bundles missing or older than their sources; 'if-missing': only when one is
+   * missing (tests: `make test` has just built them); false: never.
+   */
+  build?: boolean | 'if-missing';
   functionTimeoutMs?: number;
   /** Workers per function, like Lambda's concurrency limit (default 4). */
   maxConcurrency?: number;
   /** How often expired items are swept (dynalite has no TTL); 0 disables. Default 60 s. */
   ttlSweepIntervalMs?: number;
+  /** Best-effort $disconnect: return false to lose a connection's $disconnect (tests of stale items). */
+  deliverDisconnect?: (connectionId: string) => boolean;
   logLevel?: StackLogLevel;
   /** Where log lines go (default stdout). */
   logSink?: (line: string) => void;
@@ -153,7 +158,9 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   };
 
   try {
-    if (options.build !== false && bundlesStale(root, distDir)) {
+    const build = options.build ?? true;
+    const missing = FUNCTION_NAMES.some((name) => !existsSync(bundlePath(distDir, name)));
+    if ((build === true && bundlesStale(root, distDir)) || (build === 'if-missing' && missing)) {
       log.emit('info', 'stack', 'building_functions', {});
       await runBuild(root, distDir);
     }
@@ -272,6 +279,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       ...(options.identitySources ? { identitySources: options.identitySources } : {}),
       ...(options.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.idleTimeoutMs }),
       ...(options.maxConnectionDurationMs === undefined ? {} : { maxConnectionDurationMs: options.maxConnectionDurationMs }),
+      ...(options.deliverDisconnect ? { deliverDisconnect: options.deliverDisconnect } : {}),
       log: (level, reason, fields) => log.emit(level, 'gateway', reason, fields ?? {}),
     }).catch((err: unknown) => {
       throw describeListenError(err, 'WebSocket gateway', ports.gateway, 'GATEWAY_PORT');

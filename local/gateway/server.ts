@@ -58,6 +58,11 @@ export interface GatewayOptions {
   closeGraceMs?: number;
   log: Logger;
   now?: () => number;
+  /**
+   * $disconnect delivery is best effort on AWS: a connection can vanish without one. Returning false for a
+   * connection id loses its $disconnect, so tests can reproduce stale items faithfully. Default: deliver.
+   */
+  deliverDisconnect?: (connectionId: string) => boolean;
 }
 
 export interface RunningGateway {
@@ -263,7 +268,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       for (const timer of conn.timers) clearTimeout(timer);
       const reported = conn.serverClose ?? { code, reason: clientCloseReason(code, reasonBuffer.toString('utf8')) };
       log('info', 'disconnected', { connectionId: info.connectionId, code: reported.code });
-      if (functions.disconnect) {
+      if (functions.disconnect && (options.deliverDisconnect?.(info.connectionId) ?? true)) {
         const event = buildDisconnectEvent(api, info, requestIds(), authorizer, reported.code, reported.reason);
         void track(
           functions.disconnect(event).then((result) => {
