@@ -1,0 +1,321 @@
+// The web app end to end in headless Chromium against the real local stack (issuer, gateway, Lambda bundles,
+// dynalite): hosted UI sign-in with PKCE and state, WebSocket connect with the token in the query string and as
+// a subprotocol, the echo carrying the username, refusal and token-expiry messages, sign-out.
+import { copyFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { expect } from 'chai';
+import type { Browser, BrowserContext, Locator, Page, Request } from 'playwright-core';
+import { startStack, type RunningStack, type StackOptions } from '../../local/stack.ts';
+import { launchChromium, root, screenshot } from './browser.ts';
+
+const FREE_PORTS = { web: 0, gateway: 0, issuer: 0, dynamodb: 0 };
+const STEP_MS = 15_000;
+
+interface Watch {
+  authorizeUrls: URL[];
+  tokenRequests: Request[];
+  consoleErrors: string[];
+}
+
+function watch(page: Page): Watch {
+  const seen: Watch = { authorizeUrls: [], tokenRequests: [], consoleErrors: [] };
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname === '/oauth2/token') seen.tokenRequests.push(request);
+    if (url.pathname === '/oauth2/authorize') seen.authorizeUrls.push(url);
+  });
+  page.on('console', (message) => {
+    // The browser's own favicon request is the only expected 404.
+    if (message.type() === 'error' && !/favicon|404 \(Not Found\)/.test(message.text())) seen.consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (err) => seen.consoleErrors.push(`pageerror: ${err.message}`));
+  return seen;
+}
+
+/** Waits for a log line containing `text`; fails with the log so far when it does not come. */
+async function logLine(page: Page, text: string | RegExp): Promise<Locator> {
+  const line = page.locator('#log li', { hasText: text }).last();
+  try {
+    await line.waitFor({ timeout: STEP_MS });
+  } catch {
+    const log = await page.locator('#log').innerText();
+    throw new Error(`no log line matching ${String(text)}; the log shows:\n${log}`);
+  }
+  return line;
+}
+
+async function connectionState(page: Page, state: string): Promise<void> {
+  try {
+    await page.locator(`#status[data-state="${state}"]`).waitFor({ timeout: STEP_MS });
+  } catch {
+    const detail = await page.locator('#status-detail').textContent();
+    const log = await page.locator('#log').innerText();
+    throw new Error(`connection never reached "${state}" (detail: ${detail}); log:\n${log}`);
+  }
+}
+
+async function signInThroughHostedUi(page: Page, stack: RunningStack, username: string, password: string): Promise<void> {
+  await page.locator('#sign-in').click();
+  await page.waitForURL((url) => url.origin === new URL(stack.config.hostedUiUrl).origin, { timeout: STEP_MS });
+  await page.locator('input[name="username"]').fill(username);
+  await page.locator('input[name="password"]').fill(password);
+  await page.locator('button[type="submit"]').click();
+  await page.waitForURL((url) => url.origin === new URL(stack.config.webUrl).origin, { timeout: STEP_MS });
+}
+
+async function signedInAs(page: Page, username: string): Promise<void> {
+  await page.locator(`#who[data-username="${username}"]`).waitFor({ timeout: STEP_MS });
+}
+
+async function startBrowserAndStack(options: StackOptions, log: string[]): Promise<{ browser: Browser; stack: RunningStack }> {
+  const browser = await launchChromium();
+  try {
+    const stack = await startStack({ ports: FREE_PORTS, logLevel: 'info', logSink: (line) => log.push(line), ...options });
+    return { browser, stack };
+  } catch (err) {
+    await browser.close();
+    throw err;
+  }
+}
+
+describe('web app in headless Chromium against the local stack', function () {
+  this.timeout(120_000);
+  let stack: RunningStack;
+  let browser: Browser;
+  let context: BrowserContext | undefined;
+  const stackLog: string[] = [];
+
+  before(async function () {
+    this.timeout(90_000);
+    ({ browser, stack } = await startBrowserAndStack({}, stackLog));
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await stack?.stop();
+  });
+
+  beforeEach(async () => {
+    context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  });
+
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
+  });
+
+  it('signs in as the demo user through the hosted UI, echoes a message with the username over both token transports, and signs out', async () => {
+    const page = await (context as BrowserContext).newPage();
+    const seen = watch(page);
+    const { webUrl } = stack.config;
+
+    await page.goto(webUrl);
+    await page.locator('#sign-in').waitFor({ state: 'visible' });
+    expect(await page.locator('#who').textContent()).to.equal('Not signed in.');
+    expect(await page.locator('#connect').isDisabled(), 'Connect is enabled while signed out').to.equal(true);
+    await screenshot(page, '01-signed-out');
+
+    // Sign in: the app leaves for /oauth2/authorize with PKCE S256 and a random state.
+    await page.locator('#sign-in').click();
+    await page.locator('input[name="username"]').waitFor({ timeout: STEP_MS });
+    await screenshot(page, '02-hosted-ui-login');
+    const authorize = seen.authorizeUrls[0];
+    expect(authorize, 'no /oauth2/authorize request').to.not.equal(undefined);
+    const query = (authorize as URL).searchParams;
+    expect(query.get('response_type')).to.equal('code');
+    expect(query.get('client_id')).to.equal(stack.config.clientId);
+    expect(query.get('redirect_uri')).to.equal(webUrl);
+    expect(query.get('code_challenge_method')).to.equal('S256');
+    expect(query.get('code_challenge')).to.match(/^[A-Za-z0-9_-]{43}$/);
+    expect(query.get('state')).to.match(/^[A-Za-z0-9_-]{43}$/);
+    expect(query.get('scope')).to.equal('openid email profile');
+
+    await page.locator('input[name="username"]').fill(stack.demoUser.username);
+    await page.locator('input[name="password"]').fill(stack.demoUser.password);
+    await page.locator('button[type="submit"]').click();
+    await signedInAs(page, stack.demoUser.username);
+
+    // Exactly one code exchange, with the verifier; the code is gone from the address bar.
+    expect(seen.tokenRequests).to.have.length(1);
+    const exchange = new URLSearchParams((seen.tokenRequests[0] as Request).postData() ?? '');
+    expect(exchange.get('grant_type')).to.equal('authorization_code');
+    expect(exchange.get('code_verifier')).to.match(/^[A-Za-z0-9_-]{43}$/);
+    expect(page.url(), 'the authorization code stayed in the address bar').to.equal(webUrl);
+    const tokenResponse = (await (await (seen.tokenRequests[0] as Request).response())?.json()) as Record<string, string>;
+    expect(tokenResponse.refresh_token, 'the token endpoint returned no refresh token').to.be.a('string');
+
+    // Tokens are never written to storage, and the refresh token never appears on the page.
+    const stored = await page.evaluate(() => JSON.stringify({ session: { ...sessionStorage }, local: { ...localStorage } }));
+    expect(stored).to.equal('{"session":{},"local":{}}');
+    const html = await page.content();
+    expect(html.includes(tokenResponse.refresh_token as string), 'the refresh token is on the page').to.equal(false);
+    expect(html.includes(tokenResponse.access_token as string), 'the access token is on the page').to.equal(false);
+    expect(await page.locator('#expiry').textContent()).to.match(/^\d+:\d{2}(:\d{2})?$/);
+    await screenshot(page, '03-signed-in');
+
+    // Connect with the token in the query string (the default transport), then send JSON with the keyboard.
+    await page.locator('#connect').click();
+    await connectionState(page, 'connected');
+    await logLine(page, 'token in the query string');
+    await screenshot(page, '04-connected');
+    await page.locator('#message').fill('{"hello": "from the browser"}');
+    await page.locator('#message').press('Control+Enter');
+    await logLine(page, '{"hello":"from the browser"}');
+    const echo = await logLine(page, `echo for ${stack.demoUser.username}`);
+    expect(await echo.textContent()).to.contain('"hello":"from the browser"');
+    expect(await echo.getAttribute('data-direction')).to.equal('received');
+    await screenshot(page, '05-echo');
+    await mkdir(path.join(root, 'docs'), { recursive: true });
+    await copyFile(path.join(root, 'test-artifacts', 'e2e', '05-echo.png'), path.join(root, 'docs', 'web-app.png'));
+
+    // The other transport: Sec-WebSocket-Protocol "bearer, <token>", answered with "bearer".
+    await page.locator('#disconnect').click();
+    await connectionState(page, 'disconnected');
+    await page.locator('input[name="transport"][value="subprotocol"]').check();
+    await page.locator('#connect').click();
+    await connectionState(page, 'connected');
+    await logLine(page, 'subprotocol bearer');
+    await page.locator('input[name="format"][value="text"]').check();
+    await page.locator('#message').fill('plain text, not JSON');
+    await page.locator('#send').click();
+    const textEcho = await logLine(page, 'plain text, not JSON');
+    expect(await page.locator('#log li[data-direction="received"]', { hasText: 'plain text, not JSON' }).count()).to.equal(1);
+    expect(await textEcho.textContent()).to.contain(`echo for ${stack.demoUser.username}`);
+    await screenshot(page, '06-subprotocol-echo');
+
+    // Sign out through the hosted UI logout: back on the app, signed out, and the hosted UI session is gone.
+    await page.locator('#sign-out').click();
+    await page.waitForURL((url) => url.href === webUrl, { timeout: STEP_MS });
+    await page.locator('#sign-in').waitFor({ state: 'visible', timeout: STEP_MS });
+    expect(await page.locator('#who').textContent()).to.equal('Not signed in.');
+    await screenshot(page, '07-signed-out-again');
+    await page.locator('#sign-in').click();
+    await page.locator('input[name="username"]').waitFor({ timeout: STEP_MS });
+
+    expect(seen.consoleErrors, `browser console errors (CSP violations show here): ${seen.consoleErrors.join(' | ')}`).to.deep.equal([]);
+  });
+
+  it('refuses a return from the hosted UI whose state was tampered with, and never exchanges the code', async () => {
+    const page = await (context as BrowserContext).newPage();
+    const seen = watch(page);
+    // Rewrites the state on its way to the hosted UI, so the real code comes back with a state this tab never sent.
+    await page.route(
+      (url) => url.pathname === '/oauth2/authorize',
+      (route) => {
+        const url = new URL(route.request().url());
+        url.searchParams.set('state', `tampered${'x'.repeat(35)}`);
+        return route.continue({ url: url.href });
+      },
+    );
+    await page.goto(stack.config.webUrl);
+    await signInThroughHostedUi(page, stack, stack.demoUser.username, stack.demoUser.password);
+    const notice = page.locator('#notice[data-level="error"]');
+    await notice.waitFor({ timeout: STEP_MS });
+    expect(await notice.textContent()).to.contain('does not match');
+    expect(seen.tokenRequests, 'the code was exchanged despite the wrong state').to.have.length(0);
+    expect(page.url(), 'the refused code stayed in the address bar').to.equal(stack.config.webUrl);
+    expect(await page.locator('#sign-in').isVisible()).to.equal(true);
+    await screenshot(page, '08-wrong-state-refused');
+  });
+
+  it('refuses a return with a code but no state, and one this tab never started', async () => {
+    const page = await (context as BrowserContext).newPage();
+    const seen = watch(page);
+    // Never started: no pending sign-in in this tab.
+    await page.goto(`${stack.config.webUrl}?code=forged-code&state=whatever`);
+    const notice = page.locator('#notice[data-level="error"]');
+    await notice.waitFor({ timeout: STEP_MS });
+    expect(await notice.textContent()).to.contain('did not start a sign-in');
+    // Started, then a return without any state.
+    await page.locator('#sign-in').click();
+    await page.locator('input[name="username"]').waitFor({ timeout: STEP_MS });
+    await page.goto(`${stack.config.webUrl}?code=forged-code`);
+    await notice.waitFor({ timeout: STEP_MS });
+    expect(await notice.textContent()).to.contain('does not match');
+    expect(seen.tokenRequests).to.have.length(0);
+    expect(page.url()).to.equal(stack.config.webUrl);
+  });
+});
+
+describe('web app in headless Chromium: refused connections and token expiry', function () {
+  this.timeout(120_000);
+  let stack: RunningStack;
+  let browser: Browser;
+  let context: BrowserContext | undefined;
+  const stackLog: string[] = [];
+  const member = { username: 'alice', password: 'Alice-passw0rd!', email: 'alice@example.com', groups: ['chat-users'] };
+  const TTL_SECONDS = 8;
+
+  before(async function () {
+    this.timeout(90_000);
+    // Only group chat-users may connect (the demo user is not in it: 403), and tokens live 8 seconds.
+    ({ browser, stack } = await startBrowserAndStack(
+      { users: [member], accessTokenTtlSeconds: TTL_SECONDS, functionEnv: { authorizer: { ALLOWED_GROUPS: 'chat-users' } } },
+      stackLog,
+    ));
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await stack?.stop();
+  });
+
+  beforeEach(async () => {
+    context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  });
+
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
+  });
+
+  it('says the connection was refused when the authorizer denies the user (a 1006 before open), and does not retry', async () => {
+    const page = await (context as BrowserContext).newPage();
+    await page.goto(stack.config.webUrl);
+    await signInThroughHostedUi(page, stack, stack.demoUser.username, stack.demoUser.password);
+    await signedInAs(page, stack.demoUser.username);
+    await page.locator('#connect').click();
+    await connectionState(page, 'refused');
+    expect(await page.locator('#status-detail').textContent()).to.contain('connection refused: the token was rejected or you are not allowed'.replace(/^c/, 'C'));
+    await logLine(page, 'Sign in again');
+    await screenshot(page, '09-connection-refused');
+    // No automatic retry: a rejected token would only load the authorizer again.
+    await page.waitForTimeout(1500);
+    expect(await page.locator('#status').getAttribute('data-state')).to.equal('refused');
+    expect(await page.locator('#log li', { hasText: 'Reconnecting' }).count()).to.equal(0);
+  });
+
+  it('renews the token before expiry and, when the server closes for token_expired, reconnects with the renewed token', async () => {
+    const page = await (context as BrowserContext).newPage();
+    const seen = watch(page);
+    await page.goto(stack.config.webUrl);
+    await signInThroughHostedUi(page, stack, member.username, member.password);
+    await signedInAs(page, member.username);
+    const signedInAt = Date.now();
+    await page.locator('#connect').click();
+    await connectionState(page, 'connected');
+    await page.locator('#message').fill('{"n": 1}');
+    await page.locator('#send').click();
+    await logLine(page, `echo for ${member.username}`);
+
+    // Renewal with grant_type=refresh_token at 80% of the 8-second lifetime.
+    await page.locator('#notice', { hasText: 'Token renewed.' }).waitFor({ timeout: STEP_MS });
+    const refresh = seen.tokenRequests.map((r) => new URLSearchParams(r.postData() ?? '')).find((p) => p.get('grant_type') === 'refresh_token');
+    expect(refresh, 'no refresh_token grant was sent').to.not.equal(undefined);
+
+    // The connection still runs on the first token; once that has expired, the next message is answered
+    // with {"type":"error","reason":"token_expired"} and a close.
+    await page.waitForTimeout(Math.max(0, signedInAt + (TTL_SECONDS + 1) * 1000 - Date.now()));
+    await page.locator('#message').fill('{"n": 2}');
+    await page.locator('#send').click();
+    await logLine(page, 'token_expired');
+    await logLine(page, 'Connection closed: the token expired');
+    await logLine(page, 'Reconnecting with the renewed token');
+    await screenshot(page, '10-token-expired-reconnect');
+    await connectionState(page, 'connected');
+    await page.locator('#message').fill('{"n": 3}');
+    await page.locator('#send').click();
+    await logLine(page, '"n":3}');
+    expect(await page.locator('#log li[data-direction="received"]', { hasText: `echo for ${member.username}` }).count()).to.equal(2);
+  });
+});
