@@ -61,7 +61,7 @@ function listen(server: Server, host: string, port: number): Promise<number> {
 export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer> {
   const config = resolveOptions(options);
   const log: Logger = createLogger('issuer', config.log);
-  const users = new UserStore(config.poolId);
+  const users = new UserStore(config.poolId, config.passwordHashCost);
   for (const user of config.users) {
     try {
       users.add(user);

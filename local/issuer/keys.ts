@@ -34,6 +34,8 @@ function toSigningKey(pair: { privateKey: KeyObject; publicKey: KeyObject }): Si
 export class KeyRing {
   /** Newest last; the last key signs. */
   private keys: SigningKey[];
+  /** The JWKS document, exported once per key change rather than on every request. */
+  private cachedJwks: { keys: Jwk[] } | undefined;
 
   private constructor(first: SigningKey) {
     this.keys = [first];
@@ -56,19 +58,22 @@ export class KeyRing {
 
   rotate(): void {
     this.keys.push(toSigningKey(generateKeyPairSync('rsa', { modulusLength: 2048 })));
+    this.cachedJwks = undefined;
   }
 
   dropOld(): void {
     this.keys = [this.signingKey];
+    this.cachedJwks = undefined;
   }
 
   jwks(): { keys: Jwk[] } {
-    return {
+    this.cachedJwks ??= {
       keys: this.keys.map((key) => {
         const jwk = key.publicKey.export({ format: 'jwk' });
         if (typeof jwk.n !== 'string' || typeof jwk.e !== 'string') throw new Error('RSA key without n or e');
         return { alg: 'RS256', e: jwk.e, kid: key.kid, kty: 'RSA', n: jwk.n, use: 'sig' };
       }),
     };
+    return this.cachedJwks;
   }
 }

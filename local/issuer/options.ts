@@ -15,6 +15,7 @@ export interface IssuerOptions {
   codeTtlSeconds?: number; // default 300
   sessionTtlSeconds?: number; // hosted-UI session cookie, default 3600 as Cognito
   loginTtlSeconds?: number; // how long a shown login form stays usable, default 900
+  passwordHashCost?: number; // scrypt N, a power of two from 1024 to 65536, default 16384
   now?: () => number; // ms clock, injectable
   log?: (line: string) => void;
 }
@@ -32,6 +33,7 @@ export interface ResolvedOptions {
   codeTtlSeconds: number;
   sessionTtlSeconds: number;
   loginTtlSeconds: number;
+  passwordHashCost: number;
   now: () => number;
   log: (line: string) => void;
 }
@@ -43,6 +45,14 @@ const POOL_ID = /^([\w-]+)_[0-9a-zA-Z]+$/; // Cognito's UserPoolId pattern
 function seconds(name: string, value: number | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`Issuer option ${name} must be a whole number of seconds from 1 to ${max}`);
+  return value;
+}
+
+function hashCost(value: number | undefined): number {
+  if (value === undefined) return 16384;
+  if (!Number.isInteger(value) || value < 1024 || value > 65536 || (value & (value - 1)) !== 0) {
+    throw new Error('Issuer option passwordHashCost must be a power of two from 1024 to 65536');
+  }
   return value;
 }
 
@@ -70,6 +80,7 @@ export function resolveOptions(options: IssuerOptions): ResolvedOptions {
     codeTtlSeconds: seconds('codeTtlSeconds', options.codeTtlSeconds, 300, 3600),
     sessionTtlSeconds: seconds('sessionTtlSeconds', options.sessionTtlSeconds, 3600, 86400),
     loginTtlSeconds: seconds('loginTtlSeconds', options.loginTtlSeconds, 900, 86400),
+    passwordHashCost: hashCost(options.passwordHashCost),
     now: options.now ?? Date.now,
     log: options.log ?? ((line) => console.log(line)),
   };

@@ -24,7 +24,8 @@ export interface StoredUser {
 }
 
 const KEY_LENGTH = 32;
-const SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+const SCRYPT_BASE = { r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+export const DEFAULT_SCRYPT_COST = 16384;
 const USERNAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u; // Cognito's username pattern
 const EMAIL = /^[^\s@<>"]{1,64}@[^\s@<>"]+\.[^\s@<>"]+$/;
 
@@ -65,9 +66,9 @@ export function validateNewUser(user: IssuerUser): UserInputError[] {
   return errors;
 }
 
-function scryptAsync(password: string, salt: Buffer): Promise<Buffer> {
+function scryptAsync(password: string, salt: Buffer, cost: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    scrypt(password, salt, KEY_LENGTH, SCRYPT, (err, key) => (err ? reject(err) : resolve(key)));
+    scrypt(password, salt, KEY_LENGTH, { ...SCRYPT_BASE, N: cost }, (err, key) => (err ? reject(err) : resolve(key)));
   });
 }
 
@@ -76,19 +77,20 @@ export class UserStore {
   private readonly users = new Map<string, StoredUser>();
   private readonly dummy = { salt: randomBytes(16), hash: randomBytes(KEY_LENGTH) };
 
-  constructor(private readonly poolId: string) {}
+  /** `scryptCost` is scrypt's N: the default is the common interactive-login setting; a load test may lower it. */
+  constructor(private readonly poolId: string, private readonly scryptCost = DEFAULT_SCRYPT_COST) {}
 
   /** Adds a user synchronously (tests, seeding). Throws a UserInputError naming the problem. */
   add(user: IssuerUser, defaultEmailVerified = true): StoredUser {
     const salt = randomBytes(16);
-    return this.insert(user, salt, () => scryptSync(user.password, salt, KEY_LENGTH, SCRYPT), defaultEmailVerified);
+    return this.insert(user, salt, () => scryptSync(user.password, salt, KEY_LENGTH, { ...SCRYPT_BASE, N: this.scryptCost }), defaultEmailVerified);
   }
 
   /** Adds a user without blocking the event loop on the hash (hosted-UI sign-up). */
   async addAsync(user: IssuerUser, defaultEmailVerified = false): Promise<StoredUser> {
     this.assertAcceptable(user);
     const salt = randomBytes(16);
-    const hash = await scryptAsync(user.password, salt);
+    const hash = await scryptAsync(user.password, salt, this.scryptCost);
     return this.insert(user, salt, () => hash, defaultEmailVerified);
   }
 
@@ -105,7 +107,7 @@ export class UserStore {
   async authenticate(username: string, password: string): Promise<StoredUser | undefined> {
     const user = this.find(username);
     const { salt, hash } = user ?? this.dummy;
-    const candidate = await scryptAsync(password, salt);
+    const candidate = await scryptAsync(password, salt, this.scryptCost);
     const match = timingSafeEqual(candidate, hash);
     return user && match ? user : undefined;
   }

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createServer, request } from 'node:http';
 import { connect } from 'node:net';
 import { startIssuer } from '../../../local/issuer/index.ts';
-import { parseErrorMessage, parseLoginForm, createPkcePair } from '../../../local/issuer/sign-in.ts';
+import { parseErrorMessage, parseLoginForm, createPkcePair, signInWithHostedUi } from '../../../local/issuer/sign-in.ts';
 import { CLIENT_ID, REDIRECT_URI, startTestIssuer } from './helpers.ts';
 
 const clients = [{ clientId: CLIENT_ID, callbackUrls: [REDIRECT_URI], logoutUrls: [] }];
@@ -38,6 +38,7 @@ describe('issuer: lifecycle and configuration', function () {
     ['a negative TTL', { clients, accessTokenTtlSeconds: -1 }, /accessTokenTtlSeconds/],
     ['a weak seeded password', { clients, users: [{ username: 'demo', password: 'password' }] }, /"demo".*upper-case/],
     ['an invalid port', { clients, port: 70000 }, /port/],
+    ['a password hash cost that is not a power of two', { clients, passwordHashCost: 1000 }, /passwordHashCost/],
   ] as const) {
     it(`refuses ${name} at start`, async function () {
       let error: unknown;
@@ -51,6 +52,16 @@ describe('issuer: lifecycle and configuration', function () {
       expect((error as Error).message).to.match(message);
     });
   }
+
+  it('signs in with a lowered password hash cost (for load tests)', async function () {
+    const issuer = await startIssuer({ clients, passwordHashCost: 1024, log: quiet });
+    try {
+      const set = await signInWithHostedUi({ hostedUiUrl: issuer.url, clientId: CLIENT_ID, redirectUri: REDIRECT_URI, username: 'demo', password: 'Demo-passw0rd!' });
+      expect(set.accessToken.split('.')).to.have.length(3);
+    } finally {
+      await issuer.close();
+    }
+  });
 
   it('derives the region from a custom pool id', async function () {
     const issuer = await startIssuer({ clients, poolId: 'eu-west-1_Test123', log: quiet });
