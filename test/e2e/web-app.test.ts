@@ -164,6 +164,13 @@ describe('web app in headless Chromium against the local stack', function () {
     const echo = await logLine(page, `echo for ${stack.demoUser.username}`);
     expect(await echo.textContent()).to.contain('"hello":"from the browser"');
     expect(await echo.getAttribute('data-direction')).to.equal('received');
+    // The echoed connection data, on demand: who the authorizer said this is, and no token in it.
+    await echo.locator('summary').click();
+    const connectionData = JSON.parse((await echo.locator('pre').textContent()) ?? '') as { connection: Record<string, unknown> };
+    expect(connectionData.connection.username).to.equal(stack.demoUser.username);
+    expect(connectionData.connection.sub).to.be.a('string').and.not.equal('');
+    expect(connectionData.connection.tokenExp).to.be.a('number');
+    expect(JSON.stringify(connectionData)).to.not.contain(tokenResponse.access_token as string);
     await screenshot(page, '05-echo');
     await mkdir(path.join(root, 'docs'), { recursive: true });
     await copyFile(path.join(root, 'test-artifacts', 'e2e', '05-echo.png'), path.join(root, 'docs', 'web-app.png'));
@@ -299,7 +306,7 @@ describe('web app in headless Chromium: refused connections and token expiry', f
     await logLine(page, `echo for ${member.username}`);
 
     // Renewal with grant_type=refresh_token at 80% of the 8-second lifetime.
-    await page.locator('#notice', { hasText: 'Token renewed.' }).waitFor({ timeout: STEP_MS });
+    await logLine(page, 'Token renewed.');
     const refresh = seen.tokenRequests.map((r) => new URLSearchParams(r.postData() ?? '')).find((p) => p.get('grant_type') === 'refresh_token');
     expect(refresh, 'no refresh_token grant was sent').to.not.equal(undefined);
 
@@ -309,8 +316,9 @@ describe('web app in headless Chromium: refused connections and token expiry', f
     await page.locator('#message').fill('{"n": 2}');
     await page.locator('#send').click();
     await logLine(page, 'token_expired');
-    await logLine(page, 'Connection closed: the token expired');
+    await logLine(page, 'Connection closed: the token expired.');
     await logLine(page, 'Reconnecting with the renewed token');
+    expect(await page.locator('#log li', { hasText: 'Sign in again' }).count(), 'asked to sign in again although a renewed token was held').to.equal(0);
     await screenshot(page, '10-token-expired-reconnect');
     await connectionState(page, 'connected');
     await page.locator('#message').fill('{"n": 3}');

@@ -56,6 +56,15 @@ function appendLog(entry: LogEntry): void {
   text.className = 'text';
   text.textContent = entry.text;
   item.append(time, dir, text);
+  if (entry.detail !== undefined) {
+    const details = document.createElement('details');
+    const summary = document.createElement('summary');
+    summary.textContent = 'connection data';
+    const pre = document.createElement('pre');
+    pre.textContent = entry.detail;
+    details.append(summary, pre);
+    text.append(details);
+  }
   ui.log.append(item);
   while (ui.log.children.length > MAX_LOG_ENTRIES) ui.log.firstElementChild?.remove();
   item.scrollIntoView({ block: 'nearest' });
@@ -102,7 +111,9 @@ function wire(config: WebConfig): void {
     navigate: (url) => location.assign(url),
     replaceUrl: (path) => history.replaceState(null, '', path),
     onChange: (notice) => {
-      if (notice) showNotice(notice.level, notice.text);
+      // Errors go to the banner; routine events (signed in, token renewed) to the log.
+      if (notice?.level === 'error') showNotice(notice.level, notice.text);
+      else if (notice) client.log('info', notice.text);
       render();
     },
   });

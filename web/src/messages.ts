@@ -24,7 +24,7 @@ export function prepareOutgoing(input: string, format: MessageFormat): Outgoing 
 }
 
 export type Incoming =
-  | { kind: 'echo'; username: string; connectionId: string; message: unknown; text: string }
+  | { kind: 'echo'; username: string; connectionId: string; message: unknown; text: string; detail: string }
   | { kind: 'error'; reason: string; text: string }
   | { kind: 'text'; text: string };
 
@@ -56,7 +56,10 @@ export function parseIncoming(data: string): Incoming {
     const connectionId = typeof connection['connectionId'] === 'string' ? connection['connectionId'] : '';
     const message = frame['message'];
     const shown = typeof message === 'string' ? message : JSON.stringify(message);
-    return { kind: 'echo', username, connectionId, message, text: clip(`echo for ${username || '(no username)'} on ${connectionId || '?'}: ${shown}`) };
+    // The connection data the server echoes (sub, connectedAt, tokenExp, stored query and headers; never the
+    // token, which the connect Lambda strips), shown on demand under the line.
+    const detail = clip(JSON.stringify({ connection, receivedAt: frame['receivedAt'] }, null, 2));
+    return { kind: 'echo', username, connectionId, message, text: clip(`echo for ${username || '(no username)'} on ${connectionId || '?'}: ${shown}`), detail };
   }
   return { kind: 'text', text: clip(data) };
 }
@@ -68,7 +71,8 @@ export function formatTime(date: Date): string {
 }
 
 export const REFUSED_MESSAGE = 'Connection refused: the token was rejected or you are not allowed. Sign in again, then connect.';
-export const EXPIRED_MESSAGE = 'Connection closed: the token expired. Sign in again (or wait for the renewed token), then connect.';
+export const EXPIRED_MESSAGE = 'Connection closed: the token expired.';
+export const SIGN_IN_AGAIN = 'Sign in again, then connect.';
 
 export interface CloseContext {
   code: number;

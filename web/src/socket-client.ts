@@ -1,7 +1,7 @@
 // The console's connection: connect with the current token, report status, reconnect with back-off after a
 // drop, and explain refusals and token expiry. The WebSocket, timers, clock and randomness are injected.
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
-import { classifyClose, describeClose, parseIncoming, prepareOutgoing, type MessageFormat } from './messages.ts';
+import { classifyClose, describeClose, parseIncoming, prepareOutgoing, SIGN_IN_AGAIN, type MessageFormat } from './messages.ts';
 import { socketTarget, type TokenTransport } from './urls.ts';
 
 /** The subset of the browser WebSocket used here. */
@@ -22,6 +22,8 @@ export interface LogEntry {
   at: Date;
   direction: LogDirection;
   text: string;
+  /** More to show on demand, e.g. the echoed connection data. */
+  detail?: string;
 }
 
 export interface SocketClientDeps {
@@ -124,7 +126,7 @@ export class SocketClient {
       }
       const incoming = parseIncoming(ev.data);
       if (incoming.kind === 'error') lastErrorReason = incoming.reason;
-      this.log(incoming.kind === 'error' ? 'error' : 'received', incoming.text);
+      this.log(incoming.kind === 'error' ? 'error' : 'received', incoming.text, incoming.kind === 'echo' ? incoming.detail : undefined);
     };
     socket.onerror = () => {
       // Always followed by close, which carries what little the browser tells.
@@ -160,7 +162,8 @@ export class SocketClient {
       await this.open(transport, generation, false);
       return;
     }
-    this.setState('refused', message);
+    this.setState('refused', `${message} ${SIGN_IN_AGAIN}`);
+    this.log('error', SIGN_IN_AGAIN);
   }
 
   private scheduleReconnect(transport: TokenTransport, generation: number, message: string): void {
@@ -197,7 +200,8 @@ export class SocketClient {
     this.deps.onState(state, detail);
   }
 
-  private log(direction: LogDirection, text: string): void {
-    this.deps.onLog({ at: this.deps.now(), direction, text });
+  /** Also used by the page for session events, so the log tells the whole story in order. */
+  log(direction: LogDirection, text: string, detail?: string): void {
+    this.deps.onLog(detail === undefined ? { at: this.deps.now(), direction, text } : { at: this.deps.now(), direction, text, detail });
   }
 }
