@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createPkcePair } from '../../../local/issuer/sign-in.ts';
-import { CLIENT_ID, OTHER_CLIENT_ID, REDIRECT_URI, obtainCode, postToken, redeem, startTestIssuer, type TestIssuer } from './helpers.ts';
+import { CLIENT_ID, OTHER_CLIENT_ID, REDIRECT_URI, decodeJwt, obtainCode, postToken, redeem, startTestIssuer, type TestIssuer } from './helpers.ts';
 
 describe('issuer: token endpoint', function () {
   let issuer: TestIssuer;
@@ -18,6 +18,21 @@ describe('issuer: token endpoint', function () {
     expect(response.headers.get('pragma')).to.equal('no-cache');
     expect(response.headers.get('content-type')).to.match(/^application\/json/);
     expect(response.headers.get('access-control-allow-origin')).to.equal('*');
+  });
+
+  it('issues no ID token without the openid scope, as Cognito', async function () {
+    const result = await obtainCode(issuer, { scope: 'email profile' });
+    const { response, body } = await redeem(issuer, result);
+    expect(response.status).to.equal(200);
+    expect(Object.keys(body)).to.deep.equal(['access_token', 'refresh_token', 'expires_in', 'token_type']);
+    expect(decodeJwt(String(body.access_token)).payload.scope).to.equal('email profile');
+  });
+
+  it('carries the authorize nonce into the ID token only', async function () {
+    const result = await obtainCode(issuer, { nonce: 'n-0S6_WzA2Mj' });
+    const { body } = await redeem(issuer, result);
+    expect(decodeJwt(String(body.id_token)).payload.nonce).to.equal('n-0S6_WzA2Mj');
+    expect(decodeJwt(String(body.access_token)).payload).to.not.have.property('nonce');
   });
 
   it('refuses a reused code with invalid_grant, leaving the first exchange\'s tokens working', async function () {
