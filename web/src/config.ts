@@ -12,6 +12,8 @@ export interface WebConfig {
   /** A registered sign-out URL of the app client. */
   logoutUri: string;
   scopes: string[];
+  /** Optional extension (not in the architecture contract yet): the authorizer's TOKEN_QUERY_PARAM, default `token`. */
+  tokenQueryParam?: string;
 }
 
 export class WebConfigError extends Error {
@@ -24,6 +26,7 @@ export class WebConfigError extends Error {
 const CLIENT_ID = /^[\w+]{1,128}$/; // Cognito's ClientId pattern
 const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]{1,256}$/; // RFC 6749 scope-token characters
 const MAX_URL = 2048;
+const QUERY_PARAM = /^[A-Za-z0-9_.~-]{1,64}$/;
 
 function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]' || hostname.endsWith('.localhost');
@@ -62,7 +65,11 @@ export function parseWebConfig(input: unknown): WebConfig {
   for (const scope of scopes) {
     if (typeof scope !== 'string' || !SCOPE.test(scope)) throw new WebConfigError('scopes', `has an invalid scope ${JSON.stringify(scope)}`);
   }
-  return {
+  const tokenQueryParam = raw['tokenQueryParam'];
+  if (tokenQueryParam !== undefined && (typeof tokenQueryParam !== 'string' || !QUERY_PARAM.test(tokenQueryParam))) {
+    throw new WebConfigError('tokenQueryParam', 'must be 1 to 64 letters, digits, _ . ~ or -');
+  }
+  const config: WebConfig = {
     // The base without a trailing slash, so paths can be appended.
     hostedUiUrl: hosted.href.replace(/\/+$/, ''),
     clientId,
@@ -72,4 +79,6 @@ export function parseWebConfig(input: unknown): WebConfig {
     logoutUri: String(raw['logoutUri']),
     scopes: [...new Set(scopes as string[])],
   };
+  if (tokenQueryParam !== undefined) config.tokenQueryParam = tokenQueryParam;
+  return config;
 }

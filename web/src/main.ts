@@ -120,6 +120,7 @@ function wire(config: WebConfig): void {
 
   const client = new SocketClient({
     websocketUrl: config.websocketUrl,
+    ...(config.tokenQueryParam === undefined ? {} : { tokenQueryParam: config.tokenQueryParam }),
     createSocket: browserSocket,
     getToken: () => auth.accessToken(),
     onState: (state, detail) => {

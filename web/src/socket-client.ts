@@ -28,6 +28,8 @@ export interface LogEntry {
 
 export interface SocketClientDeps {
   websocketUrl: string;
+  /** The authorizer's TOKEN_QUERY_PARAM (default `token`). */
+  tokenQueryParam?: string;
   createSocket: (url: string, protocols: string[]) => SocketLike;
   /** The access token to connect with (renewed if due), or undefined when signed out. */
   getToken: () => Promise<string | undefined>;
@@ -98,7 +100,7 @@ export class SocketClient {
       this.log('error', 'Not connected: sign in first (no valid token).');
       return;
     }
-    const target = socketTarget(this.deps.websocketUrl, token, transport);
+    const target = socketTarget(this.deps.websocketUrl, token, transport, this.deps.tokenQueryParam);
     let socket: SocketLike;
     try {
       socket = this.deps.createSocket(target.url, target.protocols);
