@@ -1,4 +1,4 @@
-// Composes the authorizer: extract → decode → header → key → verify → access rules → policy.
+// Composes the authorizer: extract → decode header → kid lookup → jwt.verify + claim checks → access rules → policy.
 // Any rejection, including failures nobody anticipated, becomes `Error('Unauthorized')` (401); only an
 // authenticated caller failing REQUIRED_SCOPES / ALLOWED_GROUPS gets a Deny policy (403).
 import type { Logger, LogFields } from '../shared/log.ts';
@@ -6,7 +6,7 @@ import { describeError } from '../shared/log.ts';
 import type { AuthorizerConfig, TokenSource } from './config.ts';
 import { extractToken, type ExtractOptions } from './extract-token.ts';
 import type { KeyObject } from 'node:crypto';
-import { decodeJwt, type JsonObject } from './decode-jwt.ts';
+import { decodeHeader } from './decode-jwt.ts';
 import type { KeySource } from './jwks-cache.ts';
 import { checkHeader, verifyToken, type VerifyOptions } from './verify-token.ts';
 import { checkAccess } from './access-rules.ts';
@@ -56,12 +56,11 @@ export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
   function finish(
     methodArn: string,
     token: string,
-    payload: JsonObject,
     key: KeyObject,
     source: TokenSource,
     requestId: string | undefined,
   ): AuthorizerResult {
-    const verified = verifyToken(token, payload, key, verifyOptions, Math.floor(now() / 1000));
+    const verified = verifyToken(token, key, verifyOptions, Math.floor(now() / 1000));
     if (!verified.ok) reject(verified.reason, { requestId, source, claim: verified.claim });
     const { claims } = verified;
 
@@ -88,18 +87,17 @@ export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
     if (!extracted.ok) reject(extracted.reason, { requestId });
     const { token, source } = extracted;
 
-    const decoded = decodeJwt(token);
+    const decoded = decodeHeader(token);
     if (!decoded.ok) reject(decoded.reason, { requestId, source });
-    const { header, payload } = decoded.jwt;
-    const checked = checkHeader(header);
+    const checked = checkHeader(decoded.header);
     if (!checked.ok) reject(checked.reason, { requestId, source });
     const { kid } = checked;
 
     const key = keys.peek(kid);
-    if (key) return finish(methodArn, token, payload, key, source, requestId);
+    if (key) return finish(methodArn, token, key, source, requestId);
     return keys.resolve(kid).then((found) => {
       if (!found.ok) reject(found.reason, { requestId, source, kid: kid.slice(0, 64) });
-      return finish(methodArn, token, payload, found.key, source, requestId);
+      return finish(methodArn, token, found.key, source, requestId);
     });
   }
 

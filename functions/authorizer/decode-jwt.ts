@@ -1,13 +1,9 @@
-// Safe decoding of a compact JWS before any crypto: exactly three base64url parts, a JSON-object header and
-// payload, and no `__proto__` / `constructor` / `prototype` keys surviving the parse.
+// Safe JSON handling for JWTs: the header is decoded here before any crypto (exactly three parts, base64url,
+// a JSON object); the payload, parsed once by jsonwebtoken during verification, is vetted here. Neither may
+// carry `__proto__` / `constructor` / `prototype` keys into our code.
 export type JsonObject = Record<string, unknown>;
 
-export interface DecodedJwt {
-  readonly header: JsonObject;
-  readonly payload: JsonObject;
-}
-
-export type DecodeResult = { readonly ok: true; readonly jwt: DecodedJwt } | { readonly ok: false; readonly reason: 'malformed_token' };
+export type HeaderResult = { readonly ok: true; readonly header: JsonObject } | { readonly ok: false; readonly reason: 'malformed_token' };
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const RISKY = /__proto__|constructor|prototype/;
@@ -31,23 +27,33 @@ export function parseJsonObject(text: string): JsonObject | undefined {
   return value as JsonObject;
 }
 
-// One pass over the whole token: three base64url parts, the last (signature) possibly empty so that
-// `alg: none` tokens reach the alg check and are named for what they are.
-const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+// A header part, and the shape of the rest: the payload and signature characters are checked again by
+// jsonwebtoken, which rejects anything but base64url. The signature may be empty so `alg: none` tokens reach
+// the alg check and are named for what they are.
+const B64URL = /^[A-Za-z0-9_-]+$/;
+const MAX_HEADER_LENGTH = 1024;
 
-function decodePart(part: string): JsonObject | undefined {
-  return parseJsonObject(Buffer.from(part, 'base64url').toString('utf8'));
+/** Decodes the header of a compact JWS (exactly three parts) without verifying anything. */
+export function decodeHeader(token: string): HeaderResult {
+  const first = token.indexOf('.');
+  const second = first < 0 ? -1 : token.indexOf('.', first + 1);
+  if (first <= 0 || second <= first + 1 || token.indexOf('.', second + 1) !== -1) return { ok: false, reason: 'malformed_token' };
+  const encoded = token.slice(0, first);
+  if (encoded.length > MAX_HEADER_LENGTH || !B64URL.test(encoded)) return { ok: false, reason: 'malformed_token' };
+  const header = parseJsonObject(Buffer.from(encoded, 'base64url').toString('utf8'));
+  return header ? { ok: true, header } : { ok: false, reason: 'malformed_token' };
 }
 
-/** Decodes without verifying. Callers must still verify the signature before trusting anything. */
-export function decodeJwt(token: string): DecodeResult {
-  if (!COMPACT_JWS.test(token)) return { ok: false, reason: 'malformed_token' };
-  const first = token.indexOf('.');
-  const second = token.indexOf('.', first + 1);
-  const header = decodePart(token.slice(0, first));
-  const payload = header && decodePart(token.slice(first + 1, second));
-  if (!header || !payload) return { ok: false, reason: 'malformed_token' };
-  return { ok: true, jwt: { header, payload } };
+/**
+ * Vets a payload parsed by jsonwebtoken (plain JSON.parse, which never assigns a prototype): it must be a
+ * plain object without own `__proto__` / `constructor` / `prototype` keys, so nothing later can be tricked
+ * by them. Parsing the payload once instead of twice keeps the warm path near raw crypto.verify.
+ */
+export function vetPayload(value: unknown): JsonObject | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  if (Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+  for (const key of FORBIDDEN_KEYS) if (Object.hasOwn(value, key)) return undefined;
+  return value as JsonObject;
 }
 
 /** An own property of a decoded object, never one inherited from Object.prototype. */

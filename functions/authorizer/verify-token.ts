@@ -2,7 +2,7 @@
 // crypto: the caller supplies the decoded token, the key and the current time.
 import type { KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { own, type JsonObject } from './decode-jwt.ts';
+import { own, vetPayload, type JsonObject } from './decode-jwt.ts';
 import type { TokenUse } from './config.ts';
 
 export interface VerifyOptions {
@@ -162,18 +162,13 @@ export function checkClaims(payload: JsonObject, options: VerifyOptions, nowSeco
 
 /**
  * Verifies the signature with jsonwebtoken (RS256 pinned, issuer and clock enforced there too) using a cached
- * KeyObject, then runs our own claim checks on the payload we decoded safely: jsonwebtoken does not require
- * exp, iat or sub, and can return a string payload.
+ * KeyObject, then vets the payload it parsed and runs our own claim checks: jsonwebtoken does not require exp,
+ * iat or sub, and can return a string payload.
  */
-export function verifyToken(
-  token: string,
-  payload: JsonObject,
-  key: KeyObject,
-  options: VerifyOptions,
-  nowSeconds: number,
-): Verification {
+export function verifyToken(token: string, key: KeyObject, options: VerifyOptions, nowSeconds: number): Verification {
+  let verified: unknown;
   try {
-    jwt.verify(token, key, {
+    verified = jwt.verify(token, key, {
       algorithms: ['RS256'],
       issuer: options.issuer,
       clockTolerance: options.clockToleranceSeconds,
@@ -182,5 +177,7 @@ export function verifyToken(
   } catch (err) {
     return { ok: false, reason: mapJwtError(err) };
   }
+  const payload = vetPayload(verified);
+  if (!payload) return { ok: false, reason: 'malformed_token' };
   return checkClaims(payload, options, nowSeconds);
 }

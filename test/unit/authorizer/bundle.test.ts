@@ -2,7 +2,8 @@
 // Lambda loads it) with an environment pointing at a JWKS server in this process.
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { accessClaims, connectEvent, rsaKey, serveJson, signRs256, startJwksServer, type JwksServer } from './helpers.ts';
@@ -55,21 +56,27 @@ describe('built bundle dist/authorizer/index.js', function () {
   before(async function () {
     const built = path.join(root, 'dist/authorizer/index.js');
     const sourcesNewest = Math.max(newestMtime(path.join(root, 'functions/authorizer')), newestMtime(path.join(root, 'functions/shared')));
-    if (existsSync(built) && statSync(built).mtimeMs >= sourcesNewest) {
-      bundle = built;
-    } else {
+    let source = built;
+    let privateBuild: string | undefined;
+    if (!existsSync(built) || statSync(built).mtimeMs < sourcesNewest) {
       // Stale or missing: build into a private directory so a concurrent `make build` is not disturbed.
       // build.mjs joins DIST_DIR to the repository root, so the directory is given relative to it.
       mkdirSync(path.join(root, 'test-artifacts'), { recursive: true });
-      tempDist = mkdtempSync(path.join(root, 'test-artifacts', 'authorizer-dist-'));
-      const relative = path.relative(root, tempDist);
+      privateBuild = mkdtempSync(path.join(root, 'test-artifacts', 'authorizer-dist-'));
+      const relative = path.relative(root, privateBuild);
       await new Promise<void>((resolve, reject) =>
         execFile(process.execPath, ['scripts/build.mjs'], { cwd: root, env: { ...process.env, DIST_DIR: relative } }, (err, _o, stderr) =>
           err ? reject(new Error(`build failed: ${stderr}`)) : resolve(),
         ),
       );
-      bundle = path.join(tempDist, 'authorizer/index.js');
+      source = path.join(privateBuild, 'authorizer/index.js');
     }
+    // A private copy: another engineer's `make build` may replace dist/ while this suite runs.
+    tempDist = mkdtempSync(path.join(tmpdir(), 'authorizer-bundle-'));
+    copyFileSync(source, path.join(tempDist, 'index.js'));
+    writeFileSync(path.join(tempDist, 'package.json'), '{ "type": "commonjs" }\n');
+    bundle = path.join(tempDist, 'index.js');
+    if (privateBuild) rmSync(privateBuild, { recursive: true, force: true });
     server = await startJwksServer(serveJson({ keys: [key.jwk] }));
   });
 

@@ -20,7 +20,6 @@ describe('JWKS cache', () => {
       fetch: realFetch,
       now: clock.now,
       log: createLogger('authorizer', logs.sink),
-      limits: { timeoutMs: 500, headersTimeoutMs: 300, maxBytes: 150 * 1024 },
       ...extra,
     });
   }

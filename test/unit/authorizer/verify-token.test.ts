@@ -1,6 +1,6 @@
 import { expect } from 'chai';
+import { sign } from 'node:crypto';
 import { checkClaims, checkHeader, verifyToken, type VerifyOptions } from '../../../functions/authorizer/verify-token.ts';
-import { decodeJwt } from '../../../functions/authorizer/decode-jwt.ts';
 import { accessClaims, CLIENT_ID, NOW_S, rsaKey, signRs256 } from './helpers.ts';
 
 const ISS = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_local0001';
@@ -63,12 +63,27 @@ describe('checkClaims', () => {
 
 describe('verifyToken', () => {
   const key = rsaKey('k1');
+  const signed = (claims: unknown): string => signRs256({ alg: 'RS256', kid: 'k1' }, claims, key.privateKey);
+
   it('verifies the signature with the KeyObject and then the claims', () => {
-    const t = signRs256({ alg: 'RS256', kid: 'k1' }, accessClaims(ISS), key.privateKey);
-    const d = decodeJwt(t);
-    if (!d.ok) throw new Error('decode failed');
-    expect(verifyToken(t, d.jwt.payload, key.publicKey, opts, NOW_S).ok).to.equal(true);
-    expect(verifyToken(t, d.jwt.payload, rsaKey('k1').publicKey, opts, NOW_S)).to.deep.equal({ ok: false, reason: 'bad_signature' });
-    expect(verifyToken(t, d.jwt.payload, key.publicKey, opts, NOW_S + 7200)).to.deep.equal({ ok: false, reason: 'expired' });
+    const t = signed(accessClaims(ISS));
+    expect(verifyToken(t, key.publicKey, opts, NOW_S).ok).to.equal(true);
+    expect(verifyToken(t, rsaKey('k1').publicKey, opts, NOW_S)).to.deep.equal({ ok: false, reason: 'bad_signature' });
+    expect(verifyToken(t, key.publicKey, opts, NOW_S + 7200)).to.deep.equal({ ok: false, reason: 'expired' });
+  });
+
+  it('refuses a validly signed payload that is not a JSON object (jsonwebtoken finds no issuer in it)', () => {
+    expect(verifyToken(signed('just a string'), key.publicKey, opts, NOW_S)).to.deep.equal({ ok: false, reason: 'bad_issuer' });
+    expect(verifyToken(signed([1, 2]), key.publicKey, opts, NOW_S)).to.deep.equal({ ok: false, reason: 'bad_issuer' });
+  });
+
+  it('refuses a validly signed payload carrying __proto__ or constructor, without polluting Object.prototype', () => {
+    const input = `${Buffer.from('{"alg":"RS256","kid":"k1"}').toString('base64url')}.${Buffer.from(
+      JSON.stringify(accessClaims(ISS)).replace(/^\{/, '{"__proto__":{"polluted":true},'),
+    ).toString('base64url')}`;
+    const t = `${input}.${sign('RSA-SHA256', Buffer.from(input), key.privateKey).toString('base64url')}`;
+    expect(verifyToken(t, key.publicKey, opts, NOW_S)).to.deep.equal({ ok: false, reason: 'malformed_token' });
+    expect(({} as Record<string, unknown>)['polluted']).to.equal(undefined);
+    expect(verifyToken(signed(accessClaims(ISS, { constructor: { name: 'x' } })), key.publicKey, opts, NOW_S)).to.deep.equal({ ok: false, reason: 'malformed_token' });
   });
 });
