@@ -103,6 +103,9 @@ export class HostedUi {
     this.showForm(req, res, request, page, 200, {});
   }
 
+  // A form shown again with its errors is a 200, as Cognito's hosted UI: the error is in the page (role=alert),
+  // a 401 would need a WWW-Authenticate challenge, and browsers log 4xx documents as console errors.
+
   /** POST /login */
   async login(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const taken = await this.takePending(req, res);
@@ -111,18 +114,18 @@ export class HostedUi {
     const username = singleParam(form, 'username') ?? '';
     const password = singleParam(form, 'password') ?? '';
     if (username === '' || password === '') {
-      this.showForm(req, res, pending.request, 'login', 400, { username, errors: ['Enter your username and password.'] });
+      this.showForm(req, res, pending.request, 'login', 200, { username, errors: ['Enter your username and password.'] });
       return;
     }
     if (username.length > 128 || password.length > 256) {
-      this.showForm(req, res, pending.request, 'login', 401, { username: '', errors: ['Incorrect username or password.'] });
+      this.showForm(req, res, pending.request, 'login', 200, { username: '', errors: ['Incorrect username or password.'] });
       return;
     }
     const user = await this.deps.users.authenticate(username, password);
     if (!user) {
       this.deps.log('warn', 'login_failed', { clientId: pending.request.clientId });
       // Cognito's wording; it does not say which of the two was wrong.
-      this.showForm(req, res, pending.request, 'login', 401, { username, errors: ['Incorrect username or password.'] });
+      this.showForm(req, res, pending.request, 'login', 200, { username, errors: ['Incorrect username or password.'] });
       return;
     }
     this.deps.log('info', 'login_succeeded', { clientId: pending.request.clientId, sub: user.sub });
@@ -152,7 +155,7 @@ export class HostedUi {
     if (!user) {
       this.deps.log('info', 'signup_rejected', { fields: [...new Set(problems.map((p) => p.field))].join(',') });
       const errors = [...new Set(problems.map((p) => p.message))];
-      this.showForm(req, res, pending.request, 'signup', 400, { username, email, errors });
+      this.showForm(req, res, pending.request, 'signup', 200, { username, email, errors });
       return;
     }
     this.deps.log('info', 'signup_succeeded', { clientId: pending.request.clientId, sub: user.sub });

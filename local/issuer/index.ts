@@ -171,6 +171,11 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
       return;
     }
 
+    if (path === '/favicon.ico') {
+      res.writeHead(204, { 'Cache-Control': 'public, max-age=86400' }); // no icon, and no 404 in the browser console
+      res.end();
+      return;
+    }
     const pageMethods = pagePaths.get(path);
     if (!pageMethods) return sendPage(res, 404, errorPage('There is no page at this address.'));
     if (!pageMethods.includes(method)) {

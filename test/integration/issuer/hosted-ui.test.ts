@@ -106,11 +106,11 @@ describe('issuer: hosted UI authorize and login', function () {
     expect(result.location.searchParams.get('state')).to.equal(hostile);
   });
 
-  it('re-shows the form with an error on bad credentials, never redirecting, and escapes the echoed username', async function () {
+  it('re-shows the form (200) with an error on bad credentials, never redirecting, and escapes the echoed username', async function () {
     const { html, cookies } = await openLogin();
     const firstId = requestIdOf(html);
     const wrong = await postForm(`${issuer.url}/login`, { request_id: firstId, username: '<b>demo</b>', password: 'wrong' }, cookieHeader(cookies));
-    expect(wrong.response.status).to.equal(401);
+    expect(wrong.response.status).to.equal(200);
     expect(wrong.response.headers.get('location')).to.equal(null);
     expect(wrong.html).to.contain('Incorrect username or password.');
     expect(wrong.html).to.contain('role="alert"');
@@ -129,7 +129,7 @@ describe('issuer: hosted UI authorize and login', function () {
   it('asks for both fields when one is empty', async function () {
     const { html, cookies } = await openLogin();
     const empty = await postForm(`${issuer.url}/login`, { request_id: requestIdOf(html), username: 'demo', password: '' }, cookieHeader(cookies));
-    expect(empty.response.status).to.equal(400);
+    expect(empty.response.status).to.equal(200);
     expect(empty.html).to.contain('Enter your username and password.');
   });
 
@@ -196,7 +196,7 @@ describe('issuer: hosted UI authorize and login', function () {
       expect.fail('sign-in should have failed');
     } catch (err) {
       expect(err).to.be.instanceOf(SignInError);
-      expect(err).to.include({ step: 'login', status: 401 });
+      expect(err).to.include({ step: 'login', status: 200 });
       expect((err as Error).message).to.contain('Incorrect username or password.');
     }
   });
