@@ -51,10 +51,6 @@ export class ExpiringStore<V> {
     this.entries.delete(key);
   }
 
-  deleteWhere(predicate: (value: V) => boolean): void {
-    for (const [key, entry] of this.entries) if (predicate(entry.value)) this.entries.delete(key);
-  }
-
   get size(): number {
     return this.entries.size;
   }
