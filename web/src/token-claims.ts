@@ -71,11 +71,11 @@ export function formatRemaining(expSeconds: number, nowMs: number): string {
 }
 
 /**
- * When to renew: a minute before expiry, or at 80% of the lifetime for short-lived tokens, whichever is
- * sooner, so a renewal that fails has time to be retried while the token still works. Never negative.
+ * When to renew: a minute before expiry, so a renewal that fails can be retried while the token still works;
+ * for tokens too short-lived for that, at 80% of the lifetime. Never negative.
  */
 export function refreshDelayMs(claims: Pick<TokenClaims, 'iat' | 'exp'>, nowMs: number): number {
   const lifetime = Math.max(0, claims.exp - claims.iat);
-  const at = Math.min(claims.exp - 60, claims.iat + lifetime * 0.8);
+  const at = Math.max(claims.exp - 60, claims.iat + lifetime * 0.8);
   return Math.max(0, Math.round(at * 1000 - nowMs));
 }

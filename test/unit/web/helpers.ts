@@ -1,0 +1,50 @@
+// Shared fakes for the web app's unit tests.
+import { webcrypto } from 'node:crypto';
+import type { WebConfig } from '../../../web/src/config.ts';
+import type { CryptoLike } from '../../../web/src/pkce.ts';
+import type { StorageLike } from '../../../web/src/sign-in-flow.ts';
+
+export const CONFIG: WebConfig = {
+  hostedUiUrl: 'https://demo.auth.us-east-1.amazoncognito.com',
+  clientId: 'abc123client',
+  websocketUrl: 'wss://api.execute-api.us-east-1.amazonaws.com/prod',
+  redirectUri: 'http://localhost:3000/',
+  logoutUri: 'http://localhost:3000/',
+  scopes: ['openid', 'email'],
+};
+
+export class MemoryStorage implements StorageLike {
+  readonly map = new Map<string, string>();
+  getItem(key: string): string | null {
+    return this.map.get(key) ?? null;
+  }
+  setItem(key: string, value: string): void {
+    this.map.set(key, value);
+  }
+  removeItem(key: string): void {
+    this.map.delete(key);
+  }
+}
+
+/** Web Crypto with predictable random bytes (each call fills with the next counter value). */
+export function fixedCrypto(): CryptoLike & { calls: number } {
+  const fake = {
+    calls: 0,
+    getRandomValues<T extends Uint8Array>(array: T): T {
+      fake.calls++;
+      array.fill(fake.calls);
+      return array;
+    },
+    subtle: { digest: (algorithm: 'SHA-256', data: Uint8Array<ArrayBuffer>) => webcrypto.subtle.digest(algorithm, data) },
+  };
+  return fake;
+}
+
+function b64url(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+/** An unsigned JWT-shaped string: the web app only reads claims, never verifies. */
+export function fakeJwt(payload: Record<string, unknown>): string {
+  return `${b64url({ alg: 'RS256', kid: 'k1' })}.${b64url(payload)}.c2lnbmF0dXJl`;
+}
