@@ -1,7 +1,7 @@
-// One mocha configuration for every suite: TypeScript runs through tsx, and each suite is bounded in time.
+// Shared mocha settings: TypeScript runs through tsx, every suite is bounded in time. The spec globs are given
+// on the command line (Makefile, package.json), because mocha merges a `spec` here with the command line's.
 module.exports = {
   'node-option': ['import=tsx'],
-  spec: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
   timeout: 20000,
   exit: true,
   reporter: 'spec',

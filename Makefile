@@ -3,8 +3,15 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NPM_STAMP := node_modules/.package-lock.json
-NODE22 := node_modules/node22/bin/node
+# Node 22 (the deployed runtime) comes from the npm package node@22, kept outside node_modules so that it
+# never shadows this machine's node in node_modules/.bin.
+NODE22_VERSION := 22.23.3
+NODE22_DIR := .tools/node22
+NODE22 := $(NODE22_DIR)/node_modules/node/bin/node
 MOCHA := node_modules/mocha/bin/mocha.js
+UNIT := 'test/unit/**/*.test.ts'
+INTEGRATION := 'test/integration/**/*.test.ts'
+E2E := 'test/e2e/**/*.test.ts'
 
 .PHONY: help deps build typecheck test test-js test-unit test-integration test-e2e test-node22 \
         bench loadtest local web tf-check tf-lint clean
@@ -27,19 +34,22 @@ typecheck: deps ## Strict TypeScript check of functions, local stack, web app, s
 test: build typecheck test-js test-node22 tf-check ## Run every test: types, unit, integration, browser e2e, Node 22, Terraform
 
 test-js: build ## Mocha: unit, integration and browser end-to-end suites on this machine's Node
-	node $(MOCHA)
+	node $(MOCHA) $(UNIT) $(INTEGRATION) $(E2E)
 
 test-unit: deps ## Mocha unit tests only
-	node $(MOCHA) 'test/unit/**/*.test.ts'
+	node $(MOCHA) $(UNIT)
 
 test-integration: build ## Mocha integration tests against the local stack
-	node $(MOCHA) 'test/integration/**/*.test.ts'
+	node $(MOCHA) $(INTEGRATION)
 
 test-e2e: build ## Browser end-to-end test (needs Debian chromium)
-	node $(MOCHA) 'test/e2e/**/*.test.ts'
+	node $(MOCHA) $(E2E)
 
-test-node22: build ## Unit and integration suites on Node 22 (the deployed runtime), from the node@22 npm package
-	$(NODE22) $(MOCHA) 'test/unit/**/*.test.ts' 'test/integration/**/*.test.ts'
+$(NODE22):
+	npm install --prefix $(NODE22_DIR) --no-save --no-audit --no-fund --no-package-lock node@$(NODE22_VERSION)
+
+test-node22: build $(NODE22) ## Unit and integration suites on Node 22 (the deployed runtime), from the node@22 npm package
+	PATH="$(abspath $(dir $(NODE22))):$$PATH" $(NODE22) $(MOCHA) $(UNIT) $(INTEGRATION)
 
 bench: build ## Authorizer verification benchmark, bundle sizes and load times
 	npx tsx scripts/bench.ts
@@ -60,4 +70,4 @@ tf-lint: ## tflint over the root and modules, when tflint is installed
 	bash scripts/tf-lint.sh
 
 clean: ## Remove build output and local state
-	rm -rf dist .local test-artifacts
+	rm -rf dist .local test-artifacts .tools
