@@ -1,7 +1,7 @@
 // The JWKS cache: the only cache in this design (API Gateway does not cache WebSocket authorizer results).
 // - fetched when created (cold start), concurrent callers share one in-flight fetch;
 // - an unknown kid refetches at most once per cooldown, so random kids cannot drive traffic to the JWKS;
-// - a failed fetch keeps the keys already held and backs off exponentially before the next attempt;
+// - a failed fetch keeps the keys already held; after one immediate retry, attempts back off exponentially;
 // - keys older than `refreshAfterMs` are refreshed in the background; past `maxAgeMs` a lookup waits for the
 //   refresh (bounded by the fetch timeout), so a key removed from the JWKS stops verifying.
 // The warm path (`peek`) is a Map lookup: no network, no key parsing, no promise.
@@ -85,7 +85,9 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
       return true;
     } catch (err) {
       failures += 1;
-      const delay = Math.min(backoffMaxMs, backoffInitialMs * 2 ** Math.min(failures - 1, 30));
+      // The first failure allows one immediate retry: a fetch started at init can be frozen with the sandbox
+      // (provisioned concurrency) and time out on thaw, and the first request should not pay for that.
+      const delay = failures === 1 ? 0 : Math.min(backoffMaxMs, backoffInitialMs * 2 ** Math.min(failures - 2, 30));
       retryAt = now() + delay;
       log('warn', 'jwks_fetch_failed', {
         kind: err instanceof JwksFetchError ? err.kind : 'invalid_jwks',

@@ -73,29 +73,34 @@ describe('JWKS cache', () => {
     expect(server.requests).to.equal(2);
   });
 
-  it('reports jwks_unavailable while it holds no keys, and backs off exponentially between attempts', async () => {
+  it('reports jwks_unavailable while it holds no keys, retries once at once, then backs off exponentially', async () => {
     server.respond = serveJson('oops', 500);
     const c = cache({ backoffInitialMs: 1000, backoffMaxMs: 4000 });
     expect(await c.refresh()).to.equal(false);
     expect(server.requests).to.equal(1);
     expect(await c.resolve('k1')).to.deep.equal({ ok: false, reason: 'jwks_unavailable' });
-    expect(server.requests, 'no request inside the first back-off').to.equal(1);
-    clock.advance(1000);
+    expect(server.requests, 'one immediate retry (a fetch frozen at init may have timed out on thaw)').to.equal(2);
     expect(await c.resolve('k1')).to.deep.equal({ ok: false, reason: 'jwks_unavailable' });
-    expect(server.requests).to.equal(2);
-    clock.advance(1999);
+    expect(server.requests, 'no request inside the first back-off').to.equal(2);
+    clock.advance(999);
     await c.resolve('k1');
-    expect(server.requests, 'second back-off is 2 s').to.equal(2);
+    expect(server.requests).to.equal(2);
     clock.advance(1);
     await c.resolve('k1');
-    expect(server.requests).to.equal(3);
+    expect(server.requests, 'retried after 1 s').to.equal(3);
+    clock.advance(1999);
+    await c.resolve('k1');
+    expect(server.requests, 'second back-off is 2 s').to.equal(3);
+    clock.advance(1);
+    await c.resolve('k1');
+    expect(server.requests).to.equal(4);
     clock.advance(4000); // capped at backoffMaxMs
     server.respond = serveJson({ keys: [k1.jwk] });
     expect((await c.resolve('k1')).ok).to.equal(true);
-    expect(server.requests).to.equal(4);
+    expect(server.requests).to.equal(5);
     expect(c.status().failures).to.equal(0);
     const failed = logs.lines.filter((l) => l['reason'] === 'jwks_fetch_failed');
-    expect(failed.map((l) => l['retryInMs'])).to.deep.equal([1000, 2000, 4000]);
+    expect(failed.map((l) => l['retryInMs'])).to.deep.equal([0, 1000, 2000, 4000]);
   });
 
   it('keeps serving held keys when a refresh fails (down, malformed JSON, 500, oversized)', async () => {
@@ -164,6 +169,6 @@ describe('JWKS cache', () => {
     const c = cache({ fetch: throwing });
     expect(await c.refresh()).to.equal(false);
     expect(await c.resolve('k1')).to.deep.equal({ ok: false, reason: 'jwks_unavailable' });
-    expect(throwing.callCount).to.equal(1);
+    expect(throwing.callCount, "the initial attempt and the one immediate retry").to.equal(2);
   });
 });
