@@ -29,6 +29,8 @@ export function stackOptionsFromEnv(env: Env): StackOptions {
     if (value !== undefined) authorizerEnv[name] = value;
   }
   const identitySources = optionalString(env, 'IDENTITY_SOURCES');
+  const build = optionalString(env, 'LOCAL_BUILD') ?? 'auto';
+  if (!['auto', 'if-missing', 'never'].includes(build)) throw new ConfigError('LOCAL_BUILD', 'must be one of auto, if-missing, never');
   const dynamodbPath = optionalString(env, 'DYNAMODB_PATH');
   return {
     ports: {
@@ -48,5 +50,6 @@ export function stackOptionsFromEnv(env: Env): StackOptions {
     ...(identitySources === undefined ? {} : { identitySources: identitySources.split(',').map((s) => s.trim()).filter(Boolean) }),
     ...(dynamodbPath === undefined ? {} : { dynamodbPath }),
     logLevel: logLevel as StackOptions['logLevel'],
+    build: build === 'auto' ? true : build === 'never' ? false : 'if-missing',
   };
 }

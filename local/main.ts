@@ -10,6 +10,13 @@ import { startStack, StackStartError, type RunningStack } from './stack.ts';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const stateDir = path.resolve(root, process.env.LOCAL_STATE_DIR ?? '.local');
 
+// The AWS SDK warns on every start under Node 20 that future versions will need Node 22; the local stack
+// runs the bundles in workers of this Node, so the warning says nothing actionable here. Others still print.
+process.removeAllListeners('warning');
+process.on('warning', (warning) => {
+  if (warning.name !== 'NodeVersionSupportWarning') process.stderr.write(`${warning.name}: ${warning.message}\n`);
+});
+
 function fail(message: string): never {
   process.stderr.write(`local stack: ${message}\n`);
   process.exit(1);
