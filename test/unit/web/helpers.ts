@@ -48,3 +48,32 @@ function b64url(value: unknown): string {
 export function fakeJwt(payload: Record<string, unknown>): string {
   return `${b64url({ alg: 'RS256', kid: 'k1' })}.${b64url(payload)}.c2lnbmF0dXJl`;
 }
+
+/** Injected timers that run only when the test says so. */
+export class ManualTimers {
+  private next = 1;
+  readonly pending = new Map<number, { fn: () => void; ms: number }>();
+  set = (fn: () => void, ms: number): unknown => {
+    const id = this.next++;
+    this.pending.set(id, { fn, ms });
+    return id;
+  };
+  clear = (handle: unknown): void => {
+    this.pending.delete(handle as number);
+  };
+  /** Delays of the timers waiting now. */
+  delays(): number[] {
+    return [...this.pending.values()].map((t) => t.ms);
+  }
+  /** Runs every timer waiting now (not ones they schedule). */
+  runAll(): void {
+    const due = [...this.pending.entries()];
+    this.pending.clear();
+    for (const [, timer] of due) timer.fn();
+  }
+}
+
+/** Lets pending promise callbacks run. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 10; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
