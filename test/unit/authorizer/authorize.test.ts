@@ -286,6 +286,23 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
       await down.close();
     });
 
+    it('jwks_unavailable within the fetch deadline when the JWKS never answers (no hang)', async () => {
+      const silent = await startJwksServer(() => undefined);
+      const config = testConfig({ issuer, jwksUri: silent.jwksUrl });
+      const log = createLogger('authorizer', logs.sink);
+      const keys = createJwksCache({
+        jwksUri: silent.jwksUrl, fetch: (u, i) => fetch(u, i), now: clock.now, log,
+        limits: { timeoutMs: 300, headersTimeoutMs: 200, maxBytes: 150 * 1024 },
+      });
+      const handler = createAuthorizer({ config, keys, now: clock.now, log });
+      const started = Date.now();
+      await expectUnauthorized(handler, withHeader(token()), 'jwks_unavailable');
+      // One attempt, cut at the 200 ms headers deadline.
+      expect(Date.now() - started).to.be.below(2000);
+      expect(silent.requests).to.equal(1);
+      await silent.close();
+    });
+
     it('bad_method_arn when methodArn is missing, malformed or a wildcard', async () => {
       const handler = await build();
       for (const methodArn of [undefined, 42, '', 'arn:aws:execute-api:us-east-1:123456789012:abc123/*/$connect', 'arn:aws:s3:::bucket']) {
