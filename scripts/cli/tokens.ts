@@ -1,0 +1,31 @@
+// Getting tokens for a target: the local stack signs in headlessly with the demo user; a deployed stack goes
+// through a real browser.
+import { signInWithHostedUi } from '../../local/issuer/sign-in.ts';
+import { signInWithBrowser, tryOpenBrowser, type Tokens } from './browser-sign-in.ts';
+import type { Target } from './target.ts';
+
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+export function demoCredentials(env: NodeJS.ProcessEnv): Credentials {
+  return { username: env.DEMO_USERNAME || 'demo', password: env.DEMO_PASSWORD || 'Demo-passw0rd!' };
+}
+
+export async function tokensFor(target: Target, credentials: Credentials, say: (line: string) => void): Promise<Tokens> {
+  if (target.kind === 'local') {
+    return signInWithHostedUi({ hostedUiUrl: target.hostedUiUrl, clientId: target.clientId, redirectUri: target.redirectUri, ...credentials });
+  }
+  return signInWithBrowser({
+    hostedUiUrl: target.hostedUiUrl,
+    clientId: target.clientId,
+    redirectUri: target.redirectUri,
+    ...(target.scopes ? { scopes: target.scopes } : {}),
+    announce: (url) => {
+      say(`Open this URL to sign in (waiting for the redirect to ${target.redirectUri}):`);
+      say(url);
+      tryOpenBrowser(url);
+    },
+  });
+}

@@ -1,0 +1,68 @@
+// An interactive WebSocket session with a fresh token, like the original article's wscat: each stdin line is
+// sent as a message, each message received is printed. The token travels in the query string by default,
+// or in the Authorization header (--header), or as the `bearer, <token>` subprotocol (--protocol).
+//   npx tsx scripts/connect.ts [--header | --protocol] [--terraform [--terraform-dir DIR]] [--config FILE]
+import path from 'node:path';
+import readline from 'node:readline';
+import WebSocket from 'ws';
+import { ArgsError, exclusive, parseArgs } from './cli/args.ts';
+import { readLocalTarget, readTerraformTarget, TargetError } from './cli/target.ts';
+import { connectionRequest } from './cli/connection-request.ts';
+import { demoCredentials, tokensFor } from './cli/tokens.ts';
+
+const say = (line: string): void => void process.stderr.write(`${line}\n`);
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2), { booleans: ['header', 'protocol', 'terraform', 'help'], values: ['config', 'terraform-dir'] });
+  if (args.flags.has('help')) {
+    say('usage: npx tsx scripts/connect.ts [--header | --protocol] [--terraform [--terraform-dir DIR]] [--config FILE]');
+    return 0;
+  }
+  const mode = (exclusive(args, ['header', 'protocol']) ?? 'query') as 'query' | 'header' | 'protocol';
+  const target = args.flags.has('terraform')
+    ? await readTerraformTarget(args.values.get('terraform-dir') ?? 'terraform')
+    : await readLocalTarget(args.values.get('config') ?? path.join(process.env.LOCAL_STATE_DIR ?? '.local', 'stack.json'));
+  const tokens = await tokensFor(target, demoCredentials(process.env), say);
+  const request = connectionRequest(target, tokens.accessToken, mode);
+  const ws = new WebSocket(request.url, request.protocols, { headers: request.headers, handshakeTimeout: 15_000 });
+
+  return new Promise<number>((resolve) => {
+    ws.once('unexpected-response', (_req, res) => {
+      say(`connect: handshake refused with HTTP ${res.statusCode}`);
+      res.resume();
+      resolve(1);
+    });
+    ws.once('error', (err) => {
+      say(`connect: ${err.message}`);
+      resolve(1);
+    });
+    ws.once('open', () => {
+      say(`connected to ${target.websocketUrl} (token in ${mode}); type messages, Ctrl-D to close`);
+      const lines = readline.createInterface({ input: process.stdin, terminal: false });
+      lines.on('line', (line) => {
+        if (line.length > 0 && ws.readyState === WebSocket.OPEN) {
+          ws.send(line);
+          say(`> ${line}`);
+        }
+      });
+      // End of input: close politely once messages in flight have had a moment to come back.
+      lines.on('close', () => setTimeout(() => ws.close(1000, 'bye'), 500));
+    });
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      process.stdout.write(`< ${isBinary ? `(binary, base64) ${data.toString('base64')}` : data.toString('utf8')}\n`);
+    });
+    ws.once('close', (code, reason) => {
+      say(`closed ${code}${reason.length > 0 ? ` ${reason.toString()}` : ''}`);
+      resolve(code === 1000 ? 0 : 2);
+    });
+  });
+}
+
+try {
+  process.exitCode = await main();
+  process.exit();
+} catch (err) {
+  const known = err instanceof ArgsError || err instanceof TargetError || (err instanceof Error && /SignInError|BrowserSignInError/.test(err.name));
+  say(`connect: ${known ? (err as Error).message : err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+  process.exit(1);
+}
