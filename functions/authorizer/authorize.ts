@@ -23,6 +23,7 @@ export interface AuthorizerDeps {
 export type AuthorizerHandler = (event: unknown) => Promise<AuthorizerResult>;
 
 export const UNAUTHORIZED = 'Unauthorized';
+const MAX_KNOWN_HEADERS = 16;
 
 function requestIdOf(event: unknown): string | undefined {
   if (typeof event !== 'object' || event === null) return undefined;
@@ -48,6 +49,11 @@ export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
   };
   const rules = { requiredScopes: config.requiredScopes, allowedGroups: config.allowedGroups };
 
+  // Headers of tokens that verified, by their encoded form. Cognito signs with one or two keys, so a handful of
+  // distinct headers cover all traffic and the warm path skips decoding them. Filled only after a successful
+  // verification, so unauthenticated input can neither grow nor churn it.
+  const knownHeaders = new Map<string, string>();
+
   function reject(reason: string, fields: LogFields): never {
     log('info', reason, { decision: 'unauthorized', ...fields });
     throw new Error(UNAUTHORIZED);
@@ -56,6 +62,7 @@ export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
   function finish(
     methodArn: string,
     token: string,
+    header: { readonly encoded: string; readonly kid: string },
     key: KeyObject,
     source: TokenSource,
     requestId: string | undefined,
@@ -63,6 +70,10 @@ export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
     const verified = verifyToken(token, key, verifyOptions, Math.floor(now() / 1000));
     if (!verified.ok) reject(verified.reason, { requestId, source, claim: verified.claim });
     const { claims } = verified;
+    if (!knownHeaders.has(header.encoded)) {
+      if (knownHeaders.size >= MAX_KNOWN_HEADERS) knownHeaders.clear();
+      knownHeaders.set(header.encoded, header.kid);
+    }
 
     const access = checkAccess(claims, rules);
     if (!access.ok) {
@@ -87,17 +98,23 @@ export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
     if (!extracted.ok) reject(extracted.reason, { requestId });
     const { token, source } = extracted;
 
-    const decoded = decodeHeader(token);
-    if (!decoded.ok) reject(decoded.reason, { requestId, source });
-    const checked = checkHeader(decoded.header);
-    if (!checked.ok) reject(checked.reason, { requestId, source });
-    const { kid } = checked;
+    // A header already seen on a verified token needs no decoding; jwt.verify still checks the whole token.
+    const encoded = token.slice(0, Math.max(0, token.indexOf('.')));
+    let kid = knownHeaders.get(encoded);
+    if (kid === undefined) {
+      const decoded = decodeHeader(token);
+      if (!decoded.ok) reject(decoded.reason, { requestId, source });
+      const checked = checkHeader(decoded.header);
+      if (!checked.ok) reject(checked.reason, { requestId, source });
+      kid = checked.kid;
+    }
+    const header = { encoded, kid };
 
     const key = keys.peek(kid);
-    if (key) return finish(methodArn, token, key, source, requestId);
+    if (key) return finish(methodArn, token, header, key, source, requestId);
     return keys.resolve(kid).then((found) => {
-      if (!found.ok) reject(found.reason, { requestId, source, kid: kid.slice(0, 64) });
-      return finish(methodArn, token, found.key, source, requestId);
+      if (!found.ok) reject(found.reason, { requestId, source, kid: header.kid.slice(0, 64) });
+      return finish(methodArn, token, header, found.key, source, requestId);
     });
   }
 

@@ -346,6 +346,19 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
     });
   });
 
+  it('still checks the whole token when its header was seen on a verified token before', async () => {
+    const handler = await build();
+    const good = token();
+    expect((await handler(withHeader(good))).policyDocument.Statement[0].Effect).to.equal('Allow');
+    const [h, p, sig] = good.split('.');
+    await expectUnauthorized(handler, withHeader(`${h}.${p}.${sig}.extra`), 'malformed_token');
+    await expectUnauthorized(handler, withHeader(`${h}.${p}.`), 'bad_signature');
+    await expectUnauthorized(handler, withHeader(token({}, {}, attacker.privateKey)), 'bad_signature');
+    await expectUnauthorized(handler, withHeader(token({ exp: NOW_S - 60 })), 'expired');
+    await expectUnauthorized(handler, withHeader(`${h}.e30.${sig}`), 'bad_signature');
+    expect((await handler(withHeader(good))).policyDocument.Statement[0].Effect).to.equal('Allow');
+  });
+
   it('logs one single-line JSON record per decision and never the token', async () => {
     const handler = await build();
     const t = token();
