@@ -77,9 +77,10 @@ export function securityHeaders(config: WebConfig): Record<string, string> {
 }
 
 async function loadAssets(config: WebConfig): Promise<Map<string, Asset>> {
-  const [html, css, js] = await Promise.all([
+  const [html, css, icon, js] = await Promise.all([
     readFile(path.join(webDir, 'index.html')),
     readFile(path.join(webDir, 'styles.css')),
+    readFile(path.join(webDir, 'favicon.svg')),
     bundleApp(),
   ]);
   const index: Asset = { body: html, type: 'text/html; charset=utf-8', cache: 'no-store' };
@@ -88,6 +89,7 @@ async function loadAssets(config: WebConfig): Promise<Map<string, Asset>> {
     ['/index.html', index],
     ['/app.js', { body: Buffer.from(js, 'utf8'), type: 'text/javascript; charset=utf-8', cache: 'no-cache' }],
     ['/styles.css', { body: css, type: 'text/css; charset=utf-8', cache: 'no-cache' }],
+    ['/favicon.svg', { body: icon, type: 'image/svg+xml', cache: 'no-cache' }],
     ['/config.json', { body: Buffer.from(JSON.stringify(config), 'utf8'), type: 'application/json; charset=utf-8', cache: 'no-store' }],
   ]);
 }

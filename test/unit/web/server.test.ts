@@ -69,7 +69,7 @@ describe('web: startWebServer', function () {
   });
 
   it('sends a strict CSP and the other security headers on every answer, 404 included', async () => {
-    for (const path of ['/', '/app.js', '/styles.css', '/config.json', '/missing']) {
+    for (const path of ['/', '/app.js', '/styles.css', '/config.json', '/favicon.svg', '/missing']) {
       const { headers } = await raw(server, 'GET', path);
       expect(headers['content-security-policy'], path).to.equal(
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self' http://127.0.0.1:9229 ws://127.0.0.1:3001; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
@@ -93,6 +93,13 @@ describe('web: startWebServer', function () {
     expect(answer.body.split('\n').length, 'a minified bundle has few lines').to.be.lessThan(5);
     expect(answer.body).to.not.contain('import ');
     expect(answer.body).to.not.contain('sourceMappingURL');
+  });
+
+  it('serves the icon as SVG', async () => {
+    const icon = await raw(server, 'GET', '/favicon.svg');
+    expect(icon.status).to.equal(200);
+    expect(icon.headers['content-type']).to.equal('image/svg+xml');
+    expect(icon.body).to.match(/^<svg /);
   });
 
   it('serves the stylesheet and the validated config', async () => {
