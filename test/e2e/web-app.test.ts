@@ -153,10 +153,11 @@ describe('web app in headless Chromium against the local stack', function () {
     expect(await page.locator('#expiry').textContent()).to.match(/^\d+:\d{2}(:\d{2})?$/);
     await screenshot(page, '03-signed-in');
 
-    // Connect with the token in the query string (the default transport), then send JSON with the keyboard.
+    // Connect with the token as subprotocol (the default: "bearer, <token>", answered with "bearer"), then
+    // send JSON with the keyboard.
     await page.locator('#connect').click();
     await connectionState(page, 'connected');
-    await logLine(page, 'token in the query string');
+    await logLine(page, 'subprotocol bearer');
     await screenshot(page, '04-connected');
     await page.locator('#message').fill('{"hello": "from the browser"}');
     await page.locator('#message').press('Control+Enter');
@@ -178,20 +179,24 @@ describe('web app in headless Chromium against the local stack', function () {
       await copyFile(path.join(root, 'test-artifacts', 'e2e', '05-echo.png'), path.join(root, 'docs', 'web-app.png'));
     }
 
-    // The other transport: Sec-WebSocket-Protocol "bearer, <token>", answered with "bearer".
+    // The other transport: the token in the query string.
     await page.locator('#disconnect').click();
     await connectionState(page, 'disconnected');
-    await page.locator('input[name="transport"][value="subprotocol"]').check();
+    await page.locator('input[name="transport"][value="query"]').check();
     await page.locator('#connect').click();
     await connectionState(page, 'connected');
-    await logLine(page, 'subprotocol bearer');
+    await logLine(page, 'token in the query string');
     await page.locator('input[name="format"][value="text"]').check();
     await page.locator('#message').fill('plain text, not JSON');
     await page.locator('#send').click();
     const textEcho = await logLine(page, 'plain text, not JSON');
     expect(await page.locator('#log li[data-direction="received"]', { hasText: 'plain text, not JSON' }).count()).to.equal(1);
     expect(await textEcho.textContent()).to.contain(`echo for ${stack.demoUser.username}`);
-    await screenshot(page, '06-subprotocol-echo');
+    await textEcho.locator('summary').click();
+    const queryData = (await textEcho.locator('pre').textContent()) ?? '';
+    expect(queryData, 'the echo carries no connection data').to.contain('"queryParameters"');
+    expect(queryData.includes(tokenResponse.access_token as string), 'the token came back in the echoed query parameters').to.equal(false);
+    await screenshot(page, '06-query-string-echo');
 
     // Sign out through the hosted UI logout: back on the app, signed out, and the hosted UI session is gone.
     await page.locator('#sign-out').click();

@@ -168,7 +168,7 @@ function wire(config: WebConfig): void {
   });
   ui.connect.addEventListener('click', () => {
     ui.notice.hidden = true;
-    const transport: TokenTransport = checked('transport') === 'subprotocol' ? 'subprotocol' : 'query';
+    const transport: TokenTransport = checked('transport') === 'query' ? 'query' : 'subprotocol';
     void client.connect(transport);
   });
   ui.disconnect.addEventListener('click', () => client.disconnect());
