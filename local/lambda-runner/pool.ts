@@ -181,7 +181,7 @@ export class FunctionPool {
       this.dispatch();
     });
     const fail = (type: string, message: string): void => {
-      if (slot.dead) return;
+      if (slot.dead || this.closed) return;
       slot.dead = true;
       markReady();
       this.slots.delete(slot);
@@ -251,7 +251,12 @@ export class FunctionPool {
     for (const pending of this.queue.splice(0)) {
       pending.resolve({ ok: false, error: { type: 'ServiceException', message: `${this.name}: pool closed` }, durationMs: 0 });
     }
-    await Promise.all([...this.slots].map((slot) => slot.worker.terminate()));
+    await Promise.all(
+      [...this.slots].map((slot) => {
+        slot.dead = true;
+        return slot.worker.terminate();
+      }),
+    );
     this.slots.clear();
   }
 }
