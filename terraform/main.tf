@@ -168,6 +168,7 @@ module "websocket_api" {
   }
   throttling_burst_limit         = var.throttling_burst_limit
   throttling_rate_limit          = var.throttling_rate_limit
+  access_logs_enabled            = var.api_access_logs_enabled
   logging_level                  = var.api_logging_level
   create_account_cloudwatch_role = var.create_api_gateway_cloudwatch_role
   log_retention_days             = var.log_retention_days

@@ -352,8 +352,14 @@ variable "api_logging_level" {
   }
 }
 
+variable "api_access_logs_enabled" {
+  description = "JSON access logs of the WebSocket stage. They need the account-level API Gateway CloudWatch role (see create_api_gateway_cloudwatch_role)."
+  type        = bool
+  default     = true
+}
+
 variable "create_api_gateway_cloudwatch_role" {
-  description = "Create the account-wide API Gateway CloudWatch role (one per account and region; only if none is set)."
+  description = "Create the account-wide API Gateway CloudWatch role that access and execution logs need (one per account and region: only if `aws apigateway get-account` shows no cloudwatchRoleArn)."
   type        = bool
   default     = false
 }

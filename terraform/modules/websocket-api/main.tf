@@ -76,6 +76,8 @@ resource "aws_lambda_permission" "route" {
 }
 
 resource "aws_cloudwatch_log_group" "access" {
+  count = var.access_logs_enabled ? 1 : 0
+
   name              = "/aws/apigateway/${var.name}/${var.stage_name}"
   retention_in_days = var.log_retention_days
   kms_key_id        = var.log_kms_key_arn
@@ -87,9 +89,12 @@ resource "aws_apigatewayv2_stage" "this" {
   name        = var.stage_name
   auto_deploy = true
 
-  access_log_settings {
-    destination_arn = aws_cloudwatch_log_group.access.arn
-    format          = local.access_log_format
+  dynamic "access_log_settings" {
+    for_each = var.access_logs_enabled ? [1] : []
+    content {
+      destination_arn = aws_cloudwatch_log_group.access[0].arn
+      format          = local.access_log_format
+    }
   }
 
   # Both limits explicitly: an unset one is 0, which answers every request with 429.

@@ -58,13 +58,13 @@ output "lambda_permission_source_arns" {
 }
 
 output "access_log_group_name" {
-  description = "Log group of the stage's JSON access logs."
-  value       = aws_cloudwatch_log_group.access.name
+  description = "Log group of the stage's JSON access logs (null when access_logs_enabled is false)."
+  value       = one(aws_cloudwatch_log_group.access[*].name)
 }
 
 output "access_log_retention_days" {
-  description = "Retention of the access log group, in days."
-  value       = aws_cloudwatch_log_group.access.retention_in_days
+  description = "Retention of the access log group, in days (null when access_logs_enabled is false)."
+  value       = one(aws_cloudwatch_log_group.access[*].retention_in_days)
 }
 
 output "throttling" {

@@ -130,8 +130,18 @@ variable "detailed_metrics_enabled" {
   default     = true
 }
 
+variable "access_logs_enabled" {
+  description = <<-EOT
+    JSON access logs to a log group with retention. API Gateway writes WebSocket access logs through the
+    account-level CloudWatch role: the account must have one (see create_account_cloudwatch_role), or the stage
+    fails with "CloudWatch Logs role ARN must be set in account settings to enable logging".
+  EOT
+  type        = bool
+  default     = true
+}
+
 variable "logging_level" {
-  description = "Execution logging: OFF, ERROR or INFO. Anything but OFF needs the account-level CloudWatch role."
+  description = "Execution logging: OFF, ERROR or INFO. Anything but OFF also needs the account-level CloudWatch role."
   type        = string
   default     = "OFF"
 
@@ -143,8 +153,9 @@ variable "logging_level" {
 
 variable "create_account_cloudwatch_role" {
   description = <<-EOT
-    Create the API Gateway account-level CloudWatch role (needed for logging_level ERROR/INFO). It is one setting
-    per account and region, shared by every API: enable it in one stack only, or not at all if it is set already.
+    Create the API Gateway account-level CloudWatch role, which WebSocket access logs and execution logging need.
+    It is one setting per account and region, shared by every REST and WebSocket API: enable it in one stack only,
+    and not at all if `aws apigateway get-account` already shows a cloudwatchRoleArn.
   EOT
   type        = bool
   default     = false

@@ -118,7 +118,7 @@ run "stage_throttles_logs_and_measures" {
     error_message = "stage does not auto-deploy route changes"
   }
   assert {
-    condition     = aws_apigatewayv2_stage.this.access_log_settings[0].destination_arn == aws_cloudwatch_log_group.access.arn
+    condition     = aws_apigatewayv2_stage.this.access_log_settings[0].destination_arn == aws_cloudwatch_log_group.access[0].arn
     error_message = "access logs do not go to the module's log group"
   }
   assert {
@@ -126,7 +126,7 @@ run "stage_throttles_logs_and_measures" {
     error_message = "access log format is not JSON with the route key"
   }
   assert {
-    condition     = aws_cloudwatch_log_group.access.retention_in_days == 30
+    condition     = aws_cloudwatch_log_group.access[0].retention_in_days == 30
     error_message = "access log group has no 30-day default retention"
   }
 }
@@ -206,9 +206,19 @@ run "tags_reach_api_stage_and_log_group" {
     condition = alltrue([
       aws_apigatewayv2_api.this.tags["Team"] == "platform",
       aws_apigatewayv2_stage.this.tags["Team"] == "platform",
-      aws_cloudwatch_log_group.access.tags["Team"] == "platform",
+      aws_cloudwatch_log_group.access[0].tags["Team"] == "platform",
     ])
     error_message = "tags missing on the API, the stage or the log group"
+  }
+}
+
+run "access_logs_can_be_turned_off_for_accounts_without_the_role" {
+  variables {
+    access_logs_enabled = false
+  }
+  assert {
+    condition     = length(aws_apigatewayv2_stage.this.access_log_settings) == 0 && length(aws_cloudwatch_log_group.access) == 0
+    error_message = "access logs or their log group remain although access_logs_enabled is false"
   }
 }
 
