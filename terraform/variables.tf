@@ -123,6 +123,12 @@ variable "required_scopes" {
     condition     = length(var.required_scopes) == 0 || var.token_use == "access"
     error_message = "required_scopes needs token_use = access: ID tokens carry no scopes."
   }
+
+  validation {
+    # A required scope the created client may not request would lock every user out.
+    condition     = var.existing_user_pool_id != null || length(setsubtract(var.required_scopes, var.oauth_scopes)) == 0
+    error_message = "required_scopes must be among oauth_scopes, or no token from the created client could ever connect."
+  }
 }
 
 variable "allowed_groups" {

@@ -282,6 +282,16 @@ run "stage_throttling_is_set_and_positive" {
   }
 }
 
+run "access_logs_can_be_switched_off" {
+  variables {
+    api_access_logs_enabled = false
+  }
+  assert {
+    condition     = output.log_groups.api_access == null && module.websocket_api.access_log_retention_days == null
+    error_message = "the access log group remains although api_access_logs_enabled is false"
+  }
+}
+
 run "outputs_give_the_web_app_what_it_needs" {
   assert {
     condition     = output.websocket_url == "wss://abc123.execute-api.eu-west-1.amazonaws.com/prod"
@@ -372,6 +382,14 @@ run "bad_runtime_is_refused" {
     lambda_runtime = "nodejs18.x"
   }
   expect_failures = [var.lambda_runtime]
+}
+
+run "required_scope_the_client_cannot_request_is_refused" {
+  command = plan
+  variables {
+    required_scopes = ["chat/write"]
+  }
+  expect_failures = [var.required_scopes]
 }
 
 run "existing_pool_without_clients_is_refused" {
