@@ -5,6 +5,7 @@ import { createLogger, describeError } from '../shared/log.ts';
 import { loadConfig } from './config.ts';
 import { createAuthorizer } from './authorize.ts';
 import { createJwksCache } from './jwks-cache.ts';
+import { nodeHttpGet } from './http-get.ts';
 import { withMinLevel } from './log-level.ts';
 
 const baseLog = createLogger('authorizer');
@@ -17,7 +18,7 @@ try {
 }
 const log = withMinLevel(baseLog, config.logLevel);
 const now = (): number => Date.now();
-const keys = createJwksCache({ jwksUri: config.jwksUri, fetch: (url, init) => fetch(url, init), now, log });
+const keys = createJwksCache({ jwksUri: config.jwksUri, get: nodeHttpGet, now, log });
 void keys.refresh();
 
 export const handler = createAuthorizer({ config, keys, now, log });

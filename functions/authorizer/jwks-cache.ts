@@ -7,12 +7,14 @@
 // The warm path (`peek`) is a Map lookup: no network, no key parsing, no promise.
 import type { KeyObject } from 'node:crypto';
 import type { Logger } from '../shared/log.ts';
-import { fetchJwks, DEFAULT_FETCH_LIMITS, JwksFetchError, type FetchLike, type FetchLimits } from './jwks-fetch.ts';
+import { fetchJwks, DEFAULT_FETCH_LIMITS, JwksFetchError, type FetchLimits } from './jwks-fetch.ts';
+import type { HttpGet } from './http-get.ts';
 import { keysFromJwks } from './jwks-keys.ts';
 
 export interface JwksCacheOptions {
   readonly jwksUri: string;
-  readonly fetch: FetchLike;
+  /** The HTTP transport (node:http in production, injectable in tests). */
+  readonly get: HttpGet;
   /** Milliseconds since the epoch; injectable so tests control cooldowns and ages. */
   readonly now: () => number;
   readonly log: Logger;
@@ -71,7 +73,7 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
     const started = now();
     lastAttemptAt = started;
     try {
-      const doc = await fetchJwks(options.fetch, options.jwksUri, limits);
+      const doc = await fetchJwks(options.get, options.jwksUri, limits);
       const parsed = keysFromJwks(doc);
       keys = parsed.keys;
       fetchedAt = now();

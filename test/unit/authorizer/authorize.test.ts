@@ -5,6 +5,7 @@ import type { AuthorizerConfig } from '../../../functions/authorizer/config.ts';
 import { createJwksCache, type JwksCache, type KeySource } from '../../../functions/authorizer/jwks-cache.ts';
 import type { AuthorizerResult } from '../../../functions/authorizer/policy.ts';
 import { createLogger } from '../../../functions/shared/log.ts';
+import { nodeHttpGet } from '../../../functions/authorizer/http-get.ts';
 import {
   accessClaims,
   captureLogs,
@@ -42,7 +43,7 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
   async function build(overrides: Partial<AuthorizerConfig> = {}, keys?: KeySource): Promise<AuthorizerHandler> {
     const config = testConfig({ issuer, jwksUri: server.jwksUrl, ...overrides });
     const log = createLogger('authorizer', logs.sink);
-    cache = createJwksCache({ jwksUri: config.jwksUri, fetch: (u, i) => fetch(u, i), now: clock.now, log });
+    cache = createJwksCache({ jwksUri: config.jwksUri, get: nodeHttpGet, now: clock.now, log });
     await cache.refresh();
     logs.lines.length = 0;
     return createAuthorizer({ config, keys: keys ?? cache, now: clock.now, log });
@@ -280,7 +281,7 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
       const down = await startJwksServer(serveJson('nope', 500));
       const config = testConfig({ issuer, jwksUri: down.jwksUrl });
       const log = createLogger('authorizer', logs.sink);
-      const keys = createJwksCache({ jwksUri: down.jwksUrl, fetch: (u, i) => fetch(u, i), now: clock.now, log });
+      const keys = createJwksCache({ jwksUri: down.jwksUrl, get: nodeHttpGet, now: clock.now, log });
       const handler = createAuthorizer({ config, keys, now: clock.now, log });
       await expectUnauthorized(handler, withHeader(token()), 'jwks_unavailable');
       await down.close();
@@ -291,8 +292,8 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
       const config = testConfig({ issuer, jwksUri: silent.jwksUrl });
       const log = createLogger('authorizer', logs.sink);
       const keys = createJwksCache({
-        jwksUri: silent.jwksUrl, fetch: (u, i) => fetch(u, i), now: clock.now, log,
-        limits: { timeoutMs: 300, headersTimeoutMs: 200, maxBytes: 150 * 1024 },
+        jwksUri: silent.jwksUrl, get: nodeHttpGet, now: clock.now, log,
+        limits: { timeoutMs: 300, connectTimeoutMs: 200, maxBytes: 150 * 1024 },
       });
       const handler = createAuthorizer({ config, keys, now: clock.now, log });
       const started = Date.now();

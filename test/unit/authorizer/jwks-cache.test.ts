@@ -1,13 +1,12 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { createJwksCache, type JwksCache, type JwksCacheOptions } from '../../../functions/authorizer/jwks-cache.ts';
-import type { FetchLike } from '../../../functions/authorizer/jwks-fetch.ts';
+import { nodeHttpGet, type HttpGet } from '../../../functions/authorizer/http-get.ts';
 import { createLogger } from '../../../functions/shared/log.ts';
 import { captureLogs, fakeClock, rsaKey, serveJson, startJwksServer, type JwksServer } from './helpers.ts';
 
 const k1 = rsaKey('k1');
 const k2 = rsaKey('k2');
-const realFetch: FetchLike = (url, init) => fetch(url, init);
 
 describe('JWKS cache', () => {
   let server: JwksServer;
@@ -17,7 +16,7 @@ describe('JWKS cache', () => {
   function cache(extra: Partial<JwksCacheOptions> = {}): JwksCache {
     return createJwksCache({
       jwksUri: server.jwksUrl,
-      fetch: realFetch,
+      get: nodeHttpGet,
       now: clock.now,
       log: createLogger('authorizer', logs.sink),
       ...extra,
@@ -164,9 +163,9 @@ describe('JWKS cache', () => {
     expect(logs.lines.find((l) => l['reason'] === 'jwks_key_skipped')).to.include({ kid: 'small', skip: 'key_too_small' });
   });
 
-  it('never rejects, even when the injected fetch throws synchronously', async () => {
-    const throwing = sinon.stub<Parameters<FetchLike>, ReturnType<FetchLike>>().throws(new TypeError('boom'));
-    const c = cache({ fetch: throwing });
+  it('never rejects, even when the injected transport throws synchronously', async () => {
+    const throwing = sinon.stub<Parameters<HttpGet>, ReturnType<HttpGet>>().throws(new TypeError('boom'));
+    const c = cache({ get: throwing });
     expect(await c.refresh()).to.equal(false);
     expect(await c.resolve('k1')).to.deep.equal({ ok: false, reason: 'jwks_unavailable' });
     expect(throwing.callCount, "the initial attempt and the one immediate retry").to.equal(2);

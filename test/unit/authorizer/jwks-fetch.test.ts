@@ -1,9 +1,11 @@
 import { expect } from 'chai';
-import { fetchJwks, JwksFetchError, type FetchLike } from '../../../functions/authorizer/jwks-fetch.ts';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { fetchJwks, JwksFetchError } from '../../../functions/authorizer/jwks-fetch.ts';
+import { nodeHttpGet, type HttpGet, type HttpGetOptions } from '../../../functions/authorizer/http-get.ts';
 import { serveJson, startJwksServer, type JwksServer } from './helpers.ts';
 
-const limits = { timeoutMs: 400, headersTimeoutMs: 250, maxBytes: 150 * 1024 };
-const realFetch: FetchLike = (url, init) => fetch(url, init);
+const limits = { timeoutMs: 400, connectTimeoutMs: 250, maxBytes: 150 * 1024 };
 
 async function failureOf(p: Promise<unknown>): Promise<JwksFetchError> {
   try {
@@ -15,7 +17,7 @@ async function failureOf(p: Promise<unknown>): Promise<JwksFetchError> {
   throw new Error('fetchJwks resolved but should have failed');
 }
 
-describe('fetchJwks', () => {
+describe('fetchJwks over node:http', () => {
   let server: JwksServer;
   beforeEach(async () => {
     server = await startJwksServer(serveJson({ keys: [] }));
@@ -24,41 +26,51 @@ describe('fetchJwks', () => {
 
   it('returns the parsed document', async () => {
     server.respond = serveJson({ keys: [{ kid: 'a' }] });
-    expect(await fetchJwks(realFetch, server.jwksUrl, limits)).to.deep.equal({ keys: [{ kid: 'a' }] });
+    expect(await fetchJwks(nodeHttpGet, server.jwksUrl, limits)).to.deep.equal({ keys: [{ kid: 'a' }] });
   });
 
   it('fails with http_status on a 500', async () => {
     server.respond = serveJson({ error: 'boom' }, 500);
-    expect((await failureOf(fetchJwks(realFetch, server.jwksUrl, limits))).kind).to.equal('http_status');
+    const err = await failureOf(fetchJwks(nodeHttpGet, server.jwksUrl, limits));
+    expect(err.kind).to.equal('http_status');
+    expect(err.message).to.contain('500');
   });
 
   it('fails with bad_json on a malformed body', async () => {
     server.respond = serveJson('{"keys": [');
-    expect((await failureOf(fetchJwks(realFetch, server.jwksUrl, limits))).kind).to.equal('bad_json');
+    expect((await failureOf(fetchJwks(nodeHttpGet, server.jwksUrl, limits))).kind).to.equal('bad_json');
   });
 
   it('fails with network when nothing listens', async () => {
     const url = server.jwksUrl;
     await server.close();
-    expect((await failureOf(fetchJwks(realFetch, url, limits))).kind).to.equal('network');
+    expect((await failureOf(fetchJwks(nodeHttpGet, url, limits))).kind).to.equal('network');
     server = await startJwksServer(serveJson({}));
   });
 
-  it('refuses redirects: keys come only from the configured URI', async () => {
+  it('does not follow redirects: keys come only from the configured URI', async () => {
+    let elsewhere = 0;
+    const other = await startJwksServer((_req, res) => {
+      elsewhere += 1;
+      serveJson({ keys: [] })(_req, res);
+    });
     server.respond = (_req, res) => {
-      res.writeHead(302, { location: 'http://127.0.0.1:1/elsewhere' });
+      res.writeHead(302, { location: other.jwksUrl });
       res.end();
     };
-    expect((await failureOf(fetchJwks(realFetch, server.jwksUrl, limits))).kind).to.equal('network');
+    const err = await failureOf(fetchJwks(nodeHttpGet, server.jwksUrl, limits));
+    expect(err.kind).to.equal('http_status');
+    expect(elsewhere).to.equal(0);
+    await other.close();
   });
 
-  it('times out when the response headers never come', async () => {
-    server.respond = () => undefined; // never answers
+  it('times out when the response never comes', async () => {
+    server.respond = () => undefined; // accepts, never answers
     const started = Date.now();
-    const err = await failureOf(fetchJwks(realFetch, server.jwksUrl, limits));
+    const err = await failureOf(fetchJwks(nodeHttpGet, server.jwksUrl, limits));
     expect(err.kind).to.equal('timeout');
-    expect(err.message, 'the headers deadline fired, not the overall one').to.contain('no response headers within 250 ms');
-    expect(Date.now() - started).to.be.within(240, 2000);
+    expect(err.message).to.contain('no complete response within 400 ms');
+    expect(Date.now() - started).to.be.within(390, 2500);
   });
 
   it('times out when the body trickles past the overall limit', async () => {
@@ -68,16 +80,29 @@ describe('fetchJwks', () => {
       const timer = setInterval(() => res.write(' '), 50);
       res.on('close', () => clearInterval(timer));
     };
-    const started = Date.now();
-    const err = await failureOf(fetchJwks(realFetch, server.jwksUrl, limits));
+    const err = await failureOf(fetchJwks(nodeHttpGet, server.jwksUrl, limits));
     expect(err.kind).to.equal('timeout');
     expect(err.message).to.contain('no complete response within 400 ms');
-    expect(Date.now() - started).to.be.within(390, 2500);
+  });
+
+  it('times out at the connect deadline when the TLS handshake never completes', async () => {
+    // A TCP server that accepts and stays silent: for https, "connected" means the handshake is done.
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((s) => sockets.add(s));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const started = Date.now();
+    const err = await failureOf(fetchJwks(nodeHttpGet, `https://127.0.0.1:${port}/jwks.json`, { ...limits, timeoutMs: 5000 }));
+    expect(err.kind).to.equal('timeout');
+    expect(err.message).to.contain('not connected within 250 ms');
+    expect(Date.now() - started).to.be.within(240, 2500);
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
   });
 
   it('refuses a declared content-length over the cap without reading the body', async () => {
     server.respond = serveJson({ keys: [], pad: 'x'.repeat(200 * 1024) });
-    const err = await failureOf(fetchJwks(realFetch, server.jwksUrl, limits));
+    const err = await failureOf(fetchJwks(nodeHttpGet, server.jwksUrl, limits));
     expect(err.kind).to.equal('too_large');
     expect(err.message).to.contain('content-length');
   });
@@ -100,25 +125,35 @@ describe('fetchJwks', () => {
       pump();
     };
     // Generous deadlines: this case is about the size cap, and a loaded machine must not turn it into a timeout.
-    const err = await failureOf(fetchJwks(realFetch, server.jwksUrl, { ...limits, timeoutMs: 10_000, headersTimeoutMs: 5_000 }));
+    const err = await failureOf(fetchJwks(nodeHttpGet, server.jwksUrl, { ...limits, timeoutMs: 10_000, connectTimeoutMs: 5_000 }));
     expect(err.kind).to.equal('too_large');
     expect(err.message).to.contain('body exceeds');
     expect(written).to.be.below(10 * 1024 * 1024);
   });
+});
 
-  it('times out even when an injected fetch ignores the abort signal', async () => {
-    const hanging: FetchLike = () => new Promise<Response>(() => undefined);
+describe('fetchJwks with an injected transport', () => {
+  it('times out even when the transport ignores the abort signal', async () => {
+    const hanging: HttpGet = () => new Promise(() => undefined);
     expect((await failureOf(fetchJwks(hanging, 'http://127.0.0.1:1/x', limits))).kind).to.equal('timeout');
   });
 
-  it('sends redirect: error and an abort signal to the injected fetch', async () => {
-    let seen: RequestInit | undefined;
-    const spy: FetchLike = async (_url, init) => {
-      seen = init;
-      return new Response('{"keys":[]}', { status: 200 });
+  it('passes the abort signal, the connect deadline and an accept header', async () => {
+    let seen: HttpGetOptions | undefined;
+    const spy: HttpGet = async (_url, options) => {
+      seen = options;
+      return { status: 200, contentLength: undefined, body: (async function* () { yield Buffer.from('{"keys":[]}'); })(), cancel: () => undefined };
     };
-    await fetchJwks(spy, 'https://keys.example.com/jwks.json', limits);
-    expect(seen?.redirect).to.equal('error');
+    expect(await fetchJwks(spy, 'https://keys.example.com/jwks.json', limits)).to.deep.equal({ keys: [] });
     expect(seen?.signal).to.be.instanceOf(AbortSignal);
+    expect(seen?.connectTimeoutMs).to.equal(250);
+    expect(seen?.headers).to.deep.equal({ accept: 'application/json' });
+  });
+
+  it('cancels the body it refuses', async () => {
+    let cancelled = 0;
+    const get: HttpGet = async () => ({ status: 503, contentLength: 2, body: (async function* () { yield Buffer.from('{}'); })(), cancel: () => (cancelled += 1) });
+    expect((await failureOf(fetchJwks(get, 'https://keys.example.com/jwks.json', limits))).kind).to.equal('http_status');
+    expect(cancelled).to.equal(1);
   });
 });
