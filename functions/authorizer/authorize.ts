@@ -1,11 +1,11 @@
 // Composes the authorizer: extract → decode header → kid lookup → jwt.verify + claim checks → access rules → policy.
 // Any rejection, including failures nobody anticipated, becomes `Error('Unauthorized')` (401); only an
 // authenticated caller failing REQUIRED_SCOPES / ALLOWED_GROUPS gets a Deny policy (403).
+import type { KeyObject } from 'node:crypto';
 import type { Logger, LogFields } from '../shared/log.ts';
 import { describeError } from '../shared/log.ts';
 import type { AuthorizerConfig, TokenSource } from './config.ts';
 import { extractToken, type ExtractOptions } from './extract-token.ts';
-import type { KeyObject } from 'node:crypto';
 import { decodeHeader } from './decode-jwt.ts';
 import type { KeySource } from './jwks-cache.ts';
 import { checkHeader, verifyToken, type VerifyOptions } from './verify-token.ts';

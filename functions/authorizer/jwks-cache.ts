@@ -1,5 +1,5 @@
 // The JWKS cache: the only cache in this design (API Gateway does not cache WebSocket authorizer results).
-// - fetched when created (cold start), concurrent callers share one in-flight fetch;
+// - fetched by the first refresh() (index.ts calls it at cold start); concurrent callers share one in-flight fetch;
 // - an unknown kid refetches at most once per cooldown, so random kids cannot drive traffic to the JWKS;
 // - a failed fetch keeps the keys already held; after one immediate retry, attempts back off exponentially;
 // - keys older than `refreshAfterMs` are refreshed in the background; past `maxAgeMs` a lookup waits for the
