@@ -33,8 +33,8 @@ function watch(page: Page): Watch {
 }
 
 /** Waits for a log line containing `text`; fails with the log so far when it does not come. */
-async function logLine(page: Page, text: string | RegExp): Promise<Locator> {
-  const line = page.locator('#log li', { hasText: text }).last();
+async function logLine(page: Page, text: string | RegExp, direction?: 'sent' | 'received' | 'info' | 'error'): Promise<Locator> {
+  const line = page.locator(direction ? `#log li[data-direction="${direction}"]` : '#log li', { hasText: text }).last();
   try {
     await line.waitFor({ timeout: STEP_MS });
   } catch {
@@ -161,7 +161,7 @@ describe('web app in headless Chromium against the local stack', function () {
     await screenshot(page, '04-connected');
     await page.locator('#message').fill('{"hello": "from the browser"}');
     await page.locator('#message').press('Control+Enter');
-    await logLine(page, '{"hello":"from the browser"}');
+    await logLine(page, '{"hello":"from the browser"}', 'sent');
     const echo = await logLine(page, `echo for ${stack.demoUser.username}`);
     expect(await echo.textContent()).to.contain('"hello":"from the browser"');
     expect(await echo.getAttribute('data-direction')).to.equal('received');
@@ -189,7 +189,8 @@ describe('web app in headless Chromium against the local stack', function () {
     await page.locator('input[name="format"][value="text"]').check();
     await page.locator('#message').fill('plain text, not JSON');
     await page.locator('#send').click();
-    const textEcho = await logLine(page, 'plain text, not JSON');
+    await logLine(page, 'plain text, not JSON', 'sent');
+    const textEcho = await logLine(page, 'plain text, not JSON', 'received');
     expect(await page.locator('#log li[data-direction="received"]', { hasText: 'plain text, not JSON' }).count()).to.equal(1);
     expect(await textEcho.textContent()).to.contain(`echo for ${stack.demoUser.username}`);
     await textEcho.locator('summary').click();
@@ -372,7 +373,7 @@ describe('web app in headless Chromium: refused connections and token expiry', f
     await connectionState(page, 'connected');
     await page.locator('#message').fill('{"n": 3}');
     await page.locator('#send').click();
-    await logLine(page, '"n":3}');
+    await logLine(page, '"n":3}', 'received');
     expect(await page.locator('#log li[data-direction="received"]', { hasText: `echo for ${member.username}` }).count()).to.equal(2);
   });
 });
