@@ -26,6 +26,8 @@ async function main(): Promise<number> {
   const request = connectionRequest(target, tokens.accessToken, mode);
   const ws = new WebSocket(request.url, request.protocols, { headers: request.headers, handshakeTimeout: 15_000 });
 
+  let sent = 0;
+  let received = 0;
   return new Promise<number>((resolve) => {
     ws.once('unexpected-response', (_req, res) => {
       say(`connect: handshake refused with HTTP ${res.statusCode}`);
@@ -42,13 +44,23 @@ async function main(): Promise<number> {
       lines.on('line', (line) => {
         if (line.length > 0 && ws.readyState === WebSocket.OPEN) {
           ws.send(line);
+          sent += 1;
           say(`> ${line}`);
         }
       });
-      // End of input: close politely once messages in flight have had a moment to come back.
-      lines.on('close', () => setTimeout(() => ws.close(1000, 'bye'), 500));
+      // End of input: close once as many messages came back as were sent (the echo), or after 5 s.
+      lines.on('close', () => {
+        const deadline = Date.now() + 5000;
+        const check = setInterval(() => {
+          if (received >= sent || Date.now() > deadline) {
+            clearInterval(check);
+            ws.close(1000, 'bye');
+          }
+        }, 50);
+      });
     });
     ws.on('message', (data: Buffer, isBinary: boolean) => {
+      received += 1;
       process.stdout.write(`< ${isBinary ? `(binary, base64) ${data.toString('base64')}` : data.toString('utf8')}\n`);
     });
     ws.once('close', (code, reason) => {

@@ -328,7 +328,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       const result = await functions.authorizer(buildAuthorizerEvent(api, info, ids));
       const outcome = interpretAuthorizerResult(result, connectMethodArn(api));
       if (outcome.kind === 'reject') {
-        log('info', 'connect_rejected', { status: outcome.status, cause: outcome.reason, ...(result.ok ? {} : { errorType: result.error.type }) });
+        // A 500 means the authorizer itself failed (crash, timeout, bad result): worth a warning, as on AWS.
+        log(outcome.status === 500 ? 'warn' : 'info', 'connect_rejected', {
+          status: outcome.status,
+          cause: outcome.reason,
+          ...(result.ok ? {} : { errorType: result.error.type, error: result.error.message.slice(0, 200) }),
+        });
         return rejectHandshake(socket, outcome.status);
       }
       authorizer = { principalId: outcome.principalId, integrationLatency: now() - started, ...outcome.context };
