@@ -242,7 +242,8 @@ describe('web app in headless Chromium against the local stack', function () {
     expect(await page.evaluate(() => document.activeElement?.id)).to.equal('connect');
     await page.keyboard.press('Enter');
     await connectionState(page, 'connected');
-    await page.locator('#message').focus();
+    // Connect is now disabled; focus moves on to the message box instead of being lost.
+    expect(await page.evaluate(() => document.activeElement?.id)).to.equal('message');
     await page.keyboard.press('Control+a');
     await page.keyboard.type('{"from": "the keyboard"}');
     await page.keyboard.press('Control+Enter');

@@ -128,6 +128,7 @@ function wire(config: WebConfig): void {
       ui.status.dataset['state'] = state;
       ui.statusDetail.textContent = detail;
       render();
+      keepFocus(state);
     },
     onLog: appendLog,
     setTimer: (fn, ms) => setTimeout(fn, ms),
@@ -135,6 +136,15 @@ function wire(config: WebConfig): void {
     now: () => new Date(),
     random: Math.random,
   });
+
+  /** A button that becomes disabled drops keyboard focus; hand it to the control that is useful next. */
+  function keepFocus(state: ConnectionState): void {
+    const active = document.activeElement;
+    const lost = active === null || active === document.body || (active instanceof HTMLButtonElement && active.disabled);
+    if (!lost) return;
+    if (state === 'connected') ui.message.focus();
+    else if (!ui.connect.disabled) ui.connect.focus();
+  }
 
   function renderExpiry(): void {
     const claims = auth.claims;
