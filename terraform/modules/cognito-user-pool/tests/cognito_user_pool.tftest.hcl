@@ -144,6 +144,16 @@ run "explicit_domain_prefix_is_used" {
   }
 }
 
+run "tags_reach_the_pool" {
+  variables {
+    tags = { Team = "platform" }
+  }
+  assert {
+    condition     = aws_cognito_user_pool.this.tags["Team"] == "platform"
+    error_message = "tags did not reach the user pool"
+  }
+}
+
 run "mfa_off_drops_totp" {
   variables {
     mfa_configuration   = "OFF"
