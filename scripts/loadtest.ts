@@ -1,7 +1,8 @@
 // Load test: N authenticated connections, each sending M messages through the local stack (real bundles,
 // authorizer, DynamoDB, management API), then the same workload against a bare `ws` echo server in the same
 // run for scale. Exits non-zero when a message is lost, a connection fails or items remain in the table.
-//   npx tsx scripts/loadtest.ts [--connections 500] [--messages 20] [--parallel 50] [--workers 8] [--json]
+//   npx tsx scripts/loadtest.ts [--connections 500] [--messages 20] [--parallel 50] [--workers <CPUs>] [--json]
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import WebSocket, { WebSocketServer } from 'ws';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
@@ -126,14 +127,15 @@ function summary(r: RunResult): Record<string, number> {
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2), { booleans: ['json', 'help'], values: ['connections', 'messages', 'parallel', 'timeout', 'workers'] });
   if (args.flags.has('help')) {
-    process.stderr.write('usage: npx tsx scripts/loadtest.ts [--connections 500] [--messages 20] [--parallel 50] [--workers 8] [--timeout 30] [--json]\n');
+    process.stderr.write('usage: npx tsx scripts/loadtest.ts [--connections 500] [--messages 20] [--parallel 50] [--workers <CPUs>] [--timeout 30] [--json]\n');
     return 0;
   }
   const connections = positiveInt(args, 'connections', 500, 20_000);
   const messages = positiveInt(args, 'messages', 20, 10_000);
   const parallel = positiveInt(args, 'parallel', 50, 1000);
   const timeoutMs = positiveInt(args, 'timeout', 30, 600) * 1000;
-  const workers = positiveInt(args, 'workers', 8, 64);
+  // One busy worker per CPU: more only adds cold starts and contention on a small machine.
+  const workers = positiveInt(args, 'workers', Math.max(2, os.cpus().length), 64);
 
   const stack = await startStack({
     ports: { web: 0, gateway: 0, issuer: 0, dynamodb: 0 },
@@ -200,7 +202,7 @@ async function main(): Promise<number> {
         `p50 ${String(r.p50Ms).padStart(7)} ms  p95 ${String(r.p95Ms).padStart(7)} ms  p99 ${String(r.p99Ms).padStart(7)} ms  lost ${r.lost}  failed conn ${r.failedConnections}`;
       process.stdout.write(
         [
-          `load test: ${connections} connections x ${messages} messages (${parallel} handshakes in flight, up to ${workers} workers per function), Node ${process.version}, ${(await import('node:os')).cpus().length} CPUs`,
+          `load test: ${connections} connections x ${messages} messages (${parallel} handshakes in flight, up to ${workers} workers per function), Node ${process.version}, ${os.cpus().length} CPUs`,
           row('local stack', s),
           row('bare ws', b),
           `items left in ${stack.config.tableName} after every client closed: ${left}`,
