@@ -37,7 +37,7 @@ export interface AuthorizerConfig {
 }
 
 // Cognito pool ids are `<region>_<id>`; the region part also names the issuer host.
-const USER_POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d{1,2})_[0-9A-Za-z]{1,40}$/;
+const USER_POOL_ID = /^([a-z]{2,4}(?:-[a-z]+)+-\d{1,2})_[0-9A-Za-z]{1,40}$/;
 // Cognito app client ids: word characters and '+', up to 128 (the API's own constraint).
 const CLIENT_ID = /^[\w+]{1,128}$/;
 // RFC 9110 token characters, which is what a header field name may contain.

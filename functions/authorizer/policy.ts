@@ -31,7 +31,7 @@ export const MAX_RESULT_BYTES = 8192;
 
 // arn:{partition}:execute-api:{region}:{account}:{apiId}/{stage}/{route}. No wildcards: the policy must cover
 // exactly this connection attempt, never a broader resource.
-const METHOD_ARN = /^arn:aws[a-z-]{0,20}:execute-api:[a-z]{2}(?:-[a-z]+)+-\d{1,2}:\d{12}:[A-Za-z0-9]{1,64}\/[^/*?\s]{1,128}\/[^*?\s]{1,256}$/;
+const METHOD_ARN = /^arn:aws[a-z-]{0,20}:execute-api:[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}:\d{12}:[A-Za-z0-9]{1,64}\/[^/*?\s]{1,128}\/[^*?\s]{1,256}$/;
 
 export function isValidMethodArn(value: unknown): value is string {
   return typeof value === 'string' && METHOD_ARN.test(value);

@@ -93,6 +93,13 @@ describe('authorizer config', () => {
     });
   }
 
+  it('accepts pool ids of every region shape (GovCloud, European Sovereign Cloud)', () => {
+    expect(loadConfig({ ...base, USER_POOL_ID: 'us-gov-west-1_AbC123' }).region).to.equal('us-gov-west-1');
+    expect(loadConfig({ ...base, USER_POOL_ID: 'eusc-de-east-1_AbC123' }).issuer).to.equal(
+      'https://cognito-idp.eusc-de-east-1.amazonaws.com/eusc-de-east-1_AbC123',
+    );
+  });
+
   it('accepts plain http JWKS only on loopback hosts', () => {
     for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '[::1]']) {
       expect(loadConfig({ ...base, JWKS_URI: `http://${host}:8080/jwks.json` }).jwksUri).to.contain(host);

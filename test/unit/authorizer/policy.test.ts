@@ -48,7 +48,8 @@ describe('policy', () => {
   });
 
   it('accepts real WebSocket method ARNs and refuses wildcards and other shapes', () => {
-    for (const ok of [METHOD_ARN, 'arn:aws-cn:execute-api:cn-north-1:123456789012:a1b2c3/prod/$connect', 'arn:aws-us-gov:execute-api:us-gov-west-1:123456789012:x/dev/$connect']) {
+    for (const ok of [METHOD_ARN, 'arn:aws-cn:execute-api:cn-north-1:123456789012:a1b2c3/prod/$connect', 'arn:aws-us-gov:execute-api:us-gov-west-1:123456789012:x/dev/$connect',
+      'arn:aws-eusc:execute-api:eusc-de-east-1:123456789012:x/dev/$connect']) {
       expect(isValidMethodArn(ok), ok).to.equal(true);
     }
     for (const bad of [undefined, null, 1, '', 'arn:aws:execute-api:us-east-1:123456789012:abc/*/$connect', 'arn:aws:execute-api:us-east-1:123456789012:abc/dev/*',
