@@ -72,6 +72,7 @@ describe('local/main.ts (make local) in a child process', function () {
       expect((await client.closed).code).to.equal(1001);
       expect(await run.exited).to.equal(0);
       expect(run.stdout()).to.include('local stack stopped');
+      expect(run.stderr(), 'the SDK\'s Node 20 notice is filtered, nothing else is printed').to.equal('');
     } finally {
       run.child.kill('SIGKILL');
     }
