@@ -11,7 +11,7 @@ import { createZip } from './zip.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const functionsDir = path.join(root, 'functions');
-const distDir = path.join(root, process.env.DIST_DIR ?? 'dist');
+const distDir = path.resolve(root, process.env.DIST_DIR ?? 'dist');
 const inlineMap = process.env.SOURCEMAP === 'inline';
 
 async function functionNames() {
