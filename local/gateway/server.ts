@@ -139,6 +139,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const inflight = new Set<Promise<unknown>>();
   const chosenProtocol = new WeakMap<IncomingMessage, string>();
   let closing = false;
+  let closed: Promise<void> | undefined;
 
   const track = <T>(promise: Promise<T>): Promise<T> => {
     inflight.add(promise);
@@ -218,7 +219,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       return;
     }
     const event = buildMessageEvent(api, conn.info, ids, conn.authorizer, routeKey, newAwsId(), body, isBinary);
-    const result = await fn(event);
+    // An Invoke that rejects (rather than answering an error) must not take the gateway down.
+    const result = await fn(event).catch((err: unknown) => ({
+      ok: false as const,
+      error: { type: 'InvokeError', message: err instanceof Error ? err.message : String(err) },
+      durationMs: 0,
+    }));
     if (!result.ok) {
       log('warn', 'integration_error', { route: routeKey, connectionId: conn.info.connectionId, errorType: result.error.type });
       sendGatewayError(conn, 'Internal server error', ids.requestId);
@@ -271,9 +277,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       if (functions.disconnect && (options.deliverDisconnect?.(info.connectionId) ?? true)) {
         const event = buildDisconnectEvent(api, info, requestIds(), authorizer, reported.code, reported.reason);
         void track(
-          functions.disconnect(event).then((result) => {
-            if (!result.ok) log('warn', 'disconnect_error', { connectionId: info.connectionId, errorType: result.error.type });
-          }),
+          functions.disconnect(event).then(
+            (result) => {
+              if (!result.ok) log('warn', 'disconnect_error', { connectionId: info.connectionId, errorType: result.error.type });
+            },
+            () => log('warn', 'disconnect_error', { connectionId: info.connectionId, errorType: 'InvokeError' }),
+          ),
         );
       }
     });
@@ -358,10 +367,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       }
       if (outcome.protocol !== undefined) chosenProtocol.set(req, outcome.protocol);
     }
-    if (gone || socket.destroyed) {
-      // The client left during $connect: the connection existed for the integration, so it gets $disconnect.
+    if (gone || socket.destroyed || closing) {
+      // The client left during $connect, or the gateway is shutting down: $connect stored the connection, so
+      // it gets its $disconnect.
+      if (closing) rejectHandshake(socket, 503);
       if (functions.disconnect) {
-        void track(functions.disconnect(buildDisconnectEvent(api, info, requestIds(), authorizer, 1006, 'Connection closed abnormally')));
+        const event = buildDisconnectEvent(api, info, requestIds(), authorizer, closing ? 1001 : 1006, closing ? 'Going away' : 'Connection closed abnormally');
+        void track(functions.disconnect(event).catch(() => undefined));
       }
       return;
     }
@@ -370,10 +382,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    handshake(req, socket, head).catch((err: unknown) => {
-      log('error', 'handshake_failed', { error: err instanceof Error ? err.message.slice(0, 200) : String(err).slice(0, 200) });
-      rejectHandshake(socket, 500);
-    });
+    // Tracked so shutdown waits for handshakes in progress (they end with 503 and, if $connect ran, $disconnect).
+    void track(
+      handshake(req, socket, head).catch((err: unknown) => {
+        log('error', 'handshake_failed', { error: err instanceof Error ? err.message.slice(0, 200) : String(err).slice(0, 200) });
+        rejectHandshake(socket, 500);
+      }),
+    );
   });
 
   server.on('request', (req, res) => {
@@ -415,21 +430,22 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     idle: async () => {
       while (inflight.size > 0) await Promise.allSettled([...inflight]);
     },
-    close: async () => {
-      if (closing) return;
-      closing = true;
-      const closed = [...connections.values()].map(
-        (conn) =>
-          new Promise<void>((resolve) => {
-            conn.socket.once('close', () => resolve());
-            closeByGateway(conn, 1001, 'Going away');
-          }),
-      );
-      await Promise.all(closed);
-      // Every $disconnect (and message) invocation finishes before the functions are stopped.
-      while (inflight.size > 0) await Promise.allSettled([...inflight]);
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => (closed ??= shutdown()),
   };
+
+  async function shutdown(): Promise<void> {
+    closing = true;
+    const socketsClosed = [...connections.values()].map(
+      (conn) =>
+        new Promise<void>((resolve) => {
+          conn.socket.once('close', () => resolve());
+          closeByGateway(conn, 1001, 'Going away');
+        }),
+    );
+    await Promise.all(socketsClosed);
+    // Every $disconnect, message and handshake in progress finishes before the functions are stopped.
+    while (inflight.size > 0) await Promise.allSettled([...inflight]);
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 }

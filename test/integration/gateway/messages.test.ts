@@ -9,7 +9,7 @@ import {
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { startFixtureGateway, type FixtureGateway } from '../helpers/fixture-gateway.ts';
-import { eventually, mustOpen } from '../helpers/ws-client.ts';
+import { eventually, mustOpen, openClient } from '../helpers/ws-client.ts';
 
 function managementClient(endpoint: string): ApiGatewayManagementApiClient {
   return new ApiGatewayManagementApiClient({
@@ -203,6 +203,18 @@ describe('gateway timeouts and shutdown (fixture Lambdas)', function () {
     const codes = await Promise.all(clients.map((c) => c.closed));
     expect(codes.map((c) => c.code)).to.deep.equal([1001, 1001, 1001]);
     expect(fx.eventsOf('disconnect')).to.have.length(3);
+    await fx.stop();
+  });
+
+  it('answers a handshake in progress at shutdown with 503 and runs the $disconnect its $connect calls for', async () => {
+    const fx = await startFixtureGateway();
+    const pending = openClient(`${fx.gateway.websocketUrl}?mode=slow`);
+    await eventually(() => fx.eventsOf('authorizer').length === 1, 'authorizer invoked');
+    await fx.gateway.close();
+    const result = await pending;
+    expect(result.ok ? 101 : result.status).to.equal(503);
+    expect(fx.eventsOf('connect')).to.have.length(1);
+    expect(fx.eventsOf('disconnect').map((e) => e.requestContext.disconnectStatusCode)).to.deep.equal([1001]);
     await fx.stop();
   });
 
