@@ -113,6 +113,12 @@ describe('gateway handshake (fixture Lambdas)', function () {
     expect((none as Error).message).to.match(/subprotocol/i);
   });
 
+  it('answers 410 to PostToConnection from $connect: the connection does not exist until $connect succeeds', async () => {
+    const client = await mustOpen(`${fx.gateway.websocketUrl}?postSelf=1`);
+    await client.close();
+    expect(fx.eventsOf('connect-post').map((e) => (e as unknown as { status: number }).status)).to.deep.equal([410]);
+  });
+
   it('sends $disconnect with the reference headers, close code and reason, and the authorizer context', async () => {
     const client = await mustOpen(fx.gateway.websocketUrl);
     await client.close(4001, 'bye now');
