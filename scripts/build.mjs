@@ -3,7 +3,7 @@
 // and dist/<name>.zip with index.js at its root. Source maps stay beside the bundle, out of the zip, unless
 // SOURCEMAP=inline is set (then they are inlined into index.js and so shipped).
 import { build } from 'esbuild';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,14 +22,17 @@ async function functionNames() {
     .sort();
 }
 
+// Each function is built into a staging directory and renamed into place, so a local stack or test that
+// loads dist/<name>/index.js while a rebuild runs sees the old bundle or the new one, never a half-written one.
 async function buildOne(name) {
   const outDir = path.join(distDir, name);
-  await rm(outDir, { recursive: true, force: true });
-  await mkdir(outDir, { recursive: true });
-  const outfile = path.join(outDir, 'index.js');
+  const stageDir = path.join(distDir, `.${name}.staging-${process.pid}`);
+  await rm(stageDir, { recursive: true, force: true });
+  await mkdir(stageDir, { recursive: true });
+  const stagedFile = path.join(stageDir, 'index.js');
   await build({
     entryPoints: [path.join(functionsDir, name, 'index.ts')],
-    outfile,
+    outfile: stagedFile,
     bundle: true,
     platform: 'node',
     // Node 20 on this machine, nodejs22.x when deployed: target the older one.
@@ -45,10 +48,17 @@ async function buildOne(name) {
     absWorkingDir: root,
     logLevel: 'warning',
   });
-  const code = await readFile(outfile);
+  const code = await readFile(stagedFile);
   const zip = createZip([{ name: 'index.js', data: code }]);
-  await writeFile(path.join(distDir, `${name}.zip`), zip);
-  const { size } = await stat(path.join(distDir, `${name}.zip`));
+  const zipPath = path.join(distDir, `${name}.zip`);
+  await writeFile(`${zipPath}.staging-${process.pid}`, zip);
+  const oldDir = path.join(distDir, `.${name}.old-${process.pid}`);
+  await rm(oldDir, { recursive: true, force: true });
+  if (existsSync(outDir)) await rename(outDir, oldDir);
+  await rename(stageDir, outDir);
+  await rename(`${zipPath}.staging-${process.pid}`, zipPath);
+  await rm(oldDir, { recursive: true, force: true });
+  const { size } = await stat(zipPath);
   return { name, bundleBytes: code.length, zipBytes: size };
 }
 
