@@ -1,19 +1,8 @@
 // Lambda entry point for $disconnect (handler `index.handler`). Configuration is validated at module load so a
 // bad environment fails the cold start naming the variable; the DynamoDB client is created once and reused.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { loadConnectionConfig, type ConnectionConfig } from '../shared/connection-config.ts';
-import { createConnectionStore } from '../shared/connection-store.ts';
-import { createLogger, describeError } from '../shared/log.ts';
+import { startConnectionFunction } from '../shared/connection-runtime.ts';
 import { createDisconnectHandler } from './handler.ts';
 
-const log = createLogger('disconnect');
-let config: ConnectionConfig;
-try {
-  config = loadConnectionConfig(process.env);
-} catch (err) {
-  log('error', 'config_error', { error: describeError(err) });
-  throw err;
-}
-const store = createConnectionStore({ dynamo: new DynamoDBClient({}), tableName: config.tableName });
+const { log, store } = startConnectionFunction('disconnect');
 
 export const handler = createDisconnectHandler({ store, log });
