@@ -254,6 +254,12 @@ export class FunctionPool {
     await Promise.all(
       [...this.slots].map((slot) => {
         slot.dead = true;
+        const current = slot.current;
+        if (current) {
+          clearTimeout(current.timer);
+          slot.current = undefined;
+          current.resolve({ ok: false, error: { type: 'ServiceException', message: `${this.name}: pool closed` }, durationMs: Date.now() - current.started });
+        }
         return slot.worker.terminate();
       }),
     );

@@ -77,6 +77,18 @@ describe('FunctionPool', function () {
     expect(after).to.include({ probe: 'two', calls: 1 });
   });
 
+  it('answers an invocation still running at close with an error at once, not after its timeout', async () => {
+    const p = pool({ timeoutMs: 10_000 });
+    const running = p.invoke({ waitMs: 8000 });
+    await new Promise((r) => setTimeout(r, 300));
+    const started = Date.now();
+    await p.close();
+    const result = await Promise.race([running, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 1000))]);
+    expect(result).to.not.equal('hung');
+    expect((result as InvokeResult).ok).to.equal(false);
+    expect(Date.now() - started).to.be.below(1000);
+  });
+
   it('answers invocations after close with an error instead of hanging', async () => {
     const p = pool({});
     await p.close();
