@@ -172,7 +172,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   };
 
   const control: ConnectionControl = {
-    get: (id) => connections.get(id),
+    // A connection being closed (DeleteConnection, timeouts) is gone for GET as for POST and DELETE.
+    get: (id) => {
+      const conn = connections.get(id);
+      return conn && conn.socket.readyState === WebSocket.OPEN ? conn : undefined;
+    },
     send: (id, data) => {
       const conn = connections.get(id);
       if (!conn || conn.socket.readyState !== WebSocket.OPEN) return false;

@@ -151,6 +151,18 @@ describe('gateway messages (fixture Lambdas)', function () {
       expect(closedGone).to.have.property('name', 'GoneException');
     });
 
+    it('answers GetConnection with 410 as soon as DeleteConnection has closed the connection, like PostToConnection', async () => {
+      const client = await mustOpen(fx.gateway.websocketUrl);
+      const id = fx.gateway.connectionIds().at(-1) as string;
+      const sdk = managementClient(fx.gateway.managementEndpoint);
+      await sdk.send(new DeleteConnectionCommand({ ConnectionId: id }));
+      const get = await sdk.send(new GetConnectionCommand({ ConnectionId: id })).catch((e: Error) => e);
+      expect(get).to.have.property('name', 'GoneException');
+      const post = await sdk.send(new PostToConnectionCommand({ ConnectionId: id, Data: Buffer.from('x') })).catch((e: Error) => e);
+      expect(post).to.have.property('name', 'GoneException');
+      await client.closed;
+    });
+
     it('serves /@connections/{id} without the stage prefix too, and refuses other stages', async () => {
       const base = fx.gateway.url;
       const res = await fetch(`${base}/@connections/${encodeURIComponent('AAAAAAAAAAAAAAA=')}`, { method: 'GET' });
