@@ -103,6 +103,9 @@ function rejectHandshake(socket: Duplex, status: number): void {
   const text = statusText[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error');
   const message = status === 500 ? 'Internal server error' : text;
   const body = JSON.stringify({ message });
+  // The server socket allows half-open connections: without the destroy, a client that keeps its half open
+  // would hold the socket, and the gateway's shutdown, forever.
+  socket.once('finish', () => socket.destroy());
   socket.end(
     `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       `Connection: close\r\n\r\n${body}`,

@@ -2,6 +2,7 @@
 // frames, the 128 KB limit, integration errors, the management API through the real SDK client, idle timeout
 // and maximum duration, and shutdown.
 import { expect } from 'chai';
+import net from 'node:net';
 import {
   ApiGatewayManagementApiClient,
   DeleteConnectionCommand,
@@ -228,6 +229,28 @@ describe('gateway timeouts and shutdown (fixture Lambdas)', function () {
     expect(fx.eventsOf('connect')).to.have.length(1);
     expect(fx.eventsOf('disconnect').map((e) => e.requestContext.disconnectStatusCode)).to.deep.equal([1001]);
     await fx.stop();
+  });
+
+  it('shuts down even when a client whose handshake was refused keeps its half of the socket open', async () => {
+    const fx = await startFixtureGateway();
+    const socket = net.connect({ port: fx.gateway.port, host: '127.0.0.1', allowHalfOpen: true });
+    socket.on('error', () => {});
+    try {
+      const answered = new Promise<string>((resolve) => socket.once('data', (d: Buffer) => resolve(d.toString('latin1'))));
+      socket.write(
+        'GET /prod HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      );
+      expect(await answered).to.match(/^HTTP\/1\.1 403 /);
+      const stopped = await Promise.race([
+        fx.gateway.close().then(() => 'stopped'),
+        new Promise<string>((r) => setTimeout(() => r('hung'), 2000)),
+      ]);
+      expect(stopped).to.equal('stopped');
+    } finally {
+      socket.destroy();
+      await fx.stop();
+    }
   });
 
   it('answers an invocation that exceeds the function timeout as an error and replaces the worker', async () => {
