@@ -112,6 +112,24 @@ function rejectHandshake(socket: Duplex, status: number): void {
   );
 }
 
+/** RFC 6455 key: 16 random bytes in base64. */
+const WEBSOCKET_KEY = /^[+/0-9A-Za-z]{22}==$/;
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * Whether ws will complete this upgrade: a handshake it would refuse must be refused before the authorizer and
+ * $connect run, or $connect would store a connection that never opens and never gets its $disconnect.
+ */
+function wellFormedUpgrade(req: IncomingMessage): boolean {
+  const key = req.headers['sec-websocket-key'];
+  if (req.method !== 'GET' || req.headers.upgrade?.toLowerCase() !== 'websocket') return false;
+  if (req.headers['sec-websocket-version'] !== '13' || typeof key !== 'string' || !WEBSOCKET_KEY.test(key)) return false;
+  const protocols = req.headers['sec-websocket-protocol'];
+  if (protocols === undefined) return true;
+  const names = protocols.split(',').map((p) => p.replace(/^[ \t]+|[ \t]+$/g, ''));
+  return names.every((name) => TOKEN.test(name)) && new Set(names).size === names.length;
+}
+
 function sourceIpOf(req: IncomingMessage): string {
   const ip = req.socket.remoteAddress ?? '127.0.0.1';
   return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
@@ -300,10 +318,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     if (rawUrl.length > HANDSHAKE_URL_LIMIT) return rejectHandshake(socket, 414);
     const [pathPart = '/', queryPart = ''] = rawUrl.split(/\?(.*)/s);
     if (pathPart !== `/${stage}` && pathPart !== `/${stage}/`) return rejectHandshake(socket, 403);
-    const key = req.headers['sec-websocket-key'];
-    if (req.headers['sec-websocket-version'] !== '13' || typeof key !== 'string' || key.length === 0) {
-      return rejectHandshake(socket, 400);
-    }
+    if (!wellFormedUpgrade(req)) return rejectHandshake(socket, 400);
     if (closing) return rejectHandshake(socket, 503);
     const connectedAt = now();
     const maps = headerMaps(req.rawHeaders);

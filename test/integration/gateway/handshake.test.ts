@@ -1,8 +1,30 @@
 // Gateway semantics of the handshake, with fixture Lambdas: authorizer outcomes mapped to 401/403/500 as API
 // Gateway maps them, identity sources, event shapes, $connect answers and subprotocols.
 import { expect } from 'chai';
+import net from 'node:net';
 import { startFixtureGateway, type FixtureGateway } from '../helpers/fixture-gateway.ts';
 import { eventually, mustOpen, openClient } from '../helpers/ws-client.ts';
+
+/** Sends a raw handshake; resolves with the status line once the gateway closes the socket (or after 3 s). */
+function rawHandshake(port: number, request: string, halfCloseAfterMs?: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    socket.on('error', () => {});
+    socket.on('close', () => resolve(received.split('\r\n')[0] ?? ''));
+    socket.write(request);
+    if (halfCloseAfterMs !== undefined) setTimeout(() => socket.end(), halfCloseAfterMs);
+    setTimeout(() => socket.destroy(), 3000);
+  });
+}
+
+function upgradeRequest(options: { method?: string; path?: string; key?: string; upgrade?: string; extra?: string } = {}): string {
+  return (
+    `${options.method ?? 'GET'} ${options.path ?? '/dev'} HTTP/1.1\r\nHost: localhost\r\nUpgrade: ${options.upgrade ?? 'websocket'}\r\n` +
+    `Connection: Upgrade\r\nSec-WebSocket-Key: ${options.key ?? 'dGhlIHNhbXBsZSBub25jZQ=='}\r\nSec-WebSocket-Version: 13\r\n${options.extra ?? ''}\r\n`
+  );
+}
 
 describe('gateway handshake (fixture Lambdas)', function () {
   this.timeout(20000);
@@ -47,6 +69,19 @@ describe('gateway handshake (fixture Lambdas)', function () {
     const other = await openClient(fx.gateway.websocketUrl.replace(/\/dev$/, '/prod'));
     expect(other.ok ? 101 : other.status).to.equal(403);
     expect(await status(`?pad=${'a'.repeat(4100)}`)).to.equal(414);
+  });
+
+  it('refuses a malformed upgrade (bad key, method, Upgrade, subprotocol list) before invoking the authorizer or $connect', async () => {
+    const authorizerBefore = fx.eventsOf('authorizer').length;
+    const connectBefore = fx.eventsOf('connect').length;
+    const port = fx.gateway.port;
+    expect(await rawHandshake(port, upgradeRequest({ key: 'abc' }))).to.match(/^HTTP\/1\.1 400 /);
+    expect(await rawHandshake(port, upgradeRequest({ method: 'POST' }))).to.match(/^HTTP\/1\.1 4\d\d /);
+    expect(await rawHandshake(port, upgradeRequest({ upgrade: 'h2c' }))).to.match(/^HTTP\/1\.1 400 /);
+    expect(await rawHandshake(port, upgradeRequest({ extra: 'Sec-WebSocket-Protocol: a,,b\r\n' }))).to.match(/^HTTP\/1\.1 400 /);
+    await fx.gateway.idle();
+    expect(fx.eventsOf('authorizer').length - authorizerBefore, 'authorizer invocations').to.equal(0);
+    expect(fx.eventsOf('connect').length - connectBefore, '$connect invocations').to.equal(0);
   });
 
   it('sends the REQUEST authorizer event in the shape of the reference, headers in the client casing', async () => {
