@@ -348,6 +348,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const ids = requestIds();
     let gone = false;
     socket.once('close', () => (gone = true));
+    // A client that half-closed (FIN) is gone too: ws refuses to upgrade a socket no longer readable or writable.
+    const left = (): boolean => gone || socket.destroyed || !socket.readable || !socket.writable;
 
     let authorizer: AuthorizerContext | undefined;
     if (functions.authorizer) {
@@ -372,7 +374,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       authorizer.principalId = outcome.principalId;
       authorizer.integrationLatency = now() - started;
     }
-    if (gone) return;
+    if (left()) return void socket.destroy();
 
     const offered = new Set(
       (findHeader(maps.headers, 'Sec-WebSocket-Protocol') ?? '')
@@ -389,10 +391,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       }
       if (outcome.protocol !== undefined) chosenProtocol.set(req, outcome.protocol);
     }
-    if (gone || socket.destroyed || closing) {
+    if (left() || closing) {
       // The client left during $connect, or the gateway is shutting down: $connect stored the connection, so
       // it gets its $disconnect.
       if (closing) rejectHandshake(socket, 503);
+      else socket.destroy();
       if (functions.disconnect) {
         const event = buildDisconnectEvent(api, info, requestIds(), authorizer, closing ? 1001 : 1006, closing ? 'Going away' : 'Connection closed abnormally');
         void track(functions.disconnect(event).catch(() => undefined));

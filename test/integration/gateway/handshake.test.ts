@@ -84,6 +84,21 @@ describe('gateway handshake (fixture Lambdas)', function () {
     expect(fx.eventsOf('connect').length - connectBefore, '$connect invocations').to.equal(0);
   });
 
+  it('runs $disconnect for every $connect when the client half-closes during the handshake', async () => {
+    const connectBefore = fx.eventsOf('connect').length;
+    const disconnectBefore = fx.eventsOf('disconnect').length;
+    const port = fx.gateway.port;
+    // FIN while the authorizer runs, then while $connect runs.
+    await rawHandshake(port, upgradeRequest({ path: '/dev?mode=slow' }), 100);
+    await rawHandshake(port, upgradeRequest({ path: '/dev?connectDelay=400' }), 100);
+    await new Promise((r) => setTimeout(r, 200));
+    await fx.gateway.idle();
+    const connects = fx.eventsOf('connect').length - connectBefore;
+    expect(connects, '$connect invocations').to.be.at.least(1);
+    expect(fx.eventsOf('disconnect').length - disconnectBefore, '$disconnect invocations').to.equal(connects);
+    expect(fx.gateway.connectionIds()).to.deep.equal([]);
+  });
+
   it('sends the REQUEST authorizer event in the shape of the reference, headers in the client casing', async () => {
     const before = fx.eventsOf('authorizer').length;
     const client = await mustOpen(`${fx.gateway.websocketUrl}?a=1&a=2&b=x%20y`, { headers: { AUTHORIZATION: 'Bearer abc', 'x-Custom': 'v' } });
