@@ -6,7 +6,8 @@ export type JsonObject = Record<string, unknown>;
 export type HeaderResult = { readonly ok: true; readonly header: JsonObject } | { readonly ok: false; readonly reason: 'malformed_token' };
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-const RISKY = /__proto__|constructor|prototype/;
+// A `\u` escape can spell any of those keys without the plain word appearing in the text.
+const RISKY = /__proto__|constructor|prototype|\\u/;
 
 function dropForbidden(this: unknown, key: string, value: unknown): unknown {
   return FORBIDDEN_KEYS.has(key) ? undefined : value;

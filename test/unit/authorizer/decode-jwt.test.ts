@@ -38,6 +38,12 @@ describe('decodeHeader', () => {
     expect(Object.getPrototypeOf(r.header)).to.equal(Object.prototype);
     expect(({} as Record<string, unknown>)['polluted']).to.equal(undefined);
   });
+
+  it('drops __proto__ / constructor / prototype keys spelled with JSON \\u escapes too', () => {
+    const r = decodeHeader(tok('{"alg":"RS256","\\u005f_proto__":{"polluted":true},"\\u0063onstructor":1,"protot\\u0079pe":1,"kid":"k"}'));
+    if (!r.ok) throw new Error('expected a decoded header');
+    expect(Object.keys(r.header)).to.deep.equal(['alg', 'kid']);
+  });
 });
 
 describe('parseJsonObject', () => {
