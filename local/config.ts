@@ -21,7 +21,8 @@ export function stackOptionsFromEnv(env: Env): StackOptions {
   const demoPassword = env.DEMO_PASSWORD ?? 'Demo-passw0rd!';
   if (demoPassword.length === 0) throw new ConfigError('DEMO_PASSWORD', 'must not be empty');
   const logLevel = optionalString(env, 'LOG_LEVEL') ?? 'info';
-  if (!(LEVELS as readonly string[]).includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LEVELS.join(', ')}`);
+  if (!(LEVELS as readonly string[]).includes(logLevel))
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LEVELS.join(', ')}`);
 
   const authorizerEnv: Record<string, string> = {};
   for (const name of ['REQUIRED_SCOPES', 'ALLOWED_GROUPS', 'TOKEN_SOURCES', 'TOKEN_USE']) {
@@ -30,7 +31,8 @@ export function stackOptionsFromEnv(env: Env): StackOptions {
   }
   const identitySources = optionalString(env, 'IDENTITY_SOURCES');
   const build = optionalString(env, 'LOCAL_BUILD') ?? 'auto';
-  if (!['auto', 'if-missing', 'never'].includes(build)) throw new ConfigError('LOCAL_BUILD', 'must be one of auto, if-missing, never');
+  if (!['auto', 'if-missing', 'never'].includes(build))
+    throw new ConfigError('LOCAL_BUILD', 'must be one of auto, if-missing, never');
   const dynamodbPath = optionalString(env, 'DYNAMODB_PATH');
   return {
     ports: {
@@ -47,7 +49,14 @@ export function stackOptionsFromEnv(env: Env): StackOptions {
     functionEnv: { authorizer: authorizerEnv },
     idleTimeoutMs: optionalInt(env, 'IDLE_TIMEOUT_SECONDS', 600, 1, 86400) * 1000,
     maxConnectionDurationMs: optionalInt(env, 'MAX_CONNECTION_SECONDS', 7200, 1, 7 * 86400) * 1000,
-    ...(identitySources === undefined ? {} : { identitySources: identitySources.split(',').map((s) => s.trim()).filter(Boolean) }),
+    ...(identitySources === undefined
+      ? {}
+      : {
+          identitySources: identitySources
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        }),
     ...(dynamodbPath === undefined ? {} : { dynamodbPath }),
     logLevel: logLevel as StackOptions['logLevel'],
     build: build === 'auto' ? true : build === 'never' ? false : 'if-missing',

@@ -103,7 +103,10 @@ export async function ensureConnectionsTable(client: DynamoDBClient, tableName: 
   let ttl: TableSetup['ttl'] = 'enabled';
   try {
     await client.send(
-      new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true } }),
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      }),
     );
   } catch {
     // dynalite answers UnknownOperationException: TTL is emulated by sweepExpired instead.
@@ -128,19 +131,21 @@ export async function sweepExpired(client: DynamoDBClient, tableName: string, no
       }),
     );
     for (const item of page.Items ?? []) {
-      await client.send(
-        new DeleteItemCommand({
-          TableName: tableName,
-          Key: { connectionId: item.connectionId as AttributeValue },
-          // Only if still expired: the item may have been refreshed meanwhile.
-          ConditionExpression: '#ttl < :now',
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':now': { N: String(Math.floor(nowMs / 1000)) } },
-        }),
-      ).then(
-        () => (deleted += 1),
-        () => undefined,
-      );
+      await client
+        .send(
+          new DeleteItemCommand({
+            TableName: tableName,
+            Key: { connectionId: item.connectionId as AttributeValue },
+            // Only if still expired: the item may have been refreshed meanwhile.
+            ConditionExpression: '#ttl < :now',
+            ExpressionAttributeNames: { '#ttl': 'ttl' },
+            ExpressionAttributeValues: { ':now': { N: String(Math.floor(nowMs / 1000)) } },
+          }),
+        )
+        .then(
+          () => (deleted += 1),
+          () => undefined,
+        );
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey);

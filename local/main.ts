@@ -14,7 +14,8 @@ const stateDir = path.resolve(root, process.env.LOCAL_STATE_DIR ?? '.local');
 // runs the bundles in workers of this Node, so the warning says nothing actionable here. Others still print.
 process.removeAllListeners('warning');
 process.on('warning', (warning) => {
-  if (!`${warning.name} ${warning.message}`.includes('NodeVersionSupportWarning')) process.stderr.write(`${warning.name}: ${warning.message}\n`);
+  if (!`${warning.name} ${warning.message}`.includes('NodeVersionSupportWarning'))
+    process.stderr.write(`${warning.name}: ${warning.message}\n`);
 });
 
 function fail(message: string): never {

@@ -12,7 +12,10 @@ export interface StackLog {
   forward(component: string, line: string): void;
 }
 
-export function createStackLog(minLevel: StackLogLevel, sink: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): StackLog {
+export function createStackLog(
+  minLevel: StackLogLevel,
+  sink: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+): StackLog {
   const enabled = (level: string): boolean => (rank[level as Level] ?? rank.info) >= rank[minLevel];
   return {
     emit(level, component, reason, fields) {
@@ -36,7 +39,15 @@ export function createStackLog(minLevel: StackLogLevel, sink: (line: string) => 
         return;
       }
       if (!enabled('info')) return;
-      sink(JSON.stringify({ time: new Date().toISOString(), level: 'info', component, reason: 'output', text: line.slice(0, 2000) }));
+      sink(
+        JSON.stringify({
+          time: new Date().toISOString(),
+          level: 'info',
+          component,
+          reason: 'output',
+          text: line.slice(0, 2000),
+        }),
+      );
     },
   };
 }

@@ -118,7 +118,9 @@ function describeListenError(err: unknown, what: string, port: number, variable:
   const code = (err as { code?: string }).code;
   const message = err instanceof Error ? err.message : String(err);
   if (code === 'EADDRINUSE' || /already in use|EADDRINUSE/.test(message)) {
-    return new StackStartError(`${what} cannot start: port ${port} is already in use (set ${variable} to another port, or 0 for a free one)`);
+    return new StackStartError(
+      `${what} cannot start: port ${port} is already in use (set ${variable} to another port, or 0 for a free one)`,
+    );
   }
   if (code === 'EACCES' || /permission denied|EACCES/i.test(message)) {
     return new StackStartError(`${what} cannot start: permission denied for port ${port} (set ${variable})`);
@@ -130,7 +132,14 @@ type WebServer = { url: string; port: number; close(): Promise<void> };
 type StartWebServer = (opts: {
   host?: string;
   port: number;
-  config: { hostedUiUrl: string; clientId: string; websocketUrl: string; redirectUri: string; logoutUri: string; scopes: string[] };
+  config: {
+    hostedUiUrl: string;
+    clientId: string;
+    websocketUrl: string;
+    redirectUri: string;
+    logoutUri: string;
+    scopes: string[];
+  };
 }) => Promise<WebServer>;
 
 /**
@@ -195,7 +204,9 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     }
     for (const name of FUNCTION_NAMES) {
       if (!existsSync(bundlePath(distDir, name))) {
-        throw new StackStartError(`missing ${path.relative(root, bundlePath(distDir, name))}: run \`make build\` first`);
+        throw new StackStartError(
+          `missing ${path.relative(root, bundlePath(distDir, name))}: run \`make build\` first`,
+        );
       }
     }
 
@@ -203,16 +214,22 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     const webPort = ports.web === 0 ? await freePort(host) : ports.web;
     const redirectUri = `http://localhost:${webPort}/`;
 
-    const dynamo: DynamoServer = await startDynamo({ host, port: ports.dynamodb, ...(options.dynamodbPath ? { path: options.dynamodbPath } : {}) }).catch(
-      (err: unknown) => {
-        throw describeListenError(err, 'DynamoDB (dynalite)', ports.dynamodb, 'DYNAMODB_PORT');
-      },
-    );
+    const dynamo: DynamoServer = await startDynamo({
+      host,
+      port: ports.dynamodb,
+      ...(options.dynamodbPath ? { path: options.dynamodbPath } : {}),
+    }).catch((err: unknown) => {
+      throw describeListenError(err, 'DynamoDB (dynalite)', ports.dynamodb, 'DYNAMODB_PORT');
+    });
     cleanups.push(() => dynamo.close());
     const dynamoClient = localDynamoClient(dynamo.endpoint, region);
     cleanups.push(async () => dynamoClient.destroy());
     const table = await ensureConnectionsTable(dynamoClient, tableName);
-    log.emit('info', 'dynamodb', 'table_ready', { tableName, created: table.created, ttl: table.ttl === 'enabled' ? 'native' : 'emulated_by_sweeper' });
+    log.emit('info', 'dynamodb', 'table_ready', {
+      tableName,
+      created: table.created,
+      ttl: table.ttl === 'enabled' ? 'native' : 'emulated_by_sweeper',
+    });
 
     const issuer = await startIssuer({
       host,
@@ -275,7 +292,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       pools[name] = pool;
       return pool;
     };
-    for (const name of FUNCTION_NAMES) makePool(name, bundlePath(distDir, name), name === 'authorizer' ? authorizerEnv : {});
+    for (const name of FUNCTION_NAMES)
+      makePool(name, bundlePath(distDir, name), name === 'authorizer' ? authorizerEnv : {});
     const routes: Record<string, Invoke> = {};
     for (const [key, route] of Object.entries(options.routes ?? {})) {
       routes[key] = makePool(`route:${key}`, route.bundlePath, { ...awsEnv, ...route.env }).invoke;
@@ -298,7 +316,9 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       },
       ...(options.identitySources ? { identitySources: options.identitySources } : {}),
       ...(options.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.idleTimeoutMs }),
-      ...(options.maxConnectionDurationMs === undefined ? {} : { maxConnectionDurationMs: options.maxConnectionDurationMs }),
+      ...(options.maxConnectionDurationMs === undefined
+        ? {}
+        : { maxConnectionDurationMs: options.maxConnectionDurationMs }),
       ...(options.deliverDisconnect ? { deliverDisconnect: options.deliverDisconnect } : {}),
       log: (level, reason, fields) => log.emit(level, 'gateway', reason, fields ?? {}),
     }).catch((err: unknown) => {
@@ -310,7 +330,11 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       (pools[name] as FunctionPool).setEnvironment(connectionEnv(name, gateway.managementEndpoint));
     }
     for (const [key, route] of Object.entries(options.routes ?? {})) {
-      (pools[`route:${key}`] as FunctionPool).setEnvironment({ ...awsEnv, AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: gateway.managementEndpoint, ...route.env });
+      (pools[`route:${key}`] as FunctionPool).setEnvironment({
+        ...awsEnv,
+        AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: gateway.managementEndpoint,
+        ...route.env,
+      });
     }
 
     const sweepEvery = options.ttlSweepIntervalMs ?? 60_000;
@@ -321,7 +345,11 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         sweeping = true;
         sweepExpired(dynamoClient, tableName, Date.now())
           .then((n) => n > 0 && log.emit('info', 'dynamodb', 'ttl_expired_items_deleted', { count: n }))
-          .catch((err: unknown) => log.emit('warn', 'dynamodb', 'ttl_sweep_failed', { error: err instanceof Error ? err.message : String(err) }))
+          .catch((err: unknown) =>
+            log.emit('warn', 'dynamodb', 'ttl_sweep_failed', {
+              error: err instanceof Error ? err.message : String(err),
+            }),
+          )
           .finally(() => (sweeping = false));
       }, sweepEvery);
       timer.unref();

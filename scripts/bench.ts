@@ -44,9 +44,20 @@ const jwk = { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 's
 const jwks = { keys: [jwk] };
 const now = Math.floor(Date.now() / 1000);
 const claims = {
-  sub: '1d7856e9-7bd7-45fe-beb1-77798de950bc', 'cognito:groups': ['admins'], iss: ISSUER, version: 2, client_id: CLIENT_ID,
-  origin_jti: '323decee-01d5-4c0a-b86e-8fa0e44b88a9', event_id: '7c659f99-9598-4e9e-aba9-ac0088502953', token_use: 'access',
-  scope: 'openid profile email', auth_time: now - 60, exp: now + 3600, iat: now - 30, jti: '834587a8-763b-4c2d-9641-f65d89613767', username: 'jane',
+  sub: '1d7856e9-7bd7-45fe-beb1-77798de950bc',
+  'cognito:groups': ['admins'],
+  iss: ISSUER,
+  version: 2,
+  client_id: CLIENT_ID,
+  origin_jti: '323decee-01d5-4c0a-b86e-8fa0e44b88a9',
+  event_id: '7c659f99-9598-4e9e-aba9-ac0088502953',
+  token_use: 'access',
+  scope: 'openid profile email',
+  auth_time: now - 60,
+  exp: now + 3600,
+  iat: now - 30,
+  jti: '834587a8-763b-4c2d-9641-f65d89613767',
+  username: 'jane',
 };
 const b64 = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
 const signingInput = `${b64({ kid, alg: 'RS256' })}.${b64(claims)}`;
@@ -56,8 +67,16 @@ const pem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
 const event = {
   type: 'REQUEST',
   methodArn: METHOD_ARN,
-  headers: { Host: 'abc123.execute-api.us-east-1.amazonaws.com', 'Sec-WebSocket-Version': '13', Authorization: `Bearer ${token}` },
-  multiValueHeaders: { Host: ['abc123.execute-api.us-east-1.amazonaws.com'], 'Sec-WebSocket-Version': ['13'], Authorization: [`Bearer ${token}`] },
+  headers: {
+    Host: 'abc123.execute-api.us-east-1.amazonaws.com',
+    'Sec-WebSocket-Version': '13',
+    Authorization: `Bearer ${token}`,
+  },
+  multiValueHeaders: {
+    Host: ['abc123.execute-api.us-east-1.amazonaws.com'],
+    'Sec-WebSocket-Version': ['13'],
+    Authorization: [`Bearer ${token}`],
+  },
   queryStringParameters: null,
   multiValueQueryStringParameters: null,
   requestContext: { routeKey: '$connect', eventType: 'CONNECT', requestId: 'bench', stage: 'dev', apiId: 'abc123' },
@@ -76,8 +95,12 @@ const jwksUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/${US
 
 const authorizerEnv = { USER_POOL_ID, CLIENT_IDS: CLIENT_ID, JWKS_URI: jwksUri, LOG_LEVEL: 'warn' };
 const connectionEnv = {
-  CONNECTIONS_TABLE: 'bench-connections', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench',
-  AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:1', AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: 'http://127.0.0.1:1',
+  CONNECTIONS_TABLE: 'bench-connections',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:1',
+  AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: 'http://127.0.0.1:1',
 };
 
 // --- candidates --------------------------------------------------------------------------------------------
@@ -85,7 +108,9 @@ const bundlePath = path.join(dist, 'authorizer', 'index.js');
 if (!existsSync(bundlePath)) fail(`${path.relative(root, bundlePath)} is missing: run \`make build\` first`);
 Object.assign(process.env, authorizerEnv);
 const require = createRequire(import.meta.url);
-const { handler } = require(bundlePath) as { handler: (e: unknown) => Promise<{ policyDocument: { Statement: { Effect: string }[] } }> };
+const { handler } = require(bundlePath) as {
+  handler: (e: unknown) => Promise<{ policyDocument: { Statement: { Effect: string }[] } }>;
+};
 
 const first = await handler(event);
 if (first.policyDocument.Statement[0]?.Effect !== 'Allow') fail('the built handler did not allow the benchmark token');
@@ -114,7 +139,12 @@ const candidates: Candidate[] = [
     run(n) {
       for (let i = 0; i < n; i += 1) {
         const dot = token.lastIndexOf('.');
-        const ok = cryptoVerify('RSA-SHA256', Buffer.from(token.slice(0, dot)), publicKeyObject, Buffer.from(token.slice(dot + 1), 'base64url'));
+        const ok = cryptoVerify(
+          'RSA-SHA256',
+          Buffer.from(token.slice(0, dot)),
+          publicKeyObject,
+          Buffer.from(token.slice(dot + 1), 'base64url'),
+        );
         if (!ok) throw new Error('rejected');
       }
     },
@@ -123,7 +153,8 @@ const candidates: Candidate[] = [
     name: 'crypto.verify alone (pre-split buffers: the floor)',
     iterations: ITERATIONS,
     run(n) {
-      for (let i = 0; i < n; i += 1) if (!cryptoVerify('RSA-SHA256', sigInput, publicKeyObject, signature)) throw new Error('rejected');
+      for (let i = 0; i < n; i += 1)
+        if (!cryptoVerify('RSA-SHA256', sigInput, publicKeyObject, signature)) throw new Error('rejected');
     },
   },
   {
@@ -138,7 +169,8 @@ const candidates: Candidate[] = [
     name: 'jwt.verify with a cached KeyObject alone',
     iterations: ITERATIONS,
     run(n) {
-      for (let i = 0; i < n; i += 1) jwt.verify(token, publicKeyObject, { algorithms: ['RS256'], issuer: ISSUER, clockTolerance: 5 });
+      for (let i = 0; i < n; i += 1)
+        jwt.verify(token, publicKeyObject, { algorithms: ['RS256'], issuer: ISSUER, clockTolerance: 5 });
     },
   },
   {
@@ -156,7 +188,14 @@ const candidates: Candidate[] = [
     },
   },
 ];
-const [reference, , handlerCandidate, , awsCandidate] = candidates as [Candidate, Candidate, Candidate, Candidate, Candidate, Candidate];
+const [reference, , handlerCandidate, , awsCandidate] = candidates as [
+  Candidate,
+  Candidate,
+  Candidate,
+  Candidate,
+  Candidate,
+  Candidate,
+];
 
 // Warm up every path (JIT, key caches), then interleave rounds so drift in machine load hits all paths alike;
 // ratios are taken within each round (same load) and their median reported.
@@ -182,17 +221,29 @@ for (let r = 0; r < ROUNDS; r += 1) {
 const med = (name: string): number => median(perCall.get(name) ?? []);
 const ratio = (name: string): number => median(ratios.get(name) ?? []);
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-console.log(`\nVerification, warm (Node ${process.version}, ${cpu}, ${os.cpus().length} cores, load average ${os.loadavg()[0]?.toFixed(1)}; RS256-2048; median of ${ROUNDS} rounds)\n`);
-console.log('| path | iterations/round | µs/call (median) | min–max of rounds | × raw crypto.verify (median of per-round ratios) |');
+console.log(
+  `\nVerification, warm (Node ${process.version}, ${cpu}, ${os.cpus().length} cores, load average ${os.loadavg()[0]?.toFixed(1)}; RS256-2048; median of ${ROUNDS} rounds)\n`,
+);
+console.log(
+  '| path | iterations/round | µs/call (median) | min–max of rounds | × raw crypto.verify (median of per-round ratios) |',
+);
 console.log('|---|---:|---:|---:|---:|');
 for (const c of candidates) {
   const xs = perCall.get(c.name) ?? [];
-  console.log(`| ${c.name} | ${c.iterations} | ${med(c.name).toFixed(1)} | ${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)} | ${ratio(c.name).toFixed(2)} |`);
+  console.log(
+    `| ${c.name} | ${c.iterations} | ${med(c.name).toFixed(1)} | ${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)} | ${ratio(c.name).toFixed(2)} |`,
+  );
 }
 const handlerRatio = ratio(handlerCandidate.name);
-const handlerVsAws = median((perCall.get(handlerCandidate.name) ?? []).map((h, i) => h / (perCall.get(awsCandidate.name)?.[i] ?? NaN)));
-console.log(`\ntarget handler ≤ 1.5× raw crypto.verify: ${handlerRatio <= 1.5 ? 'met' : 'MISSED'} (${handlerRatio.toFixed(2)}×)`);
-console.log(`target handler faster than aws-jwt-verify: ${handlerVsAws < 1 ? 'met' : 'MISSED'} (handler/aws-jwt-verify = ${handlerVsAws.toFixed(2)}, per-round median)`);
+const handlerVsAws = median(
+  (perCall.get(handlerCandidate.name) ?? []).map((h, i) => h / (perCall.get(awsCandidate.name)?.[i] ?? NaN)),
+);
+console.log(
+  `\ntarget handler ≤ 1.5× raw crypto.verify: ${handlerRatio <= 1.5 ? 'met' : 'MISSED'} (${handlerRatio.toFixed(2)}×)`,
+);
+console.log(
+  `target handler faster than aws-jwt-verify: ${handlerVsAws < 1 ? 'met' : 'MISSED'} (handler/aws-jwt-verify = ${handlerVsAws.toFixed(2)}, per-round median)`,
+);
 console.log(`JWKS requests during the whole benchmark: ${jwksRequests}`);
 
 // --- bundles: size and cold load time ----------------------------------------------------------------------

@@ -73,5 +73,7 @@ await mkdir(distDir, { recursive: true });
 await writeFile(path.join(distDir, 'package.json'), '{ "type": "commonjs" }\n');
 const results = await Promise.all(names.map(buildOne));
 for (const r of results) {
-  console.log(`built dist/${r.name}.zip  bundle ${(r.bundleBytes / 1024).toFixed(1)} KiB  zip ${(r.zipBytes / 1024).toFixed(1)} KiB`);
+  console.log(
+    `built dist/${r.name}.zip  bundle ${(r.bundleBytes / 1024).toFixed(1)} KiB  zip ${(r.zipBytes / 1024).toFixed(1)} KiB`,
+  );
 }

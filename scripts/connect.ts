@@ -13,15 +13,22 @@ import { demoCredentials, tokensFor } from './cli/tokens.ts';
 const say = (line: string): void => void process.stderr.write(`${line}\n`);
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), { booleans: ['header', 'protocol', 'terraform', 'help'], values: ['config', 'terraform-dir'] });
+  const args = parseArgs(process.argv.slice(2), {
+    booleans: ['header', 'protocol', 'terraform', 'help'],
+    values: ['config', 'terraform-dir'],
+  });
   if (args.flags.has('help')) {
-    say('usage: npx tsx scripts/connect.ts [--header | --protocol] [--terraform [--terraform-dir DIR]] [--config FILE]');
+    say(
+      'usage: npx tsx scripts/connect.ts [--header | --protocol] [--terraform [--terraform-dir DIR]] [--config FILE]',
+    );
     return 0;
   }
   const mode = (exclusive(args, ['header', 'protocol']) ?? 'query') as 'query' | 'header' | 'protocol';
   const target = args.flags.has('terraform')
     ? await readTerraformTarget(args.values.get('terraform-dir') ?? 'terraform')
-    : await readLocalTarget(args.values.get('config') ?? path.join(process.env.LOCAL_STATE_DIR ?? '.local', 'stack.json'));
+    : await readLocalTarget(
+        args.values.get('config') ?? path.join(process.env.LOCAL_STATE_DIR ?? '.local', 'stack.json'),
+      );
   const tokens = await tokensFor(target, demoCredentials(process.env), say);
   const request = connectionRequest(target, tokens.accessToken, mode);
   const ws = new WebSocket(request.url, request.protocols, { headers: request.headers, handshakeTimeout: 15_000 });
@@ -74,7 +81,12 @@ try {
   process.exitCode = await main();
   process.exit();
 } catch (err) {
-  const known = err instanceof ArgsError || err instanceof TargetError || (err instanceof Error && /SignInError|BrowserSignInError/.test(err.name));
-  say(`connect: ${known ? (err as Error).message : err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+  const known =
+    err instanceof ArgsError ||
+    err instanceof TargetError ||
+    (err instanceof Error && /SignInError|BrowserSignInError/.test(err.name));
+  say(
+    `connect: ${known ? (err as Error).message : err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`,
+  );
   process.exit(1);
 }

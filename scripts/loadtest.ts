@@ -25,27 +25,37 @@ interface RunResult {
 /** Reads the sequence number back from a reply: the stack wraps it in an echo frame, the bare server does not. */
 type SeqOf = (data: string) => number | undefined;
 
-async function runWorkload(url: string, count: number, messages: number, parallel: number, seqOf: SeqOf, timeoutMs: number): Promise<RunResult> {
+async function runWorkload(
+  url: string,
+  count: number,
+  messages: number,
+  parallel: number,
+  seqOf: SeqOf,
+  timeoutMs: number,
+): Promise<RunResult> {
   const sockets: WebSocket[] = [];
   let failed = 0;
   const connectStart = performance.now();
-  await mapLimit(Array.from({ length: count }), parallel, () =>
-    new Promise<void>((resolve) => {
-      const ws = new WebSocket(url, { handshakeTimeout: timeoutMs });
-      ws.once('open', () => {
-        sockets.push(ws);
-        resolve();
-      });
-      ws.once('unexpected-response', (_req, res) => {
-        failed += 1;
-        res.resume();
-        resolve();
-      });
-      ws.once('error', () => {
-        failed += 1;
-        resolve();
-      });
-    }),
+  await mapLimit(
+    Array.from({ length: count }),
+    parallel,
+    () =>
+      new Promise<void>((resolve) => {
+        const ws = new WebSocket(url, { handshakeTimeout: timeoutMs });
+        ws.once('open', () => {
+          sockets.push(ws);
+          resolve();
+        });
+        ws.once('unexpected-response', (_req, res) => {
+          failed += 1;
+          res.resume();
+          resolve();
+        });
+        ws.once('error', () => {
+          failed += 1;
+          resolve();
+        });
+      }),
   );
   const connectSeconds = (performance.now() - connectStart) / 1000;
 
@@ -106,7 +116,15 @@ async function runWorkload(url: string, count: number, messages: number, paralle
         }),
     ),
   );
-  return { connections: sockets.length, failedConnections: failed, connectSeconds, messages: sockets.length * messages, lost, messageSeconds, latenciesMs: latencies };
+  return {
+    connections: sockets.length,
+    failedConnections: failed,
+    connectSeconds,
+    messages: sockets.length * messages,
+    lost,
+    messageSeconds,
+    latenciesMs: latencies,
+  };
 }
 
 function summary(r: RunResult): Record<string, number> {
@@ -125,9 +143,14 @@ function summary(r: RunResult): Record<string, number> {
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), { booleans: ['json', 'help'], values: ['connections', 'messages', 'parallel', 'timeout', 'workers'] });
+  const args = parseArgs(process.argv.slice(2), {
+    booleans: ['json', 'help'],
+    values: ['connections', 'messages', 'parallel', 'timeout', 'workers'],
+  });
   if (args.flags.has('help')) {
-    process.stderr.write('usage: npx tsx scripts/loadtest.ts [--connections 500] [--messages 20] [--parallel 50] [--workers <CPUs>] [--timeout 30] [--json]\n');
+    process.stderr.write(
+      'usage: npx tsx scripts/loadtest.ts [--connections 500] [--messages 20] [--parallel 50] [--workers <CPUs>] [--timeout 30] [--json]\n',
+    );
     return 0;
   }
   const connections = positiveInt(args, 'connections', 500, 20_000);
@@ -163,7 +186,14 @@ async function main(): Promise<number> {
         return undefined;
       }
     };
-    const stackRun = await runWorkload(`${stack.config.websocketUrl}?token=${accessToken}`, connections, messages, parallel, stackSeq, timeoutMs);
+    const stackRun = await runWorkload(
+      `${stack.config.websocketUrl}?token=${accessToken}`,
+      connections,
+      messages,
+      parallel,
+      stackSeq,
+      timeoutMs,
+    );
     await stack.gateway.idle();
     const db = localDynamoClient(stack.config.dynamodbEndpoint, stack.config.region);
     const left = (await db.send(new ScanCommand({ TableName: stack.config.tableName, Select: 'COUNT' }))).Count ?? 0;
@@ -183,19 +213,29 @@ async function main(): Promise<number> {
         return undefined;
       }
     };
-    const bareRun = await runWorkload(`ws://127.0.0.1:${barePort}`, connections, messages, parallel, bareSeq, timeoutMs);
+    const bareRun = await runWorkload(
+      `ws://127.0.0.1:${barePort}`,
+      connections,
+      messages,
+      parallel,
+      bareSeq,
+      timeoutMs,
+    );
     await new Promise<void>((r) => bare.close(() => r()));
 
     const s = summary(stackRun);
     const b = summary(bareRun);
     const ratio = {
-      connectionsPerSecond: Math.round(((b.connectionsPerSecond as number) / (s.connectionsPerSecond as number)) * 10) / 10,
+      connectionsPerSecond:
+        Math.round(((b.connectionsPerSecond as number) / (s.connectionsPerSecond as number)) * 10) / 10,
       messagesPerSecond: Math.round(((b.messagesPerSecond as number) / (s.messagesPerSecond as number)) * 10) / 10,
       p50: Math.round(((s.p50Ms as number) / (b.p50Ms as number)) * 10) / 10,
     };
     failed = stackRun.lost > 0 || left > 0 || stackRun.failedConnections > 0;
     if (args.flags.has('json')) {
-      process.stdout.write(`${JSON.stringify({ stack: { ...s, itemsLeft: left, peakWorkers }, bare: b, bareOverStack: ratio, ok: !failed })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ stack: { ...s, itemsLeft: left, peakWorkers }, bare: b, bareOverStack: ratio, ok: !failed })}\n`,
+      );
     } else {
       const row = (name: string, r: Record<string, number>): string =>
         `${name.padEnd(12)} ${String(r.connectionsPerSecond).padStart(8)} conn/s  ${String(r.messagesPerSecond).padStart(8)} msg/s  ` +
@@ -206,7 +246,9 @@ async function main(): Promise<number> {
           row('local stack', s),
           row('bare ws', b),
           `items left in ${stack.config.tableName} after every client closed: ${left}`,
-          `peak workers per function: ${Object.entries(peakWorkers).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+          `peak workers per function: ${Object.entries(peakWorkers)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}`,
           `bare ws / local stack: ${ratio.connectionsPerSecond}x connections/s, ${ratio.messagesPerSecond}x messages/s; stack p50 latency ${ratio.p50}x bare`,
           failed ? 'FAILED: messages lost, connections failed or items left' : 'OK: no message lost, no item left',
           '',
@@ -222,12 +264,15 @@ async function main(): Promise<number> {
 // The SDK's Node 20 deprecation notice is noise in a measurement run; other warnings still print.
 process.removeAllListeners('warning');
 process.on('warning', (w) => {
-  if (!`${w.name} ${w.message}`.includes('NodeVersionSupportWarning')) process.stderr.write(`${w.name}: ${w.message}\n`);
+  if (!`${w.name} ${w.message}`.includes('NodeVersionSupportWarning'))
+    process.stderr.write(`${w.name}: ${w.message}\n`);
 });
 try {
   process.exitCode = await main();
   process.exit();
 } catch (err) {
-  process.stderr.write(`loadtest: ${err instanceof ArgsError ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : String(err)}\n`);
+  process.stderr.write(
+    `loadtest: ${err instanceof ArgsError ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : String(err)}\n`,
+  );
   process.exit(1);
 }

@@ -10,7 +10,10 @@ import { demoCredentials, tokensFor } from './cli/tokens.ts';
 const say = (line: string): void => void process.stderr.write(`${line}\n`);
 
 try {
-  const args = parseArgs(process.argv.slice(2), { booleans: ['id', 'json', 'terraform', 'help'], values: ['config', 'terraform-dir'] });
+  const args = parseArgs(process.argv.slice(2), {
+    booleans: ['id', 'json', 'terraform', 'help'],
+    values: ['config', 'terraform-dir'],
+  });
   if (args.flags.has('help')) {
     say('usage: npx tsx scripts/token.ts [--id | --json] [--terraform [--terraform-dir DIR]] [--config FILE]');
     process.exit(0);
@@ -18,7 +21,9 @@ try {
   const output = exclusive(args, ['id', 'json']);
   const target: Target = args.flags.has('terraform')
     ? await readTerraformTarget(args.values.get('terraform-dir') ?? 'terraform')
-    : await readLocalTarget(args.values.get('config') ?? path.join(process.env.LOCAL_STATE_DIR ?? '.local', 'stack.json'));
+    : await readLocalTarget(
+        args.values.get('config') ?? path.join(process.env.LOCAL_STATE_DIR ?? '.local', 'stack.json'),
+      );
   const tokens = await tokensFor(target, demoCredentials(process.env), say);
   if (output === 'json') process.stdout.write(`${JSON.stringify(tokens, null, 2)}\n`);
   else if (output === 'id') {
@@ -26,7 +31,10 @@ try {
     process.stdout.write(`${tokens.idToken}\n`);
   } else process.stdout.write(`${tokens.accessToken}\n`);
 } catch (err) {
-  const known = err instanceof ArgsError || err instanceof TargetError || (err instanceof Error && /SignInError|BrowserSignInError/.test(err.name));
+  const known =
+    err instanceof ArgsError ||
+    err instanceof TargetError ||
+    (err instanceof Error && /SignInError|BrowserSignInError/.test(err.name));
   say(`token: ${known ? (err as Error).message : err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
   process.exit(1);
 }

@@ -19,7 +19,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function outputValue(outputs: Record<string, unknown>, name: string): unknown {
   const entry = outputs[name];
   if (entry === undefined) return undefined;
-  if (!isRecord(entry) || !('value' in entry)) throw new DeployedConfigError(`terraform output ${name} is not in the { value, type, sensitive } shape of \`terraform output -json\``);
+  if (!isRecord(entry) || !('value' in entry))
+    throw new DeployedConfigError(
+      `terraform output ${name} is not in the { value, type, sensitive } shape of \`terraform output -json\``,
+    );
   return entry['value'];
 }
 
@@ -38,7 +41,9 @@ const DEFAULT_SCOPES = ['openid', 'email', 'profile'];
 export function webConfigFromTerraformOutputs(json: unknown): WebConfig {
   if (!isRecord(json)) throw new DeployedConfigError('terraform output -json did not return a JSON object');
   if (Object.keys(json).length === 0) {
-    throw new DeployedConfigError('terraform has no outputs: apply the stack first (cd terraform && terraform apply), or pass --config <file.json>');
+    throw new DeployedConfigError(
+      'terraform has no outputs: apply the stack first (cd terraform && terraform apply), or pass --config <file.json>',
+    );
   }
   const values = {
     websocketUrl: outputValue(json, 'websocket_url'),
@@ -55,7 +60,9 @@ export function webConfigFromTerraformOutputs(json: unknown): WebConfig {
   if (values.clientId == null) missing.push('client_id');
   if (values.redirectUri == null) missing.push('redirect_uri (or callback_urls)');
   if (missing.length > 0) {
-    throw new DeployedConfigError(`terraform outputs missing or null: ${missing.join(', ')}. Apply the stack with these outputs (an existing user pool needs existing_hosted_ui_url), or pass --config <file.json>`);
+    throw new DeployedConfigError(
+      `terraform outputs missing or null: ${missing.join(', ')}. Apply the stack with these outputs (an existing user pool needs existing_hosted_ui_url), or pass --config <file.json>`,
+    );
   }
   const candidate: Record<string, unknown> = {
     websocketUrl: values.websocketUrl,
@@ -90,7 +97,11 @@ export function webConfigFromFile(json: unknown, file: string): WebConfig {
   candidate['logoutUri'] ??= json['redirectUri'];
   candidate['scopes'] ??= DEFAULT_SCOPES;
   return validated(
-    Object.fromEntries(['hostedUiUrl', 'clientId', 'websocketUrl', 'redirectUri', 'logoutUri', 'scopes', 'tokenQueryParam'].filter((k) => candidate[k] !== undefined).map((k) => [k, candidate[k]])),
+    Object.fromEntries(
+      ['hostedUiUrl', 'clientId', 'websocketUrl', 'redirectUri', 'logoutUri', 'scopes', 'tokenQueryParam']
+        .filter((k) => candidate[k] !== undefined)
+        .map((k) => [k, candidate[k]]),
+    ),
     file,
   );
 }
@@ -101,7 +112,9 @@ export async function readConfigFile(file: string): Promise<WebConfig> {
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new DeployedConfigError(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot be read (${code ?? String(err)})`);
+    throw new DeployedConfigError(
+      code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot be read (${code ?? String(err)})`,
+    );
   }
   let json: unknown;
   try {
@@ -129,10 +142,21 @@ export async function readTerraformOutputs(dir: string, run: RunCommand = runCom
     ({ stdout } = await run('terraform', [`-chdir=${dir}`, 'output', '-json']));
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: string; killed?: boolean };
-    if (e.code === 'ENOENT') throw new DeployedConfigError('terraform is not installed or not on PATH: install Terraform, or pass --config <file.json>');
+    if (e.code === 'ENOENT')
+      throw new DeployedConfigError(
+        'terraform is not installed or not on PATH: install Terraform, or pass --config <file.json>',
+      );
     if (e.killed) throw new DeployedConfigError('terraform output -json did not finish within 60 s');
-    const detail = (e.stderr ?? '').trim().split('\n').filter((l) => l.trim() !== '').slice(0, 3).join(' ').slice(0, 400);
-    throw new DeployedConfigError(`terraform -chdir=${dir} output -json failed${detail ? `: ${detail}` : ''}. Run terraform init and apply first, or pass --config <file.json>`);
+    const detail = (e.stderr ?? '')
+      .trim()
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .slice(0, 3)
+      .join(' ')
+      .slice(0, 400);
+    throw new DeployedConfigError(
+      `terraform -chdir=${dir} output -json failed${detail ? `: ${detail}` : ''}. Run terraform init and apply first, or pass --config <file.json>`,
+    );
   }
   let json: unknown;
   try {
@@ -154,7 +178,9 @@ export function parseServeArgs(argv: string[], env: Record<string, string | unde
   const args: ServeArgs = { terraformDir: 'terraform', port: 3000 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [name, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
     const value = (): string => {
       const v = inline ?? argv[++i];
       if (v === undefined || v === '') throw new DeployedConfigError(`${name} needs a value`);
@@ -162,11 +188,15 @@ export function parseServeArgs(argv: string[], env: Record<string, string | unde
     };
     if (name === '--config') args.configFile = value();
     else if (name === '--terraform-dir') args.terraformDir = value();
-    else throw new DeployedConfigError(`unknown argument ${JSON.stringify(arg)} (use --config <file.json> or --terraform-dir <dir>)`);
+    else
+      throw new DeployedConfigError(
+        `unknown argument ${JSON.stringify(arg)} (use --config <file.json> or --terraform-dir <dir>)`,
+      );
   }
   const rawPort = env['WEB_PORT'];
   if (rawPort !== undefined && rawPort !== '') {
-    if (!/^\d{1,5}$/.test(rawPort) || Number(rawPort) > 65535) throw new DeployedConfigError(`WEB_PORT must be a port number from 0 to 65535, got ${JSON.stringify(rawPort)}`);
+    if (!/^\d{1,5}$/.test(rawPort) || Number(rawPort) > 65535)
+      throw new DeployedConfigError(`WEB_PORT must be a port number from 0 to 65535, got ${JSON.stringify(rawPort)}`);
     args.port = Number(rawPort);
   }
   return args;

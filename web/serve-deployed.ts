@@ -10,7 +10,9 @@ function fail(message: string): never {
 
 try {
   const args = parseServeArgs(process.argv.slice(2), process.env);
-  const config = args.configFile ? await readConfigFile(args.configFile) : await readTerraformOutputs(args.terraformDir);
+  const config = args.configFile
+    ? await readConfigFile(args.configFile)
+    : await readTerraformOutputs(args.terraformDir);
   const server = await startWebServer({ host: '127.0.0.1', port: args.port, config });
   const redirect = new URL(config.redirectUri);
   const samePort = (redirect.port || (redirect.protocol === 'https:' ? '443' : '80')) === String(server.port);
@@ -20,7 +22,7 @@ try {
       `web app    ${samePort ? config.redirectUri : server.url}   (listening on ${server.url})`,
       `hosted UI  ${config.hostedUiUrl}`,
       `WebSocket  ${config.websocketUrl}`,
-      `callback   ${config.redirectUri}${!samePort ? '   (not this server\'s port: sign-in will return elsewhere)' : ''}`,
+      `callback   ${config.redirectUri}${!samePort ? "   (not this server's port: sign-in will return elsewhere)" : ''}`,
       '',
     ].join('\n'),
   );

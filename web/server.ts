@@ -90,7 +90,10 @@ async function loadAssets(config: WebConfig): Promise<Map<string, Asset>> {
     ['/app.js', { body: Buffer.from(js, 'utf8'), type: 'text/javascript; charset=utf-8', cache: 'no-cache' }],
     ['/styles.css', { body: css, type: 'text/css; charset=utf-8', cache: 'no-cache' }],
     ['/favicon.svg', { body: icon, type: 'image/svg+xml', cache: 'no-cache' }],
-    ['/config.json', { body: Buffer.from(JSON.stringify(config), 'utf8'), type: 'application/json; charset=utf-8', cache: 'no-store' }],
+    [
+      '/config.json',
+      { body: Buffer.from(JSON.stringify(config), 'utf8'), type: 'application/json; charset=utf-8', cache: 'no-store' },
+    ],
   ]);
 }
 
@@ -107,10 +110,20 @@ function pathnameOf(rawUrl: string | undefined): string | undefined {
 function handler(assets: Map<string, Asset>, headers: Record<string, string>) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const send = (status: number, asset: Asset, extra: Record<string, string> = {}): void => {
-      res.writeHead(status, { ...headers, 'Content-Type': asset.type, 'Content-Length': String(asset.body.length), 'Cache-Control': asset.cache, ...extra });
+      res.writeHead(status, {
+        ...headers,
+        'Content-Type': asset.type,
+        'Content-Length': String(asset.body.length),
+        'Cache-Control': asset.cache,
+        ...extra,
+      });
       res.end(req.method === 'HEAD' ? undefined : asset.body);
     };
-    const text = (body: string): Asset => ({ body: Buffer.from(`${body}\n`, 'utf8'), type: 'text/plain; charset=utf-8', cache: 'no-store' });
+    const text = (body: string): Asset => ({
+      body: Buffer.from(`${body}\n`, 'utf8'),
+      type: 'text/plain; charset=utf-8',
+      cache: 'no-store',
+    });
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       send(405, text('Method not allowed'), { Allow: 'GET, HEAD' });
       return;
@@ -130,7 +143,11 @@ function listen(server: Server, port: number, host: string): Promise<void> {
     const onError = (err: NodeJS.ErrnoException): void => {
       server.off('listening', onListening);
       if (err.code === 'EADDRINUSE') {
-        reject(new Error(`web server: port ${port} on ${host} is already in use; stop what uses it or set WEB_PORT to another port (0 picks a free one)`));
+        reject(
+          new Error(
+            `web server: port ${port} on ${host} is already in use; stop what uses it or set WEB_PORT to another port (0 picks a free one)`,
+          ),
+        );
       } else if (err.code === 'EACCES') {
         reject(new Error(`web server: no permission to listen on ${host}:${port}; use a port above 1023`));
       } else {

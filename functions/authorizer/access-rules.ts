@@ -7,7 +7,8 @@ export interface AccessRules {
   readonly allowedGroups: readonly string[];
 }
 
-export type AccessDecision = { readonly ok: true } | { readonly ok: false; readonly reason: 'missing_scope' | 'group_not_allowed' };
+export type AccessDecision =
+  { readonly ok: true } | { readonly ok: false; readonly reason: 'missing_scope' | 'group_not_allowed' };
 
 export function checkAccess(claims: Pick<VerifiedClaims, 'scopes' | 'groups'>, rules: AccessRules): AccessDecision {
   for (const scope of rules.requiredScopes) {

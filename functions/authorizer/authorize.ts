@@ -91,7 +91,8 @@ export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
 
   /** Synchronous when the key is held (the warm path); a promise only when the JWKS cache must be consulted. */
   function decide(event: unknown, requestId: string | undefined): AuthorizerResult | Promise<AuthorizerResult> {
-    const methodArn = typeof event === 'object' && event !== null ? (event as { methodArn?: unknown }).methodArn : undefined;
+    const methodArn =
+      typeof event === 'object' && event !== null ? (event as { methodArn?: unknown }).methodArn : undefined;
     if (!isValidMethodArn(methodArn)) reject('bad_method_arn', { requestId });
 
     const extracted = extractToken(event, extractOptions);
@@ -134,7 +135,8 @@ export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
     try {
       requestId = requestIdOf(event);
       const outcome = decide(event, requestId);
-      if (outcome instanceof Promise) return outcome.catch((err: unknown) => Promise.reject(unauthorized(err, requestId)));
+      if (outcome instanceof Promise)
+        return outcome.catch((err: unknown) => Promise.reject(unauthorized(err, requestId)));
       return Promise.resolve(outcome);
     } catch (err) {
       return Promise.reject(unauthorized(err, requestId));

@@ -1,13 +1,6 @@
 // Authorizer configuration from the environment, validated once at cold start: a missing or malformed value
 // throws a ConfigError naming the variable, so a bad deployment fails loudly instead of rejecting every user.
-import {
-  ConfigError,
-  optionalEnum,
-  optionalString,
-  parseList,
-  requiredString,
-  type Env,
-} from '../shared/env.ts';
+import { ConfigError, optionalEnum, optionalString, parseList, requiredString, type Env } from '../shared/env.ts';
 import type { LogLevel } from '../shared/log.ts';
 
 export type TokenUse = 'access' | 'id';
@@ -83,11 +76,15 @@ function parseTokenSources(env: Env): TokenSource[] {
   const raw = optionalString(env, 'TOKEN_SOURCES');
   if (raw === undefined) return [...TOKEN_SOURCES];
   const items = parseList(raw, ',').map((s) => s.toLowerCase());
-  if (items.length === 0) throw new ConfigError('TOKEN_SOURCES', `must list at least one of ${TOKEN_SOURCES.join(', ')}`);
+  if (items.length === 0)
+    throw new ConfigError('TOKEN_SOURCES', `must list at least one of ${TOKEN_SOURCES.join(', ')}`);
   const sources: TokenSource[] = [];
   for (const item of items) {
     if (!(TOKEN_SOURCES as readonly string[]).includes(item)) {
-      throw new ConfigError('TOKEN_SOURCES', `has unknown source "${item.slice(0, 32)}" (allowed: ${TOKEN_SOURCES.join(', ')})`);
+      throw new ConfigError(
+        'TOKEN_SOURCES',
+        `has unknown source "${item.slice(0, 32)}" (allowed: ${TOKEN_SOURCES.join(', ')})`,
+      );
     }
     if (!sources.includes(item as TokenSource)) sources.push(item as TokenSource);
   }
@@ -107,7 +104,12 @@ export function loadConfig(env: Env): AuthorizerConfig {
   const region = USER_POOL_ID.exec(userPoolId)?.[1];
   if (region === undefined) throw new ConfigError('USER_POOL_ID', 'is malformed');
 
-  const clientIds = validatedList('CLIENT_IDS', parseList(requiredString(env, 'CLIENT_IDS'), ','), CLIENT_ID, 'client id');
+  const clientIds = validatedList(
+    'CLIENT_IDS',
+    parseList(requiredString(env, 'CLIENT_IDS'), ','),
+    CLIENT_ID,
+    'client id',
+  );
   if (clientIds.length === 0) throw new ConfigError('CLIENT_IDS', 'must list at least one app client id');
 
   const tokenUse = optionalEnum<TokenUse>(env, 'TOKEN_USE', ['access', 'id'], 'access');
@@ -119,13 +121,24 @@ export function loadConfig(env: Env): AuthorizerConfig {
     throw new ConfigError('TOKEN_HEADER', 'must not be Sec-WebSocket-Protocol (use TOKEN_SOURCES=protocol)');
   }
   const tokenQueryParam = optionalString(env, 'TOKEN_QUERY_PARAM') ?? 'token';
-  if (!QUERY_PARAM.test(tokenQueryParam)) throw new ConfigError('TOKEN_QUERY_PARAM', 'is not a valid query parameter name');
+  if (!QUERY_PARAM.test(tokenQueryParam))
+    throw new ConfigError('TOKEN_QUERY_PARAM', 'is not a valid query parameter name');
 
-  const requiredScopes = validatedList('REQUIRED_SCOPES', parseList(optionalString(env, 'REQUIRED_SCOPES'), /\s+/), SCOPE, 'scope');
+  const requiredScopes = validatedList(
+    'REQUIRED_SCOPES',
+    parseList(optionalString(env, 'REQUIRED_SCOPES'), /\s+/),
+    SCOPE,
+    'scope',
+  );
   if (requiredScopes.length > 0 && tokenUse === 'id') {
     throw new ConfigError('REQUIRED_SCOPES', 'cannot be used with TOKEN_USE=id (ID tokens carry no scopes)');
   }
-  const allowedGroups = validatedList('ALLOWED_GROUPS', parseList(optionalString(env, 'ALLOWED_GROUPS'), ','), GROUP, 'group name');
+  const allowedGroups = validatedList(
+    'ALLOWED_GROUPS',
+    parseList(optionalString(env, 'ALLOWED_GROUPS'), ','),
+    GROUP,
+    'group name',
+  );
 
   const issuerOverride = optionalString(env, 'ISSUER');
   const issuer = issuerOverride ?? `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
@@ -140,7 +153,10 @@ export function loadConfig(env: Env): AuthorizerConfig {
     const derived = `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json`;
     const url = parseUrl('ISSUER', derived);
     if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-      throw new ConfigError('ISSUER', 'uses http:// on a non-loopback host, so its JWKS would be fetched in clear text; use https:// or set JWKS_URI');
+      throw new ConfigError(
+        'ISSUER',
+        'uses http:// on a non-loopback host, so its JWKS would be fetched in clear text; use https:// or set JWKS_URI',
+      );
     }
     jwksUri = url.href;
   }

@@ -3,7 +3,8 @@
 // carry `__proto__` / `constructor` / `prototype` keys into our code.
 export type JsonObject = Record<string, unknown>;
 
-export type HeaderResult = { readonly ok: true; readonly header: JsonObject } | { readonly ok: false; readonly reason: 'malformed_token' };
+export type HeaderResult =
+  { readonly ok: true; readonly header: JsonObject } | { readonly ok: false; readonly reason: 'malformed_token' };
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 // A `\u` escape can spell any of those keys without the plain word appearing in the text.
@@ -38,7 +39,8 @@ const MAX_HEADER_LENGTH = 1024;
 export function decodeHeader(token: string): HeaderResult {
   const first = token.indexOf('.');
   const second = first < 0 ? -1 : token.indexOf('.', first + 1);
-  if (first <= 0 || second <= first + 1 || token.indexOf('.', second + 1) !== -1) return { ok: false, reason: 'malformed_token' };
+  if (first <= 0 || second <= first + 1 || token.indexOf('.', second + 1) !== -1)
+    return { ok: false, reason: 'malformed_token' };
   const encoded = token.slice(0, first);
   if (encoded.length > MAX_HEADER_LENGTH || !B64URL.test(encoded)) return { ok: false, reason: 'malformed_token' };
   const header = parseJsonObject(Buffer.from(encoded, 'base64url').toString('utf8'));

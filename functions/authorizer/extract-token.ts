@@ -67,7 +67,13 @@ function offerProtocol(found: Found, value: unknown, maxLength: number): void {
 }
 
 /** Feeds each value (or each element of an array value) of the matching header keys to the finders. */
-function scanHeaders(found: Found, map: unknown, headerName: string | undefined, protocol: boolean, maxLength: number): void {
+function scanHeaders(
+  found: Found,
+  map: unknown,
+  headerName: string | undefined,
+  protocol: boolean,
+  maxLength: number,
+): void {
   if (!isRecord(map)) return;
   for (const key of Object.keys(map)) {
     const lower = key.toLowerCase();
@@ -106,7 +112,8 @@ export function extractToken(event: unknown, options: ExtractOptions): Extractio
   }
   if (found.failure === undefined && options.sources.includes('query')) {
     scanQuery(found, event['queryStringParameters'], options.queryParam, maxLength);
-    if (found.failure === undefined) scanQuery(found, event['multiValueQueryStringParameters'], options.queryParam, maxLength);
+    if (found.failure === undefined)
+      scanQuery(found, event['multiValueQueryStringParameters'], options.queryParam, maxLength);
   }
   if (found.failure !== undefined) return { ok: false, reason: found.failure };
   if (found.token === undefined || found.source === undefined) return { ok: false, reason: 'missing_token' };

@@ -52,7 +52,10 @@ export const nodeHttpGet: HttpGet = (url, { signal, connectTimeoutMs, headers })
     };
     const req = secure ? https.request(target, options, onResponse) : http.request(target, options, onResponse);
     req.once('socket', (socket) => {
-      connectTimer = setTimeout(() => req.destroy(new ConnectTimeoutError(`not connected within ${connectTimeoutMs} ms`)), connectTimeoutMs);
+      connectTimer = setTimeout(
+        () => req.destroy(new ConnectTimeoutError(`not connected within ${connectTimeoutMs} ms`)),
+        connectTimeoutMs,
+      );
       socket.once(secure ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
     });
     req.on('error', (err) => {

@@ -79,7 +79,8 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
       fetchedAt = now();
       failures = 0;
       retryAt = 0;
-      for (const skip of parsed.skipped) log('warn', 'jwks_key_skipped', { kid: skip.kid.slice(0, 64), skip: skip.reason });
+      for (const skip of parsed.skipped)
+        log('warn', 'jwks_key_skipped', { kid: skip.kid.slice(0, 64), skip: skip.reason });
       log(parsed.keys.size > 0 ? 'info' : 'warn', parsed.keys.size > 0 ? 'jwks_refreshed' : 'jwks_no_usable_keys', {
         keys: parsed.keys.size,
         ms: now() - started,
@@ -144,7 +145,8 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
       // The JWKS is failing: keep serving what we hold until a retry succeeds.
       if (held) return { ok: true, key: held };
       if (inBackoff(t)) return lookup(kid, keys === undefined);
-      if (keys !== undefined && lastAttemptAt !== undefined && t - lastAttemptAt < cooldownMs) return lookup(kid, false);
+      if (keys !== undefined && lastAttemptAt !== undefined && t - lastAttemptAt < cooldownMs)
+        return lookup(kid, false);
       return lookup(kid, !(await refresh()));
     },
 

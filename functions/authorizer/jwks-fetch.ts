@@ -16,7 +16,10 @@ export type JwksFetchFailure = 'timeout' | 'http_status' | 'too_large' | 'bad_js
 
 export class JwksFetchError extends Error {
   override readonly name = 'JwksFetchError';
-  constructor(readonly kind: JwksFetchFailure, detail: string) {
+  constructor(
+    readonly kind: JwksFetchFailure,
+    detail: string,
+  ) {
     super(`${kind}: ${detail}`);
   }
 }
@@ -57,7 +60,11 @@ async function readCapped(body: AsyncIterable<Uint8Array>, maxBytes: number, sig
   return Buffer.concat(chunks, total);
 }
 
-export async function fetchJwks(get: HttpGet, url: string, limits: FetchLimits = DEFAULT_FETCH_LIMITS): Promise<JsonObject> {
+export async function fetchJwks(
+  get: HttpGet,
+  url: string,
+  limits: FetchLimits = DEFAULT_FETCH_LIMITS,
+): Promise<JsonObject> {
   const controller = new AbortController();
   const { signal } = controller;
   const overall = setTimeout(
@@ -71,9 +78,13 @@ export async function fetchJwks(get: HttpGet, url: string, limits: FetchLimits =
       signal,
     );
     cancel = () => response.cancel();
-    if (response.status < 200 || response.status > 299) throw new JwksFetchError('http_status', `status ${response.status}`);
+    if (response.status < 200 || response.status > 299)
+      throw new JwksFetchError('http_status', `status ${response.status}`);
     if (response.contentLength !== undefined && response.contentLength > limits.maxBytes) {
-      throw new JwksFetchError('too_large', `content-length ${response.contentLength} exceeds ${limits.maxBytes} bytes`);
+      throw new JwksFetchError(
+        'too_large',
+        `content-length ${response.contentLength} exceeds ${limits.maxBytes} bytes`,
+      );
     }
     const bytes = await readCapped(response.body, limits.maxBytes, signal);
     cancel = undefined;

@@ -18,7 +18,9 @@ export type Effect = 'Allow' | 'Deny';
 
 export interface PolicyDocument {
   readonly Version: '2012-10-17';
-  readonly Statement: readonly [{ readonly Action: 'execute-api:Invoke'; readonly Effect: Effect; readonly Resource: string }];
+  readonly Statement: readonly [
+    { readonly Action: 'execute-api:Invoke'; readonly Effect: Effect; readonly Resource: string },
+  ];
 }
 
 export interface AuthorizerResult {
@@ -31,7 +33,8 @@ export const MAX_RESULT_BYTES = 8192;
 
 // arn:{partition}:execute-api:{region}:{account}:{apiId}/{stage}/{route}. No wildcards: the policy must cover
 // exactly this connection attempt, never a broader resource.
-const METHOD_ARN = /^arn:aws[a-z-]{0,20}:execute-api:[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}:\d{12}:[A-Za-z0-9]{1,64}\/[^/*?\s]{1,128}\/[^*?\s]{1,256}$/;
+const METHOD_ARN =
+  /^arn:aws[a-z-]{0,20}:execute-api:[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}:\d{12}:[A-Za-z0-9]{1,64}\/[^/*?\s]{1,128}\/[^*?\s]{1,256}$/;
 
 export function isValidMethodArn(value: unknown): value is string {
   return typeof value === 'string' && METHOD_ARN.test(value);
@@ -62,9 +65,14 @@ export function allowResult(methodArn: string, claims: VerifiedClaims): Authoriz
     context: contextFromClaims(claims),
   };
   // Serialising costs a few microseconds, so only when the variable parts could come near the limit.
-  const roughBytes = 400 + methodArn.length + 2 * (claims.sub.length + claims.username.length + claims.clientId.length) +
-    claims.scope.length + claims.groups.reduce((n, g) => n + g.length + 1, 0);
-  if (roughBytes * 6 > MAX_RESULT_BYTES && Buffer.byteLength(JSON.stringify(result)) > MAX_RESULT_BYTES) return undefined;
+  const roughBytes =
+    400 +
+    methodArn.length +
+    2 * (claims.sub.length + claims.username.length + claims.clientId.length) +
+    claims.scope.length +
+    claims.groups.reduce((n, g) => n + g.length + 1, 0);
+  if (roughBytes * 6 > MAX_RESULT_BYTES && Buffer.byteLength(JSON.stringify(result)) > MAX_RESULT_BYTES)
+    return undefined;
   return result;
 }
 

@@ -38,7 +38,8 @@ export type VerifyFailure =
   | 'invalid_claim'
   | 'verify_failed';
 
-export type HeaderCheck = { readonly ok: true; readonly kid: string } | { readonly ok: false; readonly reason: HeaderFailure };
+export type HeaderCheck =
+  { readonly ok: true; readonly kid: string } | { readonly ok: false; readonly reason: HeaderFailure };
 export type Verification =
   | { readonly ok: true; readonly claims: VerifiedClaims }
   | { readonly ok: false; readonly reason: VerifyFailure; readonly claim?: string };

@@ -4,7 +4,12 @@ import type { ConnectionConfig } from '../shared/connection-config.ts';
 import type { ConnectionStore } from '../shared/connection-store.ts';
 import { buildConnectionItem, bearerSubprotocol } from '../shared/connect-request.ts';
 import { describeError, type Logger } from '../shared/log.ts';
-import { readAuthorizerContext, readConnectionId, readRequestId, type RouteResponse } from '../shared/websocket-event.ts';
+import {
+  readAuthorizerContext,
+  readConnectionId,
+  readRequestId,
+  type RouteResponse,
+} from '../shared/websocket-event.ts';
 
 export interface ConnectDeps {
   readonly config: Pick<ConnectionConfig, 'ttlSeconds' | 'storedHeaders' | 'tokenQueryParam'>;
@@ -32,7 +37,13 @@ export function createConnectHandler(deps: ConnectDeps): (event: unknown) => Pro
       return { statusCode: 403 };
     }
     const nowMs = now();
-    const item = buildConnectionItem({ event, connectionId, context: { ...read.context, exp: read.context.exp }, config, nowMs });
+    const item = buildConnectionItem({
+      event,
+      connectionId,
+      context: { ...read.context, exp: read.context.exp },
+      config,
+      nowMs,
+    });
     let outcome: Awaited<ReturnType<ConnectionStore['put']>>;
     try {
       outcome = await store.put(item);
@@ -44,6 +55,8 @@ export function createConnectHandler(deps: ConnectDeps): (event: unknown) => Pro
     if (outcome === 'already_exists') log('warn', 'already_stored', { requestId, connectionId });
     else log('info', 'connected', { requestId, connectionId, sub: item.sub, tokenExp: item.tokenExp });
     const protocol = bearerSubprotocol(event);
-    return protocol === undefined ? { statusCode: 200 } : { statusCode: 200, headers: { 'Sec-WebSocket-Protocol': protocol } };
+    return protocol === undefined
+      ? { statusCode: 200 }
+      : { statusCode: 200, headers: { 'Sec-WebSocket-Protocol': protocol } };
   };
 }

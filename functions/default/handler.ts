@@ -6,9 +6,19 @@ import { toConnectionView } from '../shared/connection-item.ts';
 import { isRecord } from '../shared/dynamo-like.ts';
 import { buildEcho, errorFrame, type ErrorReason } from '../shared/echo-message.ts';
 import { describeError, type Logger } from '../shared/log.ts';
-import { deleteConnection, postToConnection, type ManagementClients, type ManagementLike } from '../shared/management-clients.ts';
+import {
+  deleteConnection,
+  postToConnection,
+  type ManagementClients,
+  type ManagementLike,
+} from '../shared/management-clients.ts';
 import { isTokenExpired } from '../shared/token-expiry.ts';
-import { readAuthorizerContext, readConnectionId, readRequestId, type RouteResponse } from '../shared/websocket-event.ts';
+import {
+  readAuthorizerContext,
+  readConnectionId,
+  readRequestId,
+  type RouteResponse,
+} from '../shared/websocket-event.ts';
 
 export interface DefaultDeps {
   readonly store: Pick<ConnectionStore, 'get' | 'delete'>;

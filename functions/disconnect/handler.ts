@@ -13,7 +13,10 @@ export interface DisconnectDeps {
 // A WebSocket close reason is at most 123 bytes; it comes from the client, so it is capped before logging.
 const MAX_REASON_LENGTH = 123;
 
-function closeDetails(event: unknown): { disconnectStatusCode: number | undefined; disconnectReason: string | undefined } {
+function closeDetails(event: unknown): {
+  disconnectStatusCode: number | undefined;
+  disconnectReason: string | undefined;
+} {
   const ctx = requestContextOf(event);
   const code = isRecord(ctx) ? ctx['disconnectStatusCode'] : undefined;
   const reason = isRecord(ctx) ? ctx['disconnectReason'] : undefined;

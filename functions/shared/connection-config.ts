@@ -59,14 +59,16 @@ function storedHeaders(env: Env): string[] {
   const names = parseList(optionalString(env, 'STORED_HEADERS'), ',');
   const out: string[] = [];
   for (const name of names) {
-    if (!HEADER_NAME.test(name)) throw new ConfigError('STORED_HEADERS', `has an invalid header name "${name.slice(0, 32)}"`);
+    if (!HEADER_NAME.test(name))
+      throw new ConfigError('STORED_HEADERS', `has an invalid header name "${name.slice(0, 32)}"`);
     const lower = name.toLowerCase();
     if (CREDENTIAL_HEADERS.has(lower)) {
       throw new ConfigError('STORED_HEADERS', `must not include ${lower} (it carries credentials)`);
     }
     if (!out.includes(lower)) out.push(lower);
   }
-  if (out.length > MAX_STORED_HEADERS) throw new ConfigError('STORED_HEADERS', `lists more than ${MAX_STORED_HEADERS} headers`);
+  if (out.length > MAX_STORED_HEADERS)
+    throw new ConfigError('STORED_HEADERS', `lists more than ${MAX_STORED_HEADERS} headers`);
   return out;
 }
 
@@ -88,7 +90,8 @@ export function loadConnectionConfig(env: Env): ConnectionConfig {
   const ttlSeconds = optionalInt(env, 'CONNECTION_TTL_SECONDS', DEFAULT_TTL_SECONDS, MIN_TTL_SECONDS, MAX_TTL_SECONDS);
   const headers = storedHeaders(env);
   const tokenQueryParam = optionalString(env, 'TOKEN_QUERY_PARAM') ?? 'token';
-  if (!QUERY_PARAM.test(tokenQueryParam)) throw new ConfigError('TOKEN_QUERY_PARAM', 'is not a valid query parameter name');
+  if (!QUERY_PARAM.test(tokenQueryParam))
+    throw new ConfigError('TOKEN_QUERY_PARAM', 'is not a valid query parameter name');
   // Validated here so a typo fails the cold start rather than the first DynamoDB call.
   endpointUrl(env, 'AWS_ENDPOINT_URL_DYNAMODB');
   return {

@@ -25,7 +25,8 @@ export type ConnectionView = Omit<ConnectionItem, 'ttl'>;
 
 export type DynamoItem = Record<string, AttributeValue>;
 
-export type Unmarshalled = { readonly ok: true; readonly item: ConnectionItem } | { readonly ok: false; readonly problem: string };
+export type Unmarshalled =
+  { readonly ok: true; readonly item: ConnectionItem } | { readonly ok: false; readonly problem: string };
 
 function number(name: string, value: number): AttributeValue {
   if (!Number.isSafeInteger(value)) throw new TypeError(`connection item ${name} must be a safe integer`);
@@ -34,7 +35,8 @@ function number(name: string, value: number): AttributeValue {
 
 function stringMap(map: Readonly<Record<string, string>>): AttributeValue {
   const out: Record<string, AttributeValue> = {};
-  for (const [key, value] of Object.entries(map)) Object.defineProperty(out, key, { value: { S: value }, enumerable: true });
+  for (const [key, value] of Object.entries(map))
+    Object.defineProperty(out, key, { value: { S: value }, enumerable: true });
   return { M: out };
 }
 

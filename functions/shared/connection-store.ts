@@ -50,7 +50,8 @@ export function createConnectionStore(deps: { dynamo: DynamoLike; tableName: str
       if (raw === undefined || raw === null) return { status: 'missing' };
       const result = unmarshalConnectionItem(raw);
       if (!result.ok) return { status: 'invalid', problem: result.problem };
-      if (result.item.connectionId !== connectionId) return { status: 'invalid', problem: 'connectionId does not match the key' };
+      if (result.item.connectionId !== connectionId)
+        return { status: 'invalid', problem: 'connectionId does not match the key' };
       return { status: 'found', item: result.item };
     },
 

@@ -4,7 +4,8 @@ import type { ConnectionView } from './connection-item.ts';
 /** PostToConnection's limit (the WebSocket message size limit): larger posts fail with 413. */
 export const MAX_POST_BYTES = 131_072;
 
-export type ErrorReason = 'token_expired' | 'connection_not_found' | 'connection_invalid' | 'message_too_large' | 'invalid_message';
+export type ErrorReason =
+  'token_expired' | 'connection_not_found' | 'connection_invalid' | 'message_too_large' | 'invalid_message';
 
 export type Echo =
   | { readonly ok: true; readonly data: Uint8Array }
@@ -42,7 +43,8 @@ export function buildEcho(input: EchoInput): Echo {
   const text = body === undefined || body === null ? '' : body;
   if (typeof text !== 'string') return { ok: false, reason: 'invalid_message' };
   // A body this size cannot fit once wrapped; skip parsing it.
-  if (text.length > MAX_POST_BYTES) return { ok: false, reason: 'message_too_large', bytes: Buffer.byteLength(text, 'utf8') };
+  if (text.length > MAX_POST_BYTES)
+    return { ok: false, reason: 'message_too_large', bytes: Buffer.byteLength(text, 'utf8') };
   const binary = input.isBase64Encoded === true;
   if (binary && (text.length % 4 !== 0 || !BASE64.test(text))) return { ok: false, reason: 'invalid_message' };
   const frame = {

@@ -3,7 +3,10 @@
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, detail: string) {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
     super(`Invalid configuration: ${variable} ${detail}`);
     this.name = 'ConfigError';
   }
@@ -25,7 +28,10 @@ export function requiredString(env: Env, name: string, pattern?: RegExp, hint?: 
 /** Splits a list on `separator` (a string or regex), trimming and dropping empty items. */
 export function parseList(value: string | undefined, separator: string | RegExp = ','): string[] {
   if (value === undefined) return [];
-  return value.split(separator).map((item) => item.trim()).filter((item) => item.length > 0);
+  return value
+    .split(separator)
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
 }
 
 export function optionalInt(env: Env, name: string, fallback: number, min: number, max: number): number {

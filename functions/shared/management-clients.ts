@@ -1,6 +1,10 @@
 // The API Gateway management API (@connections) for the default route: one client per endpoint, created on
 // first use and reused across invocations, plus the two calls we make with their "gone" outcome made explicit.
-import { DeleteConnectionCommand, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import {
+  DeleteConnectionCommand,
+  GoneException,
+  PostToConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
 import { errorName, httpStatusOf } from './dynamo-like.ts';
 import { requestContextOf } from './websocket-event.ts';
 
@@ -24,7 +28,8 @@ export function endpointFromEvent(event: unknown): string {
   const ctx = requestContextOf(event);
   const domainName = ctx?.['domainName'];
   const stage = ctx?.['stage'];
-  if (typeof domainName !== 'string' || !DOMAIN_NAME.test(domainName)) throw new Error('requestContext.domainName is missing or invalid');
+  if (typeof domainName !== 'string' || !DOMAIN_NAME.test(domainName))
+    throw new Error('requestContext.domainName is missing or invalid');
   if (typeof stage !== 'string' || !STAGE.test(stage)) throw new Error('requestContext.stage is missing or invalid');
   return `https://${domainName}/${stage}`;
 }
@@ -67,7 +72,11 @@ export function isGoneError(err: unknown): boolean {
   return err instanceof GoneException || errorName(err) === 'GoneException' || httpStatusOf(err) === 410;
 }
 
-export async function postToConnection(client: ManagementLike, connectionId: string, data: Uint8Array): Promise<'sent' | 'gone'> {
+export async function postToConnection(
+  client: ManagementLike,
+  connectionId: string,
+  data: Uint8Array,
+): Promise<'sent' | 'gone'> {
   try {
     await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: data }));
     return 'sent';

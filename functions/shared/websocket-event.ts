@@ -11,7 +11,8 @@ export interface AuthorizerContext {
   readonly exp: number | undefined;
 }
 
-export type ContextRead = { readonly ok: true; readonly context: AuthorizerContext } | { readonly ok: false; readonly problem: string };
+export type ContextRead =
+  { readonly ok: true; readonly context: AuthorizerContext } | { readonly ok: false; readonly problem: string };
 
 // API Gateway ids look like "R1kmxc2VNjMCFIA="; accept any short printable ASCII so a local gateway fits too.
 const CONNECTION_ID = /^[\x21-\x7E]{1,128}$/;

@@ -21,7 +21,10 @@ function asList(value: unknown): string[] | undefined {
 
 /** IAM-style wildcard match: `*` any run of characters, `?` exactly one. */
 export function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`, ignoreCase ? 'is' : 's').test(value);
 }
 
@@ -56,7 +59,8 @@ function flattenContext(context: unknown): Record<string, string> | undefined {
   const flat: Record<string, string> = {};
   for (const [key, value] of Object.entries(context)) {
     if (typeof value === 'string') flat[key] = value;
-    else if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean') flat[key] = String(value);
+    else if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean')
+      flat[key] = String(value);
     else return undefined;
   }
   return flat;
@@ -83,8 +87,10 @@ export function interpretAuthorizerResult(result: InvokeResult, methodArn: strin
   const applies = (s: Statement): boolean =>
     s.actions.some(actionCovers) && s.resources.some((r) => wildcardMatch(r, methodArn));
   // IAM evaluation: an explicit Deny wins, then an Allow is needed.
-  if (statements.some((s) => s.effect === 'Deny' && applies(s))) return { kind: 'reject', status: 403, reason: 'denied' };
-  if (!statements.some((s) => s.effect === 'Allow' && applies(s))) return { kind: 'reject', status: 403, reason: 'not_allowed' };
+  if (statements.some((s) => s.effect === 'Deny' && applies(s)))
+    return { kind: 'reject', status: 403, reason: 'denied' };
+  if (!statements.some((s) => s.effect === 'Allow' && applies(s)))
+    return { kind: 'reject', status: 403, reason: 'not_allowed' };
   return { kind: 'allow', principalId, context };
 }
 
@@ -97,7 +103,9 @@ export function parseIdentitySources(list: readonly string[]): IdentitySource[] 
     if (header) return { kind: 'header', name: header[1] as string };
     const query = /^route\.request\.querystring\.(.+)$/.exec(source);
     if (query) return { kind: 'querystring', name: query[1] as string };
-    throw new Error(`identity source ${JSON.stringify(source)} is not route.request.header.<Name> or route.request.querystring.<name>`);
+    throw new Error(
+      `identity source ${JSON.stringify(source)} is not route.request.header.<Name> or route.request.querystring.<name>`,
+    );
   });
 }
 

@@ -1,9 +1,7 @@
 // What the $connect integration's answer means for the handshake.
 import type { InvokeResult } from '../lambda-runner/pool.ts';
 
-export type ConnectOutcome =
-  | { kind: 'accept'; protocol?: string }
-  | { kind: 'reject'; status: number; reason: string };
+export type ConnectOutcome = { kind: 'accept'; protocol?: string } | { kind: 'reject'; status: number; reason: string };
 
 /**
  * 2xx accepts, with the Sec-WebSocket-Protocol header the integration returned (if any and if the client

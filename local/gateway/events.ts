@@ -83,12 +83,15 @@ function withoutHopByHop(maps: HeaderMaps): HeaderMaps {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
   for (const [k, v] of Object.entries(maps.headers)) if (!hopByHop.has(k.toLowerCase())) headers[k] = v;
-  for (const [k, v] of Object.entries(maps.multiValueHeaders)) if (!hopByHop.has(k.toLowerCase())) multiValueHeaders[k] = v;
+  for (const [k, v] of Object.entries(maps.multiValueHeaders))
+    if (!hopByHop.has(k.toLowerCase())) multiValueHeaders[k] = v;
   return { headers, multiValueHeaders };
 }
 
 function identity(conn: HandshakeInfo): Record<string, string> {
-  return conn.userAgent === undefined ? { sourceIp: conn.sourceIp } : { sourceIp: conn.sourceIp, userAgent: conn.userAgent };
+  return conn.userAgent === undefined
+    ? { sourceIp: conn.sourceIp }
+    : { sourceIp: conn.sourceIp, userAgent: conn.userAgent };
 }
 
 export function buildConnectEvent(

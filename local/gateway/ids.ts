@@ -17,7 +17,9 @@ export function newApiId(): string {
 
 /** An X-Amzn-Trace-Id value: Root=1-<8 hex epoch seconds>-<24 hex random>. */
 export function newTraceId(nowMs: number): string {
-  const seconds = Math.floor(nowMs / 1000).toString(16).padStart(8, '0');
+  const seconds = Math.floor(nowMs / 1000)
+    .toString(16)
+    .padStart(8, '0');
   return `Root=1-${seconds}-${randomBytes(12).toString('hex')}`;
 }
 

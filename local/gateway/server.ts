@@ -123,7 +123,8 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 function wellFormedUpgrade(req: IncomingMessage): boolean {
   const key = req.headers['sec-websocket-key'];
   if (req.method !== 'GET' || req.headers.upgrade?.toLowerCase() !== 'websocket') return false;
-  if (req.headers['sec-websocket-version'] !== '13' || typeof key !== 'string' || !WEBSOCKET_KEY.test(key)) return false;
+  if (req.headers['sec-websocket-version'] !== '13' || typeof key !== 'string' || !WEBSOCKET_KEY.test(key))
+    return false;
   const protocols = req.headers['sec-websocket-protocol'];
   if (protocols === undefined) return true;
   const names = protocols.split(',').map((p) => p.replace(/^[ \t]+|[ \t]+$/g, ''));
@@ -251,7 +252,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       durationMs: 0,
     }));
     if (!result.ok) {
-      log('warn', 'integration_error', { route: routeKey, connectionId: conn.info.connectionId, errorType: result.error.type });
+      log('warn', 'integration_error', {
+        route: routeKey,
+        connectionId: conn.info.connectionId,
+        errorType: result.error.type,
+      });
       sendGatewayError(conn, 'Internal server error', ids.requestId);
     }
   }
@@ -289,7 +294,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       // and stops reading, so the close event would say 1006: remember the code the gateway sent.
       const code = err.code ?? '';
       if (code.startsWith('WS_ERR_')) {
-        const status = code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 1009 : code === 'WS_ERR_INVALID_UTF8' ? 1007 : 1002;
+        const status =
+          code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 1009 : code === 'WS_ERR_INVALID_UTF8' ? 1007 : 1002;
         conn.serverClose ??= { code: status, reason: status === 1009 ? 'Message too big' : 'Protocol error' };
       }
       log('info', 'socket_error', { connectionId: info.connectionId, code: code || err.name });
@@ -304,7 +310,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         void track(
           functions.disconnect(event).then(
             (result) => {
-              if (!result.ok) log('warn', 'disconnect_error', { connectionId: info.connectionId, errorType: result.error.type });
+              if (!result.ok)
+                log('warn', 'disconnect_error', { connectionId: info.connectionId, errorType: result.error.type });
             },
             () => log('warn', 'disconnect_error', { connectionId: info.connectionId, errorType: 'InvokeError' }),
           ),
@@ -397,7 +404,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       if (closing) rejectHandshake(socket, 503);
       else socket.destroy();
       if (functions.disconnect) {
-        const event = buildDisconnectEvent(api, info, requestIds(), authorizer, closing ? 1001 : 1006, closing ? 'Going away' : 'Connection closed abnormally');
+        const event = buildDisconnectEvent(
+          api,
+          info,
+          requestIds(),
+          authorizer,
+          closing ? 1001 : 1006,
+          closing ? 'Going away' : 'Connection closed abnormally',
+        );
         void track(functions.disconnect(event).catch(() => undefined));
       }
       return;
@@ -410,7 +424,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // Tracked so shutdown waits for handshakes in progress (they end with 503 and, if $connect ran, $disconnect).
     void track(
       handshake(req, socket, head).catch((err: unknown) => {
-        log('error', 'handshake_failed', { error: err instanceof Error ? err.message.slice(0, 200) : String(err).slice(0, 200) });
+        log('error', 'handshake_failed', {
+          error: err instanceof Error ? err.message.slice(0, 200) : String(err).slice(0, 200),
+        });
         rejectHandshake(socket, 500);
       }),
     );

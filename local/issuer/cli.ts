@@ -12,11 +12,13 @@ export function optionsFromEnv(env: Env): IssuerOptions {
     host: optionalString(env, 'ISSUER_HOST') ?? '127.0.0.1',
     port: optionalInt(env, 'ISSUER_PORT', 9229, 0, 65535),
     clients: [{ clientId, callbackUrls, logoutUrls, ...(scopes.length > 0 ? { allowedScopes: scopes } : {}) }],
-    users: [{
-      username: optionalString(env, 'DEMO_USERNAME') ?? 'demo',
-      password: env.DEMO_PASSWORD ?? 'Demo-passw0rd!',
-      email: optionalString(env, 'DEMO_EMAIL') ?? 'demo@example.com',
-    }],
+    users: [
+      {
+        username: optionalString(env, 'DEMO_USERNAME') ?? 'demo',
+        password: env.DEMO_PASSWORD ?? 'Demo-passw0rd!',
+        email: optionalString(env, 'DEMO_EMAIL') ?? 'demo@example.com',
+      },
+    ],
     accessTokenTtlSeconds: optionalInt(env, 'ISSUER_ACCESS_TOKEN_TTL_SECONDS', 3600, 1, 86400),
     idTokenTtlSeconds: optionalInt(env, 'ISSUER_ID_TOKEN_TTL_SECONDS', 3600, 1, 86400),
     codeTtlSeconds: optionalInt(env, 'ISSUER_CODE_TTL_SECONDS', 300, 1, 3600),
@@ -41,10 +43,20 @@ async function main(): Promise<void> {
     console.error(err.message);
     process.exit(1);
   });
-  console.log(JSON.stringify({
-    level: 'info', fn: 'issuer', reason: 'issuer_ready', url: issuer.url, issuer: issuer.issuer, jwksUri: issuer.jwksUri,
-    poolId: issuer.poolId, clientId: options.clients[0]?.clientId, authorizeUrl: issuer.authorizeUrl, tokenUrl: issuer.tokenUrl,
-  }));
+  console.log(
+    JSON.stringify({
+      level: 'info',
+      fn: 'issuer',
+      reason: 'issuer_ready',
+      url: issuer.url,
+      issuer: issuer.issuer,
+      jwksUri: issuer.jwksUri,
+      poolId: issuer.poolId,
+      clientId: options.clients[0]?.clientId,
+      authorizeUrl: issuer.authorizeUrl,
+      tokenUrl: issuer.tokenUrl,
+    }),
+  );
   const stop = () => void issuer.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

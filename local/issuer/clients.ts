@@ -47,7 +47,11 @@ export function resolveClients(clients: IssuerClient[]): Map<string, ResolvedCli
     const logoutUrls = client.logoutUrls ?? [];
     if (!Array.isArray(logoutUrls)) throw new Error(`client ${client.clientId}: logoutUrls must be an array`);
     const allowedScopes = client.allowedScopes ?? DEFAULT_SCOPES;
-    if (!Array.isArray(allowedScopes) || allowedScopes.length === 0 || allowedScopes.some((s) => typeof s !== 'string' || !SCOPE.test(s))) {
+    if (
+      !Array.isArray(allowedScopes) ||
+      allowedScopes.length === 0 ||
+      allowedScopes.some((s) => typeof s !== 'string' || !SCOPE.test(s))
+    ) {
       throw new Error(`client ${client.clientId}: allowedScopes must be a non-empty list of scope names`);
     }
     resolved.set(client.clientId, {

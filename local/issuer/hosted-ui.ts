@@ -42,7 +42,12 @@ export interface HostedUiDeps {
 }
 
 function subjectOf(user: StoredUser): TokenSubject {
-  const subject: TokenSubject = { sub: user.sub, username: user.username, emailVerified: user.emailVerified, groups: [...user.groups] };
+  const subject: TokenSubject = {
+    sub: user.sub,
+    username: user.username,
+    emailVerified: user.emailVerified,
+    groups: [...user.groups],
+  };
   if (user.email !== undefined) subject.email = user.email;
   return subject;
 }
@@ -61,7 +66,13 @@ export function pageHeaders(formTargets: string[] = []): Record<string, string> 
   };
 }
 
-export function sendPage(res: ServerResponse, status: number, html: string, headers: Record<string, string | string[]> = {}, formTargets: string[] = []): void {
+export function sendPage(
+  res: ServerResponse,
+  status: number,
+  html: string,
+  headers: Record<string, string | string[]> = {},
+  formTargets: string[] = [],
+): void {
   res.writeHead(status, { ...pageHeaders(formTargets), 'Content-Length': Buffer.byteLength(html), ...headers });
   res.end(html);
 }
@@ -85,7 +96,14 @@ export class HostedUi {
     }
     if (validation.kind === 'redirect-error') {
       this.deps.log('warn', 'authorize_rejected', { detail: validation.reason });
-      redirect(res, redirectWith(validation.redirectUri, { error: validation.error, error_description: validation.description, state: validation.state }));
+      redirect(
+        res,
+        redirectWith(validation.redirectUri, {
+          error: validation.error,
+          error_description: validation.description,
+          state: validation.state,
+        }),
+      );
       return;
     }
     const request = validation.request;
@@ -97,7 +115,14 @@ export class HostedUi {
       return;
     }
     if (request.prompt === 'none') {
-      redirect(res, redirectWith(request.redirectUri, { error: 'login_required', error_description: 'no hosted UI session', state: request.state }));
+      redirect(
+        res,
+        redirectWith(request.redirectUri, {
+          error: 'login_required',
+          error_description: 'no hosted UI session',
+          state: request.state,
+        }),
+      );
       return;
     }
     this.showForm(req, res, request, page, 200, {});
@@ -114,11 +139,17 @@ export class HostedUi {
     const username = singleParam(form, 'username') ?? '';
     const password = singleParam(form, 'password') ?? '';
     if (username === '' || password === '') {
-      this.showForm(req, res, pending.request, 'login', 200, { username, errors: ['Enter your username and password.'] });
+      this.showForm(req, res, pending.request, 'login', 200, {
+        username,
+        errors: ['Enter your username and password.'],
+      });
       return;
     }
     if (username.length > 128 || password.length > 256) {
-      this.showForm(req, res, pending.request, 'login', 200, { username: '', errors: ['Incorrect username or password.'] });
+      this.showForm(req, res, pending.request, 'login', 200, {
+        username: '',
+        errors: ['Incorrect username or password.'],
+      });
       return;
     }
     const user = await this.deps.users.authenticate(username, password);
@@ -178,7 +209,11 @@ export class HostedUi {
     const client = clientId ? this.deps.findClient(clientId) : undefined;
     if (!client) {
       this.deps.log('warn', 'logout_rejected', { detail: clientId ? 'unknown_client' : 'missing_client_id' });
-      return sendPage(res, 400, errorPage(clientId ? 'The client_id is not an app client of this user pool.' : 'client_id is required.'));
+      return sendPage(
+        res,
+        400,
+        errorPage(clientId ? 'The client_id is not an app client of this user pool.' : 'client_id is required.'),
+      );
     }
     let target: string;
     if (logoutUri !== undefined) {
@@ -224,22 +259,36 @@ export class HostedUi {
     const requestId = randomId();
     this.pending.set(requestId, { request, browserBinding });
     const query = authorizeQuery(request);
-    const html = page === 'login'
-      ? loginPage({ requestId, signupHref: `/signup?${query}`, ...fields })
-      : signupPage({ requestId, loginHref: `/login?${query}`, ...fields });
+    const html =
+      page === 'login'
+        ? loginPage({ requestId, signupHref: `/signup?${query}`, ...fields })
+        : signupPage({ requestId, loginHref: `/login?${query}`, ...fields });
     const client = this.deps.findClient(request.clientId);
     const origins = client ? client.callbackUrls.map((url) => new URL(url).origin) : [];
-    sendPage(res, status, html, { 'Set-Cookie': serializeCookie(XSRF_COOKIE, browserBinding, { maxAgeSeconds: this.deps.loginTtlSeconds }) }, origins);
+    sendPage(
+      res,
+      status,
+      html,
+      { 'Set-Cookie': serializeCookie(XSRF_COOKIE, browserBinding, { maxAgeSeconds: this.deps.loginTtlSeconds }) },
+      origins,
+    );
   }
 
   /** Reads a form post and consumes its pending request; answers the error itself and returns undefined. */
-  private async takePending(req: IncomingMessage, res: ServerResponse): Promise<{ form: URLSearchParams; pending: PendingRequest } | undefined> {
+  private async takePending(
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<{ form: URLSearchParams; pending: PendingRequest } | undefined> {
     const form = await readForm(req);
     const requestId = singleParam(form, 'request_id');
     const pending = requestId ? this.pending.take(requestId) : undefined;
     if (!pending) {
       this.deps.log('warn', 'form_rejected', { detail: requestId ? 'unknown_or_used_request' : 'missing_request_id' });
-      sendPage(res, 400, errorPage('This sign-in page has expired or was already used. Go back to the app and sign in again.'));
+      sendPage(
+        res,
+        400,
+        errorPage('This sign-in page has expired or was already used. Go back to the app and sign in again.'),
+      );
       return undefined;
     }
     const cookie = parseCookies(req.headers.cookie).get(XSRF_COOKIE) ?? '';
@@ -262,7 +311,13 @@ export class HostedUi {
     this.completeSignIn(res, request, user, authTime, { 'Set-Cookie': cookie });
   }
 
-  private completeSignIn(res: ServerResponse, request: AuthorizeRequest, user: StoredUser, authTime: number, headers: Record<string, string> = {}): void {
+  private completeSignIn(
+    res: ServerResponse,
+    request: AuthorizeRequest,
+    user: StoredUser,
+    authTime: number,
+    headers: Record<string, string> = {},
+  ): void {
     const auth = TokenIssuer.authentication({
       subject: subjectOf(user),
       clientId: request.clientId,
@@ -270,7 +325,11 @@ export class HostedUi {
       authTime,
       ...(request.nonce !== undefined ? { nonce: request.nonce } : {}),
     });
-    const code = this.deps.tokens.issueCode({ auth, redirectUri: request.redirectUri, codeChallenge: request.codeChallenge });
+    const code = this.deps.tokens.issueCode({
+      auth,
+      redirectUri: request.redirectUri,
+      codeChallenge: request.codeChallenge,
+    });
     redirect(res, redirectWith(request.redirectUri, { code, state: request.state }), headers);
   }
 }

@@ -43,7 +43,12 @@ function listen(server: Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
-      if (err.code === 'EADDRINUSE') reject(new Error(`Issuer cannot listen on ${host}:${port}: the port is already in use (set another port, or 0 for a free one)`));
+      if (err.code === 'EADDRINUSE')
+        reject(
+          new Error(
+            `Issuer cannot listen on ${host}:${port}: the port is already in use (set another port, or 0 for a free one)`,
+          ),
+        );
       else if (err.code === 'EACCES') reject(new Error(`Issuer cannot listen on ${host}:${port}: permission denied`));
       else reject(new Error(`Issuer cannot listen on ${host}:${port}: ${err.message}`));
     };
@@ -77,7 +82,12 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
   server.requestTimeout = 15_000;
   server.headersTimeout = 10_000;
   const port = await listen(server, config.host, config.port);
-  const urlHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const urlHost =
+    config.host === '0.0.0.0' || config.host === '::'
+      ? '127.0.0.1'
+      : config.host.includes(':')
+        ? `[${config.host}]`
+        : config.host;
   const url = `http://${urlHost}:${port}`;
   const issuer = `${url}/${config.poolId}`;
   const jwksUri = `${issuer}/.well-known/jwks.json`;
@@ -93,7 +103,15 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
     loginTtlSeconds: config.loginTtlSeconds,
   });
 
-  const scopesSupported = [...new Set(['openid', 'email', 'phone', 'profile', ...[...config.clients.values()].flatMap((c) => c.allowedScopes)])];
+  const scopesSupported = [
+    ...new Set([
+      'openid',
+      'email',
+      'phone',
+      'profile',
+      ...[...config.clients.values()].flatMap((c) => c.allowedScopes),
+    ]),
+  ];
   const discovery = {
     authorization_endpoint: `${url}/oauth2/authorize`,
     id_token_signing_alg_values_supported: ['RS256'],
@@ -141,13 +159,19 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
         sendJson(res, 405, { error: 'invalid_request' }, { ...cors, Allow: [...apiMethods, 'OPTIONS'].join(', ') });
         return;
       }
-      if (path.endsWith('openid-configuration')) return sendJson(res, 200, discovery, { ...cors, 'Cache-Control': 'no-cache' });
+      if (path.endsWith('openid-configuration'))
+        return sendJson(res, 200, discovery, { ...cors, 'Cache-Control': 'no-cache' });
       if (path.endsWith('jwks.json')) return sendJson(res, 200, keys.jwks(), { ...cors, 'Cache-Control': 'no-cache' });
       if (path === '/oauth2/userInfo') {
         if (method === 'POST') req.resume();
         const outcome = userInfo(authorization, { keys, issuer, tokens, users, now: config.now });
-        log(outcome.status === 200 ? 'info' : 'warn', outcome.reason === 'userinfo' ? 'userinfo_served' : 'userinfo_rejected', { detail: outcome.reason });
-        const challenge: Record<string, string> = outcome.status === 200 ? {} : { 'WWW-Authenticate': `Bearer error="${outcome.body.error}"` };
+        log(
+          outcome.status === 200 ? 'info' : 'warn',
+          outcome.reason === 'userinfo' ? 'userinfo_served' : 'userinfo_rejected',
+          { detail: outcome.reason },
+        );
+        const challenge: Record<string, string> =
+          outcome.status === 200 ? {} : { 'WWW-Authenticate': `Bearer error="${outcome.body.error}"` };
         return sendJson(res, outcome.status, outcome.body, { ...cors, ...NO_STORE, ...challenge });
       }
       const form = await readForm(req);
@@ -182,7 +206,11 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
       return sendPage(res, 405, errorPage(`${method} is not allowed here.`), { Allow: pageMethods.join(', ') });
     }
     if (path === '/static/hosted-ui.css') {
-      res.writeHead(200, { 'Content-Type': 'text/css;charset=UTF-8', 'Cache-Control': 'public, max-age=300', 'X-Content-Type-Options': 'nosniff' });
+      res.writeHead(200, {
+        'Content-Type': 'text/css;charset=UTF-8',
+        'Cache-Control': 'public, max-age=300',
+        'X-Content-Type-Options': 'nosniff',
+      });
       res.end(HOSTED_UI_CSS);
       return;
     }
@@ -209,14 +237,21 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
         if (res.headersSent) return void res.end();
         if (isApi) {
           const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
-          return sendJson(res, 400, { error: 'invalid_request', error_description: err.message }, { ...corsHeaders(origin, origins), ...NO_STORE, Connection: 'close' });
+          return sendJson(
+            res,
+            400,
+            { error: 'invalid_request', error_description: err.message },
+            { ...corsHeaders(origin, origins), ...NO_STORE, Connection: 'close' },
+          );
         }
         return sendPage(res, 400, errorPage(err.message), { Connection: 'close' });
       }
       // A bug, not bad input: log it briefly, answer 500, keep serving.
       log('error', 'internal_error', { error: describeError(err) });
       if (res.headersSent) return void res.destroy();
-      return isApi ? sendJson(res, 500, { error: 'server_error' }) : sendPage(res, 500, errorPage('Something went wrong.'));
+      return isApi
+        ? sendJson(res, 500, { error: 'server_error' })
+        : sendPage(res, 500, errorPage('Something went wrong.'));
     });
   });
   server.on('clientError', (_err, socket) => {

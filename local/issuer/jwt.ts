@@ -18,7 +18,9 @@ export type VerifyFailure = 'malformed' | 'bad_header' | 'unknown_kid' | 'bad_si
 function parseObject(part: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -33,13 +35,19 @@ export function verifyOwnJwt(
 ): { ok: true; claims: Claims } | { ok: false; reason: VerifyFailure } {
   if (token.length > 8192) return { ok: false, reason: 'malformed' };
   const parts = token.split('.');
-  if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part))) return { ok: false, reason: 'malformed' };
+  if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part)))
+    return { ok: false, reason: 'malformed' };
   const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
   const header = parseObject(headerPart);
   if (!header || header.alg !== 'RS256' || typeof header.kid !== 'string') return { ok: false, reason: 'bad_header' };
   const key = keys.find(header.kid);
   if (!key) return { ok: false, reason: 'unknown_kid' };
-  const valid = rsaVerify('sha256', Buffer.from(`${headerPart}.${payloadPart}`), key.publicKey, Buffer.from(signaturePart, 'base64url'));
+  const valid = rsaVerify(
+    'sha256',
+    Buffer.from(`${headerPart}.${payloadPart}`),
+    key.publicKey,
+    Buffer.from(signaturePart, 'base64url'),
+  );
   if (!valid) return { ok: false, reason: 'bad_signature' };
   const claims = parseObject(payloadPart);
   if (!claims) return { ok: false, reason: 'malformed' };

@@ -38,13 +38,16 @@ export interface ResolvedOptions {
   log: (line: string) => void;
 }
 
-export const DEFAULT_USERS: IssuerUser[] = [{ username: 'demo', password: 'Demo-passw0rd!', email: 'demo@example.com' }];
+export const DEFAULT_USERS: IssuerUser[] = [
+  { username: 'demo', password: 'Demo-passw0rd!', email: 'demo@example.com' },
+];
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const POOL_ID = /^([\w-]+)_[0-9a-zA-Z]+$/; // Cognito's UserPoolId pattern
 
 function seconds(name: string, value: number | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`Issuer option ${name} must be a whole number of seconds from 1 to ${max}`);
+  if (!Number.isInteger(value) || value < 1 || value > max)
+    throw new Error(`Issuer option ${name} must be a whole number of seconds from 1 to ${max}`);
   return value;
 }
 
@@ -59,14 +62,18 @@ function hashCost(value: number | undefined): number {
 export function resolveOptions(options: IssuerOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') throw new Error('Issuer options are required');
   const port = options.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('Issuer option port must be an integer from 0 to 65535');
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error('Issuer option port must be an integer from 0 to 65535');
   let region = options.region;
   const poolMatch = options.poolId !== undefined ? POOL_ID.exec(options.poolId) : null;
-  if (options.poolId !== undefined && !poolMatch) throw new Error(`Issuer option poolId ${JSON.stringify(options.poolId)} must look like <region>_<id>`);
+  if (options.poolId !== undefined && !poolMatch)
+    throw new Error(`Issuer option poolId ${JSON.stringify(options.poolId)} must look like <region>_<id>`);
   region ??= poolMatch?.[1] ?? 'us-east-1';
-  if (!REGION.test(region)) throw new Error(`Issuer option region ${JSON.stringify(region)} is not a region name like us-east-1`);
+  if (!REGION.test(region))
+    throw new Error(`Issuer option region ${JSON.stringify(region)} is not a region name like us-east-1`);
   const poolId = options.poolId ?? `${region}_local0001`;
-  if (poolMatch && poolMatch[1] !== region) throw new Error(`Issuer option poolId ${poolId} does not start with region ${region}`);
+  if (poolMatch && poolMatch[1] !== region)
+    throw new Error(`Issuer option poolId ${poolId} does not start with region ${region}`);
   return {
     host: options.host ?? '127.0.0.1',
     port,

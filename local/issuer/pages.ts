@@ -30,9 +30,10 @@ ${body}
 
 function errorBlock(messages: string[]): string {
   if (messages.length === 0) return '';
-  const content = messages.length === 1
-    ? escapeHtml(messages[0] ?? '')
-    : `<ul>${messages.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul>`;
+  const content =
+    messages.length === 1
+      ? escapeHtml(messages[0] ?? '')
+      : `<ul>${messages.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul>`;
   return `<div class="error" id="error-message" role="alert">${content}</div>\n`;
 }
 
@@ -97,4 +98,3 @@ export function errorPage(message: string): string {
     body: `<h1>An error was encountered with the requested page.</h1>\n${errorBlock([message])}`,
   });
 }
-

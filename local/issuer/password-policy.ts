@@ -8,8 +8,10 @@ const SYMBOLS = new Set('^$*.[]{}()?"!@#%&/\\,><\':;|_~`=+- ');
 export function passwordPolicyFailures(password: string): string[] {
   const failures: string[] = [];
   const chars = [...password];
-  if (chars.length < PASSWORD_MIN_LENGTH) failures.push(`Password must have at least ${PASSWORD_MIN_LENGTH} characters.`);
-  if (chars.length > PASSWORD_MAX_LENGTH) failures.push(`Password must have at most ${PASSWORD_MAX_LENGTH} characters.`);
+  if (chars.length < PASSWORD_MIN_LENGTH)
+    failures.push(`Password must have at least ${PASSWORD_MIN_LENGTH} characters.`);
+  if (chars.length > PASSWORD_MAX_LENGTH)
+    failures.push(`Password must have at most ${PASSWORD_MAX_LENGTH} characters.`);
   if (!chars.some((c) => c >= 'A' && c <= 'Z')) failures.push('Password must contain an upper-case letter.');
   if (!chars.some((c) => c >= 'a' && c <= 'z')) failures.push('Password must contain a lower-case letter.');
   if (!chars.some((c) => c >= '0' && c <= '9')) failures.push('Password must contain a number.');

@@ -29,7 +29,11 @@ export interface RefreshOptions {
 
 /** Which step failed, and the HTTP status when there was one, so callers and tests can tell failures apart. */
 export class SignInError extends Error {
-  constructor(readonly step: 'authorize' | 'login' | 'redirect' | 'token', message: string, readonly status?: number) {
+  constructor(
+    readonly step: 'authorize' | 'login' | 'redirect' | 'token',
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
     this.name = 'SignInError';
   }
@@ -86,7 +90,9 @@ export function parseLoginForm(html: string): LoginForm | undefined {
 export function parseErrorMessage(html: string): string | undefined {
   const match = /<[^>]*\bid="error-message"[^>]*>([\s\S]*?)<\/div>/i.exec(html);
   if (!match?.[1]) return undefined;
-  return decodeEntities(match[1].replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
+  return decodeEntities(match[1].replace(/<[^>]+>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function cookieHeader(response: Response, jar: Map<string, string>): string {
@@ -98,7 +104,12 @@ function cookieHeader(response: Response, jar: Map<string, string>): string {
   return [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
 }
 
-async function tokenRequest(tokenUrl: string, form: URLSearchParams, timeoutMs: number, fetchImpl: typeof fetch): Promise<TokenSet> {
+async function tokenRequest(
+  tokenUrl: string,
+  form: URLSearchParams,
+  timeoutMs: number,
+  fetchImpl: typeof fetch,
+): Promise<TokenSet> {
   let response: Response;
   try {
     response = await fetchImpl(tokenUrl, {
@@ -116,14 +127,24 @@ async function tokenRequest(tokenUrl: string, form: URLSearchParams, timeoutMs: 
   try {
     body = JSON.parse(text);
   } catch {
-    throw new SignInError('token', `token endpoint answered ${response.status} with a body that is not JSON`, response.status);
+    throw new SignInError(
+      'token',
+      `token endpoint answered ${response.status} with a body that is not JSON`,
+      response.status,
+    );
   }
   const record = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
   if (!response.ok) {
     const error = typeof record.error === 'string' ? record.error : 'unknown_error';
     throw new SignInError('token', `token endpoint refused the request: ${error}`, response.status);
   }
-  const { access_token: accessToken, id_token: idToken, refresh_token: refreshToken, expires_in: expiresIn, token_type: tokenType } = record;
+  const {
+    access_token: accessToken,
+    id_token: idToken,
+    refresh_token: refreshToken,
+    expires_in: expiresIn,
+    token_type: tokenType,
+  } = record;
   if (typeof accessToken !== 'string' || typeof expiresIn !== 'number' || typeof tokenType !== 'string') {
     throw new SignInError('token', 'token response lacks access_token, expires_in or token_type', response.status);
   }
@@ -163,15 +184,23 @@ export async function signInWithHostedUi(options: HostedUiSignIn, fetchImpl: typ
     try {
       return await fetchImpl(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
-      throw new SignInError(step, `${url.origin}${url.pathname} unreachable: ${err instanceof Error ? err.message : String(err)}`);
+      throw new SignInError(
+        step,
+        `${url.origin}${url.pathname} unreachable: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   };
 
   const page = await call('authorize', authorize, { method: 'GET' });
   const html = await page.text();
   if (page.status !== 200) {
-    const message = parseErrorMessage(html) ?? (page.headers.get('location') ? 'redirected without a login form' : 'no login form');
-    throw new SignInError('authorize', `hosted UI refused the authorize request (${page.status}): ${message}`, page.status);
+    const message =
+      parseErrorMessage(html) ?? (page.headers.get('location') ? 'redirected without a login form' : 'no login form');
+    throw new SignInError(
+      'authorize',
+      `hosted UI refused the authorize request (${page.status}): ${message}`,
+      page.status,
+    );
   }
   const form = parseLoginForm(html);
   if (!form) throw new SignInError('authorize', 'hosted UI page has no login form');
@@ -201,8 +230,13 @@ export async function signInWithHostedUi(options: HostedUiSignIn, fetchImpl: typ
     throw new SignInError('redirect', 'sign-in redirected somewhere other than the redirect URI');
   }
   const error = back.searchParams.get('error');
-  if (error) throw new SignInError('redirect', `hosted UI returned ${error}: ${back.searchParams.get('error_description') ?? ''}`.trim());
-  if (back.searchParams.get('state') !== state) throw new SignInError('redirect', 'state in the redirect does not match the one sent');
+  if (error)
+    throw new SignInError(
+      'redirect',
+      `hosted UI returned ${error}: ${back.searchParams.get('error_description') ?? ''}`.trim(),
+    );
+  if (back.searchParams.get('state') !== state)
+    throw new SignInError('redirect', 'state in the redirect does not match the one sent');
   const code = back.searchParams.get('code');
   if (!code) throw new SignInError('redirect', 'redirect has no code');
 
@@ -224,7 +258,11 @@ export async function signInWithHostedUi(options: HostedUiSignIn, fetchImpl: typ
 export function refreshTokens(options: RefreshOptions, fetchImpl: typeof fetch = fetch): Promise<TokenSet> {
   return tokenRequest(
     `${base(options.hostedUiUrl)}/oauth2/token`,
-    new URLSearchParams({ grant_type: 'refresh_token', client_id: options.clientId, refresh_token: options.refreshToken }),
+    new URLSearchParams({
+      grant_type: 'refresh_token',
+      client_id: options.clientId,
+      refresh_token: options.refreshToken,
+    }),
     options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     fetchImpl,
   );

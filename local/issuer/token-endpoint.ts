@@ -6,7 +6,8 @@ import type { TokenIssuer, TokenResponse } from './token-issuer.ts';
 import type { UserStore } from './users.ts';
 import type { TokenSubject } from './claims.ts';
 
-export type OAuthError = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type' | 'unsupported_token_type';
+export type OAuthError =
+  'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type' | 'unsupported_token_type';
 
 export type TokenOutcome =
   | { ok: true; body: TokenResponse; reason: string; clientId: string; sub: string }
@@ -34,7 +35,10 @@ function param(form: URLSearchParams, name: string): string | undefined | false 
 }
 
 /** The client id from the body or from HTTP Basic; public clients have no secret, so none is accepted. */
-export function clientIdOf(form: URLSearchParams, authorization: string | undefined): { clientId: string } | { error: OAuthError; reason: string } {
+export function clientIdOf(
+  form: URLSearchParams,
+  authorization: string | undefined,
+): { clientId: string } | { error: OAuthError; reason: string } {
   const fromBody = param(form, 'client_id');
   if (fromBody === false) return { error: 'invalid_request', reason: 'bad_client_id' };
   let fromHeader: string | undefined;
@@ -51,7 +55,8 @@ export function clientIdOf(form: URLSearchParams, authorization: string | undefi
       return { error: 'invalid_client', reason: 'bad_authorization_header' };
     }
   }
-  if (fromBody !== undefined && fromHeader !== undefined && fromBody !== fromHeader) return { error: 'invalid_request', reason: 'client_id_conflict' };
+  if (fromBody !== undefined && fromHeader !== undefined && fromBody !== fromHeader)
+    return { error: 'invalid_request', reason: 'client_id_conflict' };
   const clientId = fromBody ?? fromHeader;
   if (clientId === undefined) return { error: 'invalid_request', reason: 'missing_client_id' };
   return { clientId };
@@ -60,15 +65,25 @@ export function clientIdOf(form: URLSearchParams, authorization: string | undefi
 function currentSubject(users: UserStore, sub: string): TokenSubject | undefined {
   const user = users.findBySub(sub);
   if (!user) return undefined;
-  const subject: TokenSubject = { sub: user.sub, username: user.username, emailVerified: user.emailVerified, groups: [...user.groups] };
+  const subject: TokenSubject = {
+    sub: user.sub,
+    username: user.username,
+    emailVerified: user.emailVerified,
+    groups: [...user.groups],
+  };
   if (user.email !== undefined) subject.email = user.email;
   return subject;
 }
 
-export function handleTokenRequest(form: URLSearchParams, authorization: string | undefined, deps: TokenEndpointDeps): TokenOutcome {
+export function handleTokenRequest(
+  form: URLSearchParams,
+  authorization: string | undefined,
+  deps: TokenEndpointDeps,
+): TokenOutcome {
   const grantType = param(form, 'grant_type');
   if (grantType === false || grantType === undefined) return fail('invalid_request', 'missing_grant_type');
-  if (grantType !== 'authorization_code' && grantType !== 'refresh_token') return fail('unsupported_grant_type', 'unsupported_grant_type');
+  if (grantType !== 'authorization_code' && grantType !== 'refresh_token')
+    return fail('unsupported_grant_type', 'unsupported_grant_type');
 
   const client = clientIdOf(form, authorization);
   if ('error' in client) return fail(client.error, client.reason);
@@ -92,7 +107,13 @@ export function handleTokenRequest(form: URLSearchParams, authorization: string 
     if (!verifierMatches(verifier, grant.codeChallenge)) return fail('invalid_grant', 'pkce_mismatch');
     const subject = currentSubject(deps.users, grant.auth.subject.sub);
     if (!subject) return fail('invalid_grant', 'user_gone');
-    return { ok: true, body: deps.tokens.issueTokens({ ...grant.auth, subject }, true), reason: 'code_redeemed', clientId, sub: subject.sub };
+    return {
+      ok: true,
+      body: deps.tokens.issueTokens({ ...grant.auth, subject }, true),
+      reason: 'code_redeemed',
+      clientId,
+      sub: subject.sub,
+    };
   }
 
   const refreshToken = param(form, 'refresh_token');
@@ -103,18 +124,31 @@ export function handleTokenRequest(form: URLSearchParams, authorization: string 
   const subject = currentSubject(deps.users, grant.auth.subject.sub);
   if (!subject) return fail('invalid_grant', 'user_gone');
   // As Cognito: new access and ID tokens for the same sign-in (auth_time, origin_jti kept), no new refresh token.
-  return { ok: true, body: deps.tokens.issueTokens({ ...grant.auth, subject }, false), reason: 'refreshed', clientId, sub: subject.sub };
+  return {
+    ok: true,
+    body: deps.tokens.issueTokens({ ...grant.auth, subject }, false),
+    reason: 'refreshed',
+    clientId,
+    sub: subject.sub,
+  };
 }
 
 export type RevokeOutcome = { ok: true; reason: string } | { ok: false; error: OAuthError; reason: string };
 
 /** RFC 7009: an unknown token is not an error (200), so a client cannot probe which tokens exist. */
-export function handleRevokeRequest(form: URLSearchParams, authorization: string | undefined, deps: TokenEndpointDeps): RevokeOutcome {
+export function handleRevokeRequest(
+  form: URLSearchParams,
+  authorization: string | undefined,
+  deps: TokenEndpointDeps,
+): RevokeOutcome {
   const token = param(form, 'token');
   if (token === false || token === undefined) return fail('invalid_request', 'missing_token');
   const client = clientIdOf(form, authorization);
   if ('error' in client) return fail(client.error, client.reason);
   if (!deps.findClient(client.clientId)) return fail('invalid_client', 'unknown_client');
   if (token.split('.').length === 3) return fail('unsupported_token_type', 'access_token_revoke');
-  return { ok: true, reason: deps.tokens.revokeRefreshToken(token, client.clientId) ? 'revoked' : 'revoke_unknown_token' };
+  return {
+    ok: true,
+    reason: deps.tokens.revokeRefreshToken(token, client.clientId) ? 'revoked' : 'revoke_unknown_token',
+  };
 }

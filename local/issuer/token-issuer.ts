@@ -47,7 +47,11 @@ export class TokenIssuer {
     private readonly now: () => number,
   ) {
     this.codes = new ExpiringStore({ ttlMs: lifetimes.codeTtlSeconds * 1000, maxEntries: 10_000, now });
-    this.refreshTokens = new ExpiringStore({ ttlMs: lifetimes.refreshTokenTtlSeconds * 1000, maxEntries: 100_000, now });
+    this.refreshTokens = new ExpiringStore({
+      ttlMs: lifetimes.refreshTokenTtlSeconds * 1000,
+      maxEntries: 100_000,
+      now,
+    });
     const longest = Math.max(lifetimes.accessTokenTtlSeconds, lifetimes.idTokenTtlSeconds);
     this.revokedOrigins = new ExpiringStore({ ttlMs: longest * 1000, maxEntries: 100_000, now });
   }
@@ -77,11 +81,23 @@ export class TokenIssuer {
     const nowSeconds = Math.floor(this.now() / 1000);
     const key = this.keys.signingKey;
     const accessToken = signJwt(
-      accessTokenClaims(auth, { issuer: this.issuer, nowSeconds, ttlSeconds: this.lifetimes.accessTokenTtlSeconds, jti: randomUUID() }),
+      accessTokenClaims(auth, {
+        issuer: this.issuer,
+        nowSeconds,
+        ttlSeconds: this.lifetimes.accessTokenTtlSeconds,
+        jti: randomUUID(),
+      }),
       key,
     );
     const idToken = auth.scopes.includes('openid')
-      ? signJwt(idTokenClaims(auth, { issuer: this.issuer, nowSeconds, ttlSeconds: this.lifetimes.idTokenTtlSeconds, jti: randomUUID() }, accessToken), key)
+      ? signJwt(
+          idTokenClaims(
+            auth,
+            { issuer: this.issuer, nowSeconds, ttlSeconds: this.lifetimes.idTokenTtlSeconds, jti: randomUUID() },
+            accessToken,
+          ),
+          key,
+        )
       : undefined;
     let refreshToken: string | undefined;
     if (withRefreshToken) {

@@ -25,7 +25,14 @@ function refuse(reason: string): UserInfoOutcome {
 
 export function userInfo(authorization: string | undefined, deps: UserInfoDeps): UserInfoOutcome {
   if (authorization === undefined) {
-    return { status: 401, body: { error: 'invalid_request', error_description: 'Authorization header with a Bearer access token is required.' }, reason: 'missing_token' };
+    return {
+      status: 401,
+      body: {
+        error: 'invalid_request',
+        error_description: 'Authorization header with a Bearer access token is required.',
+      },
+      reason: 'missing_token',
+    };
   }
   const match = /^Bearer +([A-Za-z0-9_.-]+)$/i.exec(authorization.trim());
   if (!match?.[1]) return refuse('malformed_authorization');
@@ -33,11 +40,16 @@ export function userInfo(authorization: string | undefined, deps: UserInfoDeps):
   if (!verified.ok) return refuse(verified.reason);
   const claims = verified.claims;
   if (claims.token_use !== 'access') return refuse('not_access_token');
-  if (typeof claims.sub !== 'string' || typeof claims.scope !== 'string' || typeof claims.origin_jti !== 'string') return refuse('malformed_claims');
+  if (typeof claims.sub !== 'string' || typeof claims.scope !== 'string' || typeof claims.origin_jti !== 'string')
+    return refuse('malformed_claims');
   if (deps.tokens.revokedOrigins.get(claims.origin_jti)) return refuse('revoked');
   const scopes = claims.scope.split(' ');
   if (!scopes.includes('openid')) {
-    return { status: 403, body: { error: 'insufficient_scope', error_description: 'The access token needs the openid scope.' }, reason: 'insufficient_scope' };
+    return {
+      status: 403,
+      body: { error: 'insufficient_scope', error_description: 'The access token needs the openid scope.' },
+      reason: 'insufficient_scope',
+    };
   }
   const user = deps.users.findBySub(claims.sub);
   if (!user) return refuse('user_gone');

@@ -30,7 +30,10 @@ const USERNAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u; // Cognito's username 
 const EMAIL = /^[^\s@<>"]{1,64}@[^\s@<>"]+\.[^\s@<>"]+$/;
 
 export class UserInputError extends Error {
-  constructor(readonly field: 'username' | 'email' | 'password' | 'groups' | 'sub', message: string) {
+  constructor(
+    readonly field: 'username' | 'email' | 'password' | 'groups' | 'sub',
+    message: string,
+  ) {
     super(message);
     this.name = 'UserInputError';
   }
@@ -49,7 +52,10 @@ export function validateNewUser(user: IssuerUser): UserInputError[] {
   if (typeof user.username !== 'string' || !USERNAME.test(user.username)) {
     errors.push(new UserInputError('username', 'Username must be 1 to 128 characters without spaces.'));
   }
-  if (user.email !== undefined && (typeof user.email !== 'string' || user.email.length > 254 || !EMAIL.test(user.email))) {
+  if (
+    user.email !== undefined &&
+    (typeof user.email !== 'string' || user.email.length > 254 || !EMAIL.test(user.email))
+  ) {
     errors.push(new UserInputError('email', 'Enter a valid email address.'));
   }
   if (typeof user.password !== 'string') {
@@ -57,7 +63,11 @@ export function validateNewUser(user: IssuerUser): UserInputError[] {
   } else {
     for (const failure of passwordPolicyFailures(user.password)) errors.push(new UserInputError('password', failure));
   }
-  if (user.groups !== undefined && (!Array.isArray(user.groups) || user.groups.some((g) => typeof g !== 'string' || !/^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u.test(g)))) {
+  if (
+    user.groups !== undefined &&
+    (!Array.isArray(user.groups) ||
+      user.groups.some((g) => typeof g !== 'string' || !/^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u.test(g)))
+  ) {
     errors.push(new UserInputError('groups', 'Group names must be 1 to 128 characters without spaces.'));
   }
   if (user.sub !== undefined && (typeof user.sub !== 'string' || !/^[A-Za-z0-9-]{1,128}$/.test(user.sub))) {
@@ -78,12 +88,20 @@ export class UserStore {
   private readonly dummy = { salt: randomBytes(16), hash: randomBytes(KEY_LENGTH) };
 
   /** `scryptCost` is scrypt's N: the default is the common interactive-login setting; a load test may lower it. */
-  constructor(private readonly poolId: string, private readonly scryptCost = DEFAULT_SCRYPT_COST) {}
+  constructor(
+    private readonly poolId: string,
+    private readonly scryptCost = DEFAULT_SCRYPT_COST,
+  ) {}
 
   /** Adds a user synchronously (tests, seeding). Throws a UserInputError naming the problem. */
   add(user: IssuerUser, defaultEmailVerified = true): StoredUser {
     const salt = randomBytes(16);
-    return this.insert(user, salt, () => scryptSync(user.password, salt, KEY_LENGTH, { ...SCRYPT_BASE, N: this.scryptCost }), defaultEmailVerified);
+    return this.insert(
+      user,
+      salt,
+      () => scryptSync(user.password, salt, KEY_LENGTH, { ...SCRYPT_BASE, N: this.scryptCost }),
+      defaultEmailVerified,
+    );
   }
 
   /** Adds a user without blocking the event loop on the hash (hosted-UI sign-up). */

@@ -81,7 +81,10 @@ export class FunctionPool {
   /** Highest number of workers alive at once. */
   peakWorkers = 0;
 
-  constructor(spec: FunctionSpec, private readonly output: OutputSink = () => {}) {
+  constructor(
+    spec: FunctionSpec,
+    private readonly output: OutputSink = () => {},
+  ) {
     this.name = spec.name;
     this.spec = {
       handler: spec.handler ?? 'handler',
@@ -102,7 +105,11 @@ export class FunctionPool {
   readonly invoke: Invoke = (event) =>
     new Promise<InvokeResult>((resolve) => {
       if (this.closed) {
-        resolve({ ok: false, error: { type: 'ServiceException', message: `${this.name}: pool closed` }, durationMs: 0 });
+        resolve({
+          ok: false,
+          error: { type: 'ServiceException', message: `${this.name}: pool closed` },
+          durationMs: 0,
+        });
         return;
       }
       if (this.queue.length >= this.spec.maxQueue) {
@@ -153,8 +160,14 @@ export class FunctionPool {
     const slot: Slot = { worker, busy: false, dead: false, ready: new Promise<void>((r) => (markReady = r)) };
     this.slots.add(slot);
     this.peakWorkers = Math.max(this.peakWorkers, this.slots.size);
-    worker.stdout.on('data', lineSplitter((line) => this.output(this.spec.name, 'stdout', line)));
-    worker.stderr.on('data', lineSplitter((line) => this.output(this.spec.name, 'stderr', line)));
+    worker.stdout.on(
+      'data',
+      lineSplitter((line) => this.output(this.spec.name, 'stdout', line)),
+    );
+    worker.stderr.on(
+      'data',
+      lineSplitter((line) => this.output(this.spec.name, 'stderr', line)),
+    );
     worker.on('message', (msg: WorkerMessage) => {
       if (msg.type === 'ready') {
         markReady();
@@ -191,7 +204,11 @@ export class FunctionPool {
         slot.current = undefined;
         current.resolve({ ok: false, error: { type, message }, durationMs: Date.now() - current.started });
       }
-      this.output(this.spec.name, 'stderr', JSON.stringify({ level: 'error', reason: 'worker_replaced', type, message: message.slice(0, 300) }));
+      this.output(
+        this.spec.name,
+        'stderr',
+        JSON.stringify({ level: 'error', reason: 'worker_replaced', type, message: message.slice(0, 300) }),
+      );
       // Invocations that were waiting get a fresh worker.
       if (!this.closed) this.dispatch();
     };
@@ -211,7 +228,10 @@ export class FunctionPool {
       slot.current = undefined;
       current.resolve({
         ok: false,
-        error: { type: 'Sandbox.Timedout', message: `Task timed out after ${(this.spec.timeoutMs / 1000).toFixed(2)} seconds` },
+        error: {
+          type: 'Sandbox.Timedout',
+          message: `Task timed out after ${(this.spec.timeoutMs / 1000).toFixed(2)} seconds`,
+        },
         durationMs: Date.now() - started,
       });
       slot.dead = true;
@@ -223,7 +243,13 @@ export class FunctionPool {
     // The timeout covers the init phase of a cold worker too, as Lambda's does for on-demand init.
     void slot.ready.then(() => {
       if (slot.dead || slot.current?.id !== id) return;
-      slot.worker.postMessage({ type: 'invoke', id, event: pending.event, requestId: id, deadline: started + this.spec.timeoutMs });
+      slot.worker.postMessage({
+        type: 'invoke',
+        id,
+        event: pending.event,
+        requestId: id,
+        deadline: started + this.spec.timeoutMs,
+      });
     });
   }
 
@@ -249,7 +275,11 @@ export class FunctionPool {
   async close(): Promise<void> {
     this.closed = true;
     for (const pending of this.queue.splice(0)) {
-      pending.resolve({ ok: false, error: { type: 'ServiceException', message: `${this.name}: pool closed` }, durationMs: 0 });
+      pending.resolve({
+        ok: false,
+        error: { type: 'ServiceException', message: `${this.name}: pool closed` },
+        durationMs: 0,
+      });
     }
     await Promise.all(
       [...this.slots].map((slot) => {
@@ -258,7 +288,11 @@ export class FunctionPool {
         if (current) {
           clearTimeout(current.timer);
           slot.current = undefined;
-          current.resolve({ ok: false, error: { type: 'ServiceException', message: `${this.name}: pool closed` }, durationMs: Date.now() - current.started });
+          current.resolve({
+            ok: false,
+            error: { type: 'ServiceException', message: `${this.name}: pool closed` },
+            durationMs: Date.now() - current.started,
+          });
         }
         return slot.worker.terminate();
       }),

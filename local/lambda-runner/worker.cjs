@@ -11,7 +11,11 @@ function describe(err) {
   // callback('Unauthorized') and `throw 'x'` reach Lambda as strings: the message is the string itself.
   if (typeof err === 'string') return { type: 'Error', message: err };
   let text;
-  try { text = JSON.stringify(err); } catch { text = String(err); }
+  try {
+    text = JSON.stringify(err);
+  } catch {
+    text = String(err);
+  }
   return { type: 'Error', message: String(text) };
 }
 
@@ -45,7 +49,10 @@ function runHandler(event, context) {
     try {
       const returned = handler(event, context, callback);
       if (returned && typeof returned.then === 'function') {
-        returned.then((v) => callback(null, v), (e) => callback(e === undefined || e === null ? new Error('rejected') : e));
+        returned.then(
+          (v) => callback(null, v),
+          (e) => callback(e === undefined || e === null ? new Error('rejected') : e),
+        );
       } else if (handler.length < 3) {
         // A synchronous handler without a callback parameter: its return value is the result.
         callback(null, returned);

@@ -50,6 +50,7 @@ export function exclusive(parsed: ParsedArgs, names: readonly string[]): string 
 export function positiveInt(parsed: ParsedArgs, name: string, fallback: number, max: number): number {
   const raw = parsed.values.get(name);
   if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) throw new ArgsError(`--${name} must be a whole number from 1 to ${max}`);
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max)
+    throw new ArgsError(`--${name} must be a whole number from 1 to ${max}`);
   return Number(raw);
 }

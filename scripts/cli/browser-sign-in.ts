@@ -34,13 +34,26 @@ export class BrowserSignInError extends Error {
 export function callbackListenAddress(redirectUri: string): { host: string; port: number; path: string } {
   const url = new URL(redirectUri);
   if (url.protocol !== 'http:' || !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
-    throw new BrowserSignInError(`redirect URI ${redirectUri} is not http://localhost:<port>/...: register one in callback_urls to sign in from a terminal`);
+    throw new BrowserSignInError(
+      `redirect URI ${redirectUri} is not http://localhost:<port>/...: register one in callback_urls to sign in from a terminal`,
+    );
   }
   const port = Number(url.port || '80');
-  return { host: url.hostname === '[::1]' ? '::1' : url.hostname === 'localhost' ? '127.0.0.1' : url.hostname, port, path: url.pathname };
+  return {
+    host: url.hostname === '[::1]' ? '::1' : url.hostname === 'localhost' ? '127.0.0.1' : url.hostname,
+    port,
+    path: url.pathname,
+  };
 }
 
-export function buildAuthorizeUrl(o: { hostedUiUrl: string; clientId: string; redirectUri: string; scopes?: string[]; state: string; challenge: string }): string {
+export function buildAuthorizeUrl(o: {
+  hostedUiUrl: string;
+  clientId: string;
+  redirectUri: string;
+  scopes?: string[];
+  state: string;
+  challenge: string;
+}): string {
   const url = new URL(`${o.hostedUiUrl.replace(/\/+$/, '')}/oauth2/authorize`);
   url.search = new URLSearchParams({
     response_type: 'code',
@@ -66,21 +79,32 @@ export function tryOpenBrowser(url: string): void {
   }
 }
 
-const DONE_PAGE = '<!doctype html><meta charset="utf-8"><title>Signed in</title><p>Signed in. You can close this tab.</p>';
-const FAIL_PAGE = '<!doctype html><meta charset="utf-8"><title>Sign-in failed</title><p>Sign-in failed. See the terminal.</p>';
+const DONE_PAGE =
+  '<!doctype html><meta charset="utf-8"><title>Signed in</title><p>Signed in. You can close this tab.</p>';
+const FAIL_PAGE =
+  '<!doctype html><meta charset="utf-8"><title>Sign-in failed</title><p>Sign-in failed. See the terminal.</p>';
 
 async function exchange(o: BrowserSignInOptions, code: string, verifier: string): Promise<Tokens> {
   const fetchImpl = o.fetchImpl ?? fetch;
   const response = await fetchImpl(`${o.hostedUiUrl.replace(/\/+$/, '')}/oauth2/token`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', client_id: o.clientId, code, redirect_uri: o.redirectUri, code_verifier: verifier }).toString(),
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      client_id: o.clientId,
+      code,
+      redirect_uri: o.redirectUri,
+      code_verifier: verifier,
+    }).toString(),
     signal: AbortSignal.timeout(10_000),
   }).catch((err: unknown) => {
     throw new BrowserSignInError(`token endpoint unreachable: ${err instanceof Error ? err.message : String(err)}`);
   });
   const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!response.ok) throw new BrowserSignInError(`token endpoint refused the code: ${typeof body.error === 'string' ? body.error : response.status}`);
+  if (!response.ok)
+    throw new BrowserSignInError(
+      `token endpoint refused the code: ${typeof body.error === 'string' ? body.error : response.status}`,
+    );
   if (typeof body.access_token !== 'string' || typeof body.expires_in !== 'number') {
     throw new BrowserSignInError('token response lacks access_token or expires_in');
   }
@@ -114,12 +138,20 @@ export async function signInWithBrowser(o: BrowserSignInOptions): Promise<Tokens
     }
     const error = url.searchParams.get('error');
     const code = url.searchParams.get('code');
-    res.writeHead(error || !code ? 400 : 200, { 'Content-Type': 'text/html', 'Cache-Control': 'no-store' }).end(error || !code ? FAIL_PAGE : DONE_PAGE);
+    res
+      .writeHead(error || !code ? 400 : 200, { 'Content-Type': 'text/html', 'Cache-Control': 'no-store' })
+      .end(error || !code ? FAIL_PAGE : DONE_PAGE);
     settle(error || !code ? { error: error ?? 'no code in the redirect' } : { code });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(new BrowserSignInError(err.code === 'EADDRINUSE' ? `port ${listen.port} of the redirect URI is in use: stop what listens there (the web app?)` : err.message)),
+      reject(
+        new BrowserSignInError(
+          err.code === 'EADDRINUSE'
+            ? `port ${listen.port} of the redirect URI is in use: stop what listens there (the web app?)`
+            : err.message,
+        ),
+      ),
     );
     server.listen(listen.port, listen.host, () => resolve());
   });

@@ -46,7 +46,8 @@ export function parseLocalConfig(text: string, where: string): Target {
   } catch {
     throw new TargetError(`${where} is not JSON`);
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new TargetError(`${where} is not a JSON object`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new TargetError(`${where} is not a JSON object`);
   const record = raw as Record<string, unknown>;
   return {
     kind: 'local',
@@ -80,7 +81,8 @@ export function parseTerraformOutputs(text: string): Target {
   if (typeof raw !== 'object' || raw === null) throw new TargetError('terraform output -json did not print an object');
   const values: Record<string, unknown> = {};
   for (const [key, entry] of Object.entries(raw as Record<string, unknown>)) {
-    if (typeof entry === 'object' && entry !== null && 'value' in entry) values[key] = (entry as { value: unknown }).value;
+    if (typeof entry === 'object' && entry !== null && 'value' in entry)
+      values[key] = (entry as { value: unknown }).value;
   }
   const where = 'terraform outputs';
   const scopes = values.scopes;
@@ -98,17 +100,28 @@ export function parseTerraformOutputs(text: string): Target {
 
 export function readTerraformTarget(dir: string, terraformBin = 'terraform'): Promise<Target> {
   return new Promise((resolve, reject) => {
-    execFile(terraformBin, [`-chdir=${dir}`, 'output', '-json'], { timeout: 60_000, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) {
-        const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-        reject(new TargetError(missing ? `${terraformBin} not found on PATH` : `terraform output failed: ${stderr.trim().slice(0, 500) || err.message}`));
-        return;
-      }
-      try {
-        resolve(parseTerraformOutputs(stdout));
-      } catch (parseErr) {
-        reject(parseErr);
-      }
-    });
+    execFile(
+      terraformBin,
+      [`-chdir=${dir}`, 'output', '-json'],
+      { timeout: 60_000, maxBuffer: 4 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err) {
+          const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+          reject(
+            new TargetError(
+              missing
+                ? `${terraformBin} not found on PATH`
+                : `terraform output failed: ${stderr.trim().slice(0, 500) || err.message}`,
+            ),
+          );
+          return;
+        }
+        try {
+          resolve(parseTerraformOutputs(stdout));
+        } catch (parseErr) {
+          reject(parseErr);
+        }
+      },
+    );
   });
 }

@@ -13,9 +13,18 @@ export function demoCredentials(env: NodeJS.ProcessEnv): Credentials {
   return { username: env.DEMO_USERNAME || 'demo', password: env.DEMO_PASSWORD || 'Demo-passw0rd!' };
 }
 
-export async function tokensFor(target: Target, credentials: Credentials, say: (line: string) => void): Promise<Tokens> {
+export async function tokensFor(
+  target: Target,
+  credentials: Credentials,
+  say: (line: string) => void,
+): Promise<Tokens> {
   if (target.kind === 'local') {
-    return signInWithHostedUi({ hostedUiUrl: target.hostedUiUrl, clientId: target.clientId, redirectUri: target.redirectUri, ...credentials });
+    return signInWithHostedUi({
+      hostedUiUrl: target.hostedUiUrl,
+      clientId: target.clientId,
+      redirectUri: target.redirectUri,
+      ...credentials,
+    });
   }
   return signInWithBrowser({
     hostedUiUrl: target.hostedUiUrl,

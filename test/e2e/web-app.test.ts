@@ -26,14 +26,19 @@ function watch(page: Page): Watch {
   });
   page.on('console', (message) => {
     // The hosted UI pages have no icon; the browser's request for one is the only expected failure.
-    if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) seen.consoleErrors.push(`${message.text()} (${message.location().url})`);
+    if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico'))
+      seen.consoleErrors.push(`${message.text()} (${message.location().url})`);
   });
   page.on('pageerror', (err) => seen.consoleErrors.push(`pageerror: ${err.message}`));
   return seen;
 }
 
 /** Waits for a log line containing `text`; fails with the log so far when it does not come. */
-async function logLine(page: Page, text: string | RegExp, direction?: 'sent' | 'received' | 'info' | 'error'): Promise<Locator> {
+async function logLine(
+  page: Page,
+  text: string | RegExp,
+  direction?: 'sent' | 'received' | 'info' | 'error',
+): Promise<Locator> {
   const line = page.locator(direction ? `#log li[data-direction="${direction}"]` : '#log li', { hasText: text }).last();
   try {
     await line.waitFor({ timeout: STEP_MS });
@@ -54,7 +59,12 @@ async function connectionState(page: Page, state: string): Promise<void> {
   }
 }
 
-async function signInThroughHostedUi(page: Page, stack: RunningStack, username: string, password: string): Promise<void> {
+async function signInThroughHostedUi(
+  page: Page,
+  stack: RunningStack,
+  username: string,
+  password: string,
+): Promise<void> {
   await page.locator('#sign-in').click();
   await page.waitForURL((url) => url.origin === new URL(stack.config.hostedUiUrl).origin, { timeout: STEP_MS });
   await page.locator('input[name="username"]').fill(username);
@@ -67,10 +77,18 @@ async function signedInAs(page: Page, username: string): Promise<void> {
   await page.locator(`#who[data-username="${username}"]`).waitFor({ timeout: STEP_MS });
 }
 
-async function startBrowserAndStack(options: StackOptions, log: string[]): Promise<{ browser: Browser; stack: RunningStack }> {
+async function startBrowserAndStack(
+  options: StackOptions,
+  log: string[],
+): Promise<{ browser: Browser; stack: RunningStack }> {
   const browser = await launchChromium();
   try {
-    const stack = await startStack({ ports: FREE_PORTS, logLevel: 'info', logSink: (line) => log.push(line), ...options });
+    const stack = await startStack({
+      ports: FREE_PORTS,
+      logLevel: 'info',
+      logSink: (line) => log.push(line),
+      ...options,
+    });
     return { browser, stack };
   } catch (err) {
     await browser.close();
@@ -141,11 +159,16 @@ describe('web app in headless Chromium against the local stack', function () {
     expect(exchange.get('grant_type')).to.equal('authorization_code');
     expect(exchange.get('code_verifier')).to.match(/^[A-Za-z0-9_-]{43}$/);
     expect(page.url(), 'the authorization code stayed in the address bar').to.equal(webUrl);
-    const tokenResponse = (await (await (seen.tokenRequests[0] as Request).response())?.json()) as Record<string, string>;
+    const tokenResponse = (await (await (seen.tokenRequests[0] as Request).response())?.json()) as Record<
+      string,
+      string
+    >;
     expect(tokenResponse.refresh_token, 'the token endpoint returned no refresh token').to.be.a('string');
 
     // Tokens are never written to storage, and the refresh token never appears on the page.
-    const stored = await page.evaluate(() => JSON.stringify({ session: { ...sessionStorage }, local: { ...localStorage } }));
+    const stored = await page.evaluate(() =>
+      JSON.stringify({ session: { ...sessionStorage }, local: { ...localStorage } }),
+    );
     expect(stored).to.equal('{"session":{},"local":{}}');
     const html = await page.content();
     expect(html.includes(tokenResponse.refresh_token as string), 'the refresh token is on the page').to.equal(false);
@@ -167,7 +190,9 @@ describe('web app in headless Chromium against the local stack', function () {
     expect(await echo.getAttribute('data-direction')).to.equal('received');
     // The echoed connection data, on demand: who the authorizer said this is, and no token in it.
     await echo.locator('summary').click();
-    const connectionData = JSON.parse((await echo.locator('pre').textContent()) ?? '') as { connection: Record<string, unknown> };
+    const connectionData = JSON.parse((await echo.locator('pre').textContent()) ?? '') as {
+      connection: Record<string, unknown>;
+    };
     expect(connectionData.connection.username).to.equal(stack.demoUser.username);
     expect(connectionData.connection.sub).to.be.a('string').and.not.equal('');
     expect(connectionData.connection.tokenExp).to.be.a('number');
@@ -191,12 +216,17 @@ describe('web app in headless Chromium against the local stack', function () {
     await page.locator('#send').click();
     await logLine(page, 'plain text, not JSON', 'sent');
     const textEcho = await logLine(page, 'plain text, not JSON', 'received');
-    expect(await page.locator('#log li[data-direction="received"]', { hasText: 'plain text, not JSON' }).count()).to.equal(1);
+    expect(
+      await page.locator('#log li[data-direction="received"]', { hasText: 'plain text, not JSON' }).count(),
+    ).to.equal(1);
     expect(await textEcho.textContent()).to.contain(`echo for ${stack.demoUser.username}`);
     await textEcho.locator('summary').click();
     const queryData = (await textEcho.locator('pre').textContent()) ?? '';
     expect(queryData, 'the echo carries no connection data').to.contain('"queryParameters"');
-    expect(queryData.includes(tokenResponse.access_token as string), 'the token came back in the echoed query parameters').to.equal(false);
+    expect(
+      queryData.includes(tokenResponse.access_token as string),
+      'the token came back in the echoed query parameters',
+    ).to.equal(false);
     await screenshot(page, '06-query-string-echo');
 
     // Sign out through the hosted UI logout: back on the app, signed out, and the hosted UI session is gone.
@@ -208,14 +238,18 @@ describe('web app in headless Chromium against the local stack', function () {
     await page.locator('#sign-in').click();
     await page.locator('input[name="username"]').waitFor({ timeout: STEP_MS });
 
-    expect(seen.consoleErrors, `browser console errors (CSP violations show here): ${seen.consoleErrors.join(' | ')}`).to.deep.equal([]);
+    expect(
+      seen.consoleErrors,
+      `browser console errors (CSP violations show here): ${seen.consoleErrors.join(' | ')}`,
+    ).to.deep.equal([]);
   });
 
   it('is readable on a narrow window and usable from the keyboard alone, with a visible focus', async () => {
     const page = await (context as BrowserContext).newPage();
     const seen = watch(page);
     await page.setViewportSize({ width: 360, height: 740 });
-    const overflow = (): Promise<number> => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = (): Promise<number> =>
+      page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     await page.goto(stack.config.webUrl);
     await page.locator('#sign-in').waitFor({ state: 'visible' });
     expect(await overflow(), 'the page scrolls sideways at 360 px').to.be.at.most(0);
@@ -223,7 +257,9 @@ describe('web app in headless Chromium against the local stack', function () {
     // The first Tab lands on Sign in, with a focus ring.
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.id)).to.equal('sign-in');
-    expect(await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle)).to.not.equal('none');
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle)).to.not.equal(
+      'none',
+    );
     await screenshot(page, '11-narrow-keyboard-focus');
     await page.keyboard.press('Enter');
     await page.locator('input[name="username"]').waitFor({ timeout: STEP_MS });
@@ -308,7 +344,11 @@ describe('web app in headless Chromium: refused connections and token expiry', f
     this.timeout(90_000);
     // Only group chat-users may connect (the demo user is not in it: 403), and tokens live 8 seconds.
     ({ browser, stack } = await startBrowserAndStack(
-      { users: [member], accessTokenTtlSeconds: TTL_SECONDS, functionEnv: { authorizer: { ALLOWED_GROUPS: 'chat-users' } } },
+      {
+        users: [member],
+        accessTokenTtlSeconds: TTL_SECONDS,
+        functionEnv: { authorizer: { ALLOWED_GROUPS: 'chat-users' } },
+      },
       stackLog,
     ));
   });
@@ -334,7 +374,9 @@ describe('web app in headless Chromium: refused connections and token expiry', f
     await signedInAs(page, stack.demoUser.username);
     await page.locator('#connect').click();
     await connectionState(page, 'refused');
-    expect(await page.locator('#status-detail').textContent()).to.contain('connection refused: the token was rejected or you are not allowed'.replace(/^c/, 'C'));
+    expect(await page.locator('#status-detail').textContent()).to.contain(
+      'connection refused: the token was rejected or you are not allowed'.replace(/^c/, 'C'),
+    );
     await logLine(page, 'Sign in again');
     await screenshot(page, '09-connection-refused');
     // No automatic retry: a rejected token would only load the authorizer again.
@@ -358,7 +400,9 @@ describe('web app in headless Chromium: refused connections and token expiry', f
 
     // Renewal with grant_type=refresh_token at 80% of the 8-second lifetime.
     await logLine(page, 'Token renewed.');
-    const refresh = seen.tokenRequests.map((r) => new URLSearchParams(r.postData() ?? '')).find((p) => p.get('grant_type') === 'refresh_token');
+    const refresh = seen.tokenRequests
+      .map((r) => new URLSearchParams(r.postData() ?? ''))
+      .find((p) => p.get('grant_type') === 'refresh_token');
     expect(refresh, 'no refresh_token grant was sent').to.not.equal(undefined);
 
     // The connection still runs on the first token; once that has expired, the next message is answered
@@ -369,12 +413,17 @@ describe('web app in headless Chromium: refused connections and token expiry', f
     await logLine(page, 'token_expired');
     await logLine(page, 'Connection closed: the token expired.');
     await logLine(page, 'Reconnecting with the renewed token');
-    expect(await page.locator('#log li', { hasText: 'Sign in again' }).count(), 'asked to sign in again although a renewed token was held').to.equal(0);
+    expect(
+      await page.locator('#log li', { hasText: 'Sign in again' }).count(),
+      'asked to sign in again although a renewed token was held',
+    ).to.equal(0);
     await screenshot(page, '10-token-expired-reconnect');
     await connectionState(page, 'connected');
     await page.locator('#message').fill('{"n": 3}');
     await page.locator('#send').click();
     await logLine(page, '"n":3}', 'received');
-    expect(await page.locator('#log li[data-direction="received"]', { hasText: `echo for ${member.username}` }).count()).to.equal(2);
+    expect(
+      await page.locator('#log li[data-direction="received"]', { hasText: `echo for ${member.username}` }).count(),
+    ).to.equal(2);
   });
 });

@@ -73,10 +73,15 @@ export class AuthSession {
       return 'refused';
     }
     try {
-      const tokens = await requestTokens(codeExchangeRequest(this.deps.config, outcome.code, outcome.verifier), true, { fetch: this.deps.fetch });
+      const tokens = await requestTokens(codeExchangeRequest(this.deps.config, outcome.code, outcome.verifier), true, {
+        fetch: this.deps.fetch,
+      });
       this.accept(tokens);
     } catch (err) {
-      this.deps.onChange({ level: 'error', text: `Sign-in failed: ${err instanceof Error ? err.message : String(err)}` });
+      this.deps.onChange({
+        level: 'error',
+        text: `Sign-in failed: ${err instanceof Error ? err.message : String(err)}`,
+      });
       return 'refused';
     }
     this.deps.onChange({ level: 'info', text: `Signed in as ${this.held?.claims.username ?? '?'}.` });
@@ -102,7 +107,9 @@ export class AuthSession {
     const held = this.held;
     if (!held?.refreshToken) return false;
     try {
-      const tokens = await requestTokens(refreshRequest(this.deps.config, held.refreshToken), false, { fetch: this.deps.fetch });
+      const tokens = await requestTokens(refreshRequest(this.deps.config, held.refreshToken), false, {
+        fetch: this.deps.fetch,
+      });
       if (this.held !== held) return false; // signed out meanwhile
       this.accept({ ...tokens, refreshToken: tokens.refreshToken ?? held.refreshToken });
       this.deps.onChange({ level: 'info', text: 'Token renewed.' });
@@ -112,12 +119,17 @@ export class AuthSession {
       const stillValid = held.claims.exp * 1000 > this.deps.nowMs() + MIN_VALIDITY_MS;
       const refused = err instanceof TokenError && err.code === 'invalid_grant';
       if (stillValid && !refused) {
-        this.schedule(Math.min(RENEW_RETRY_MS, Math.max(0, held.claims.exp * 1000 - this.deps.nowMs() - MIN_VALIDITY_MS)));
+        this.schedule(
+          Math.min(RENEW_RETRY_MS, Math.max(0, held.claims.exp * 1000 - this.deps.nowMs() - MIN_VALIDITY_MS)),
+        );
       } else {
         this.forget();
       }
       const tail = this.held ? ' Will retry.' : ' Sign in again.';
-      this.deps.onChange({ level: 'error', text: `Could not renew the token: ${err instanceof Error ? err.message : String(err)}${tail}` });
+      this.deps.onChange({
+        level: 'error',
+        text: `Could not renew the token: ${err instanceof Error ? err.message : String(err)}${tail}`,
+      });
       return false;
     }
   }

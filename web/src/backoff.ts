@@ -14,7 +14,11 @@ export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 1000, maxMs: 30_000, ma
  * Delay before reconnect attempt `attempt` (1-based), or undefined once attempts are exhausted.
  * `random` returns [0, 1) and is injected so the schedule is testable.
  */
-export function backoffDelay(attempt: number, random: () => number, options: BackoffOptions = DEFAULT_BACKOFF): number | undefined {
+export function backoffDelay(
+  attempt: number,
+  random: () => number,
+  options: BackoffOptions = DEFAULT_BACKOFF,
+): number | undefined {
   if (!Number.isInteger(attempt) || attempt < 1 || attempt > options.maxAttempts) return undefined;
   const ceiling = Math.min(options.maxMs, options.baseMs * 2 ** (attempt - 1));
   const r = Math.min(Math.max(random(), 0), 1);

@@ -17,7 +17,10 @@ export interface WebConfig {
 }
 
 export class WebConfigError extends Error {
-  constructor(readonly field: string, problem: string) {
+  constructor(
+    readonly field: string,
+    problem: string,
+  ) {
     super(`web config ${field} ${problem}`);
     this.name = 'WebConfigError';
   }
@@ -29,7 +32,9 @@ const MAX_URL = 2048;
 const QUERY_PARAM = /^[A-Za-z0-9_.~-]{1,64}$/;
 
 function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]' || hostname.endsWith('.localhost');
+  return (
+    hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]' || hostname.endsWith('.localhost')
+  );
 }
 
 function url(field: string, value: unknown, secure: string, plain: string): URL {
@@ -44,14 +49,17 @@ function url(field: string, value: unknown, secure: string, plain: string): URL 
   if (parsed.username !== '' || parsed.password !== '') throw new WebConfigError(field, 'must not carry credentials');
   if (parsed.hash !== '') throw new WebConfigError(field, 'must not have a #fragment');
   // Plain http/ws only on loopback: anything else would carry codes and tokens in clear text.
-  if (parsed.protocol === plain && !isLoopback(parsed.hostname)) throw new WebConfigError(field, `must use ${secure}// unless on localhost`);
-  if (parsed.protocol !== secure && parsed.protocol !== plain) throw new WebConfigError(field, `must be a ${secure}// URL`);
+  if (parsed.protocol === plain && !isLoopback(parsed.hostname))
+    throw new WebConfigError(field, `must use ${secure}// unless on localhost`);
+  if (parsed.protocol !== secure && parsed.protocol !== plain)
+    throw new WebConfigError(field, `must be a ${secure}// URL`);
   return parsed;
 }
 
 /** Validates an untrusted value (JSON from /config.json or from Terraform) into a WebConfig. */
 export function parseWebConfig(input: unknown): WebConfig {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new WebConfigError('', 'must be a JSON object');
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw new WebConfigError('', 'must be a JSON object');
   const raw = input as Record<string, unknown>;
   const hosted = url('hostedUiUrl', raw['hostedUiUrl'], 'https:', 'http:');
   if (hosted.search !== '') throw new WebConfigError('hostedUiUrl', 'must not have a query string');
@@ -59,11 +67,14 @@ export function parseWebConfig(input: unknown): WebConfig {
   url('redirectUri', raw['redirectUri'], 'https:', 'http:');
   url('logoutUri', raw['logoutUri'], 'https:', 'http:');
   const clientId = raw['clientId'];
-  if (typeof clientId !== 'string' || !CLIENT_ID.test(clientId)) throw new WebConfigError('clientId', 'must be an app client id (letters, digits, _ and +)');
+  if (typeof clientId !== 'string' || !CLIENT_ID.test(clientId))
+    throw new WebConfigError('clientId', 'must be an app client id (letters, digits, _ and +)');
   const scopes = raw['scopes'];
-  if (!Array.isArray(scopes) || scopes.length === 0 || scopes.length > 50) throw new WebConfigError('scopes', 'must be a list of 1 to 50 scopes');
+  if (!Array.isArray(scopes) || scopes.length === 0 || scopes.length > 50)
+    throw new WebConfigError('scopes', 'must be a list of 1 to 50 scopes');
   for (const scope of scopes) {
-    if (typeof scope !== 'string' || !SCOPE.test(scope)) throw new WebConfigError('scopes', `has an invalid scope ${JSON.stringify(scope)}`);
+    if (typeof scope !== 'string' || !SCOPE.test(scope))
+      throw new WebConfigError('scopes', `has an invalid scope ${JSON.stringify(scope)}`);
   }
   const tokenQueryParam = raw['tokenQueryParam'];
   if (tokenQueryParam !== undefined && (typeof tokenQueryParam !== 'string' || !QUERY_PARAM.test(tokenQueryParam))) {

@@ -140,7 +140,8 @@ function wire(config: WebConfig): void {
   /** A button that becomes disabled drops keyboard focus; hand it to the control that is useful next. */
   function keepFocus(state: ConnectionState): void {
     const active = document.activeElement;
-    const lost = active === null || active === document.body || (active instanceof HTMLButtonElement && active.disabled);
+    const lost =
+      active === null || active === document.body || (active instanceof HTMLButtonElement && active.disabled);
     if (!lost) return;
     if (state === 'connected') ui.message.focus();
     else if (!ui.connect.disabled) ui.connect.focus();
@@ -215,7 +216,10 @@ async function start(): Promise<void> {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     config = parseWebConfig(await response.json());
   } catch (err) {
-    showNotice('error', `The app could not load its configuration (/config.json): ${err instanceof Error ? err.message : String(err)}`);
+    showNotice(
+      'error',
+      `The app could not load its configuration (/config.json): ${err instanceof Error ? err.message : String(err)}`,
+    );
     ui.signIn.disabled = true;
     return;
   }

@@ -19,7 +19,8 @@ export function prepareOutgoing(input: string, format: MessageFormat): Outgoing 
     }
   }
   const bytes = new TextEncoder().encode(data).length;
-  if (bytes > MAX_FRAME_BYTES) return { ok: false, error: `The message is ${bytes} bytes; the limit of one frame is ${MAX_FRAME_BYTES}.` };
+  if (bytes > MAX_FRAME_BYTES)
+    return { ok: false, error: `The message is ${bytes} bytes; the limit of one frame is ${MAX_FRAME_BYTES}.` };
   return { ok: true, data };
 }
 
@@ -35,7 +36,9 @@ function clip(text: string): string {
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 /** Classifies a received frame: the default route's echo, its error frames, or anything else as text. */
@@ -59,7 +62,14 @@ export function parseIncoming(data: string): Incoming {
     // The connection data the server echoes (sub, connectedAt, tokenExp, stored query and headers; never the
     // token, which the connect Lambda strips), shown on demand under the line.
     const detail = clip(JSON.stringify({ connection, receivedAt: frame['receivedAt'] }, null, 2));
-    return { kind: 'echo', username, connectionId, message, text: clip(`echo for ${username || '(no username)'} on ${connectionId || '?'}: ${shown}`), detail };
+    return {
+      kind: 'echo',
+      username,
+      connectionId,
+      message,
+      text: clip(`echo for ${username || '(no username)'} on ${connectionId || '?'}: ${shown}`),
+      detail,
+    };
   }
   return { kind: 'text', text: clip(data) };
 }
@@ -70,7 +80,8 @@ export function formatTime(date: Date): string {
   return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}.${String(date.getMilliseconds()).padStart(3, '0')}`;
 }
 
-export const REFUSED_MESSAGE = 'Connection refused: the token was rejected or you are not allowed. Sign in again, then connect.';
+export const REFUSED_MESSAGE =
+  'Connection refused: the token was rejected or you are not allowed. Sign in again, then connect.';
 export const EXPIRED_MESSAGE = 'Connection closed: the token expired.';
 export const SIGN_IN_AGAIN = 'Sign in again, then connect.';
 

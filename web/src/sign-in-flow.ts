@@ -56,29 +56,54 @@ export function sameString(a: string, b: string): boolean {
  * Decides what a page load means from its query string and the pending sign-in (already taken from storage).
  * `none` when this is not a return from the hosted UI.
  */
-export function checkCallback(params: URLSearchParams, pending: PendingSignIn | undefined, nowMs: number): CallbackOutcome {
+export function checkCallback(
+  params: URLSearchParams,
+  pending: PendingSignIn | undefined,
+  nowMs: number,
+): CallbackOutcome {
   const code = params.getAll('code');
   const error = params.getAll('error');
   if (code.length === 0 && error.length === 0) return { kind: 'none' };
   const states = params.getAll('state');
   const state = states.length === 1 ? states[0] : undefined;
   if (!pending) {
-    return { kind: 'refused', reason: 'no_pending_sign_in', message: 'Sign-in refused: this browser tab did not start a sign-in (no saved state). Sign in again.' };
+    return {
+      kind: 'refused',
+      reason: 'no_pending_sign_in',
+      message: 'Sign-in refused: this browser tab did not start a sign-in (no saved state). Sign in again.',
+    };
   }
   if (state === undefined || state === '' || !sameString(state, pending.state)) {
-    return { kind: 'refused', reason: 'state_mismatch', message: 'Sign-in refused: the state returned by the hosted UI does not match the one this tab sent. Sign in again.' };
+    return {
+      kind: 'refused',
+      reason: 'state_mismatch',
+      message:
+        'Sign-in refused: the state returned by the hosted UI does not match the one this tab sent. Sign in again.',
+    };
   }
   if (nowMs - pending.createdAt > PENDING_MAX_AGE_MS || nowMs < pending.createdAt - 60_000) {
-    return { kind: 'refused', reason: 'pending_expired', message: 'Sign-in refused: the sign-in took too long. Sign in again.' };
+    return {
+      kind: 'refused',
+      reason: 'pending_expired',
+      message: 'Sign-in refused: the sign-in took too long. Sign in again.',
+    };
   }
   if (error.length > 0) {
     const description = params.get('error_description');
     const detail = description ? `${error[0]}: ${description}` : String(error[0]);
-    return { kind: 'refused', reason: 'hosted_ui_error', message: `The hosted UI returned an error (${detail.slice(0, 300)}).` };
+    return {
+      kind: 'refused',
+      reason: 'hosted_ui_error',
+      message: `The hosted UI returned an error (${detail.slice(0, 300)}).`,
+    };
   }
   const value = code.length === 1 ? code[0] : undefined;
   if (value === undefined || !CODE.test(value)) {
-    return { kind: 'refused', reason: 'bad_code', message: 'Sign-in refused: the authorization code is missing or malformed.' };
+    return {
+      kind: 'refused',
+      reason: 'bad_code',
+      message: 'Sign-in refused: the authorization code is missing or malformed.',
+    };
   }
   return { kind: 'code', code: value, verifier: pending.verifier };
 }
@@ -86,7 +111,8 @@ export function checkCallback(params: URLSearchParams, pending: PendingSignIn | 
 /** The current address without the OAuth response parameters, for history.replaceState. */
 export function withoutOAuthParams(href: string): string {
   const url = new URL(href);
-  for (const name of ['code', 'state', 'error', 'error_description', 'error_uri', 'iss', 'session_state']) url.searchParams.delete(name);
+  for (const name of ['code', 'state', 'error', 'error_description', 'error_uri', 'iss', 'session_state'])
+    url.searchParams.delete(name);
   url.hash = '';
   return url.pathname + url.search;
 }

@@ -1,7 +1,14 @@
 // The console's connection: connect with the current token, report status, reconnect with back-off after a
 // drop, and explain refusals and token expiry. The WebSocket, timers, clock and randomness are injected.
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
-import { classifyClose, describeClose, parseIncoming, prepareOutgoing, SIGN_IN_AGAIN, type MessageFormat } from './messages.ts';
+import {
+  classifyClose,
+  describeClose,
+  parseIncoming,
+  prepareOutgoing,
+  SIGN_IN_AGAIN,
+  type MessageFormat,
+} from './messages.ts';
 import { socketTarget, type TokenTransport } from './urls.ts';
 
 /** The subset of the browser WebSocket used here. */
@@ -116,7 +123,8 @@ export class SocketClient {
       if (generation !== this.generation) return;
       opened = true;
       this.attempt = 0;
-      const how = transport === 'subprotocol' ? `subprotocol ${socket.protocol || '(none)'}` : 'token in the query string';
+      const how =
+        transport === 'subprotocol' ? `subprotocol ${socket.protocol || '(none)'}` : 'token in the query string';
       this.setState('connected', 'Connected.');
       this.log('info', `Connected (${how}).`);
     };
@@ -128,7 +136,11 @@ export class SocketClient {
       }
       const incoming = parseIncoming(ev.data);
       if (incoming.kind === 'error') lastErrorReason = incoming.reason;
-      this.log(incoming.kind === 'error' ? 'error' : 'received', incoming.text, incoming.kind === 'echo' ? incoming.detail : undefined);
+      this.log(
+        incoming.kind === 'error' ? 'error' : 'received',
+        incoming.text,
+        incoming.kind === 'echo' ? incoming.detail : undefined,
+      );
     };
     socket.onerror = () => {
       // Always followed by close, which carries what little the browser tells.
@@ -151,7 +163,12 @@ export class SocketClient {
   }
 
   /** After a token_expired close: reconnect at once if a renewed token is at hand, else ask for a sign-in. */
-  private async afterExpiry(transport: TokenTransport, generation: number, oldToken: string, message: string): Promise<void> {
+  private async afterExpiry(
+    transport: TokenTransport,
+    generation: number,
+    oldToken: string,
+    message: string,
+  ): Promise<void> {
     let fresh: string | undefined;
     try {
       fresh = await this.deps.getToken();
@@ -176,7 +193,10 @@ export class SocketClient {
       this.log('error', `Gave up reconnecting after ${this.attempt - 1} attempts. Press Connect to try again.`);
       return;
     }
-    this.setState('reconnecting', `${message} Reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.attempt}).`);
+    this.setState(
+      'reconnecting',
+      `${message} Reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.attempt}).`,
+    );
     this.log('info', `Reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.attempt}).`);
     this.timer = this.deps.setTimer(() => {
       this.timer = undefined;
@@ -204,6 +224,10 @@ export class SocketClient {
 
   /** Also used by the page for session events, so the log tells the whole story in order. */
   log(direction: LogDirection, text: string, detail?: string): void {
-    this.deps.onLog(detail === undefined ? { at: this.deps.now(), direction, text } : { at: this.deps.now(), direction, text, detail });
+    this.deps.onLog(
+      detail === undefined
+        ? { at: this.deps.now(), direction, text }
+        : { at: this.deps.now(), direction, text, detail },
+    );
   }
 }

@@ -14,7 +14,10 @@ const MAX_TOKEN = 16 * 1024;
 
 function decodeSegment(segment: string): unknown {
   if (!/^[A-Za-z0-9_-]+$/.test(segment)) return undefined;
-  const base64 = segment.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(segment.length / 4) * 4, '=');
+  const base64 = segment
+    .replace(/-/g, '+')
+    .replace(/_/g, '/')
+    .padEnd(Math.ceil(segment.length / 4) * 4, '=');
   try {
     const binary = atob(base64);
     const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));

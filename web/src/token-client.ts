@@ -9,14 +9,20 @@ export interface Tokens {
   expiresIn: number;
 }
 
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal }) => Promise<{
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal },
+) => Promise<{
   ok: boolean;
   status: number;
   text(): Promise<string>;
 }>;
 
 export class TokenError extends Error {
-  constructor(message: string, readonly code: string) {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
     super(message);
     this.name = 'TokenError';
   }
@@ -28,7 +34,8 @@ const MAX_BODY = 64 * 1024;
 function tokenField(body: Record<string, unknown>, name: string, required: boolean): string | undefined {
   const value = body[name];
   if (value === undefined && !required) return undefined;
-  if (typeof value !== 'string' || value === '' || value.length > MAX_TOKEN) throw new TokenError(`The token response has no valid ${name}.`, 'bad_response');
+  if (typeof value !== 'string' || value === '' || value.length > MAX_TOKEN)
+    throw new TokenError(`The token response has no valid ${name}.`, 'bad_response');
   return value;
 }
 
@@ -39,12 +46,15 @@ export function parseTokenResponse(text: string, expectRefresh: boolean): Tokens
   } catch {
     throw new TokenError('The token endpoint did not answer with JSON.', 'bad_response');
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new TokenError('The token response is not a JSON object.', 'bad_response');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new TokenError('The token response is not a JSON object.', 'bad_response');
   const record = body as Record<string, unknown>;
   const type = record['token_type'];
-  if (typeof type !== 'string' || type.toLowerCase() !== 'bearer') throw new TokenError('The token response is not a Bearer token.', 'bad_response');
+  if (typeof type !== 'string' || type.toLowerCase() !== 'bearer')
+    throw new TokenError('The token response is not a Bearer token.', 'bad_response');
   const expiresIn = record['expires_in'];
-  if (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn <= 0) throw new TokenError('The token response has no valid expires_in.', 'bad_response');
+  if (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn <= 0)
+    throw new TokenError('The token response has no valid expires_in.', 'bad_response');
   const tokens: Tokens = {
     accessToken: tokenField(record, 'access_token', true) as string,
     idToken: tokenField(record, 'id_token', true) as string,
@@ -71,7 +81,10 @@ export interface PostOptions {
   timeoutMs?: number;
 }
 
-export async function postForm(request: FormRequest, options: PostOptions): Promise<{ status: number; ok: boolean; text: string }> {
+export async function postForm(
+  request: FormRequest,
+  options: PostOptions,
+): Promise<{ status: number; ok: boolean; text: string }> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 10_000);
   try {
@@ -82,23 +95,34 @@ export async function postForm(request: FormRequest, options: PostOptions): Prom
       signal: controller.signal,
     });
     const text = await response.text();
-    if (text.length > MAX_BODY) throw new TokenError('The token endpoint answered with an oversized body.', 'bad_response');
+    if (text.length > MAX_BODY)
+      throw new TokenError('The token endpoint answered with an oversized body.', 'bad_response');
     return { status: response.status, ok: response.ok, text };
   } catch (err) {
     if (err instanceof TokenError) throw err;
     const aborted = controller.signal.aborted;
-    throw new TokenError(aborted ? 'The token endpoint did not answer in time.' : 'The token endpoint could not be reached.', aborted ? 'timeout' : 'network');
+    throw new TokenError(
+      aborted ? 'The token endpoint did not answer in time.' : 'The token endpoint could not be reached.',
+      aborted ? 'timeout' : 'network',
+    );
   } finally {
     clearTimeout(timer);
   }
 }
 
 /** POSTs a grant to /oauth2/token; `expectRefresh` for the code exchange, which must return a refresh token. */
-export async function requestTokens(request: FormRequest, expectRefresh: boolean, options: PostOptions): Promise<Tokens> {
+export async function requestTokens(
+  request: FormRequest,
+  expectRefresh: boolean,
+  options: PostOptions,
+): Promise<Tokens> {
   const response = await postForm(request, options);
   if (!response.ok) {
     const error = oauthError(response.text);
-    throw new TokenError(`The token endpoint refused the request (${response.status}${error ? ` ${error}` : ''}).`, error ?? `http_${response.status}`);
+    throw new TokenError(
+      `The token endpoint refused the request (${response.status}${error ? ` ${error}` : ''}).`,
+      error ?? `http_${response.status}`,
+    );
   }
   return parseTokenResponse(response.text, expectRefresh);
 }

@@ -27,16 +27,28 @@ export function tokenUrl(config: WebConfig): string {
 export function codeExchangeRequest(config: WebConfig, code: string, verifier: string): FormRequest {
   return {
     url: tokenUrl(config),
-    body: new URLSearchParams({ grant_type: 'authorization_code', client_id: config.clientId, code, redirect_uri: config.redirectUri, code_verifier: verifier }),
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      client_id: config.clientId,
+      code,
+      redirect_uri: config.redirectUri,
+      code_verifier: verifier,
+    }),
   };
 }
 
 export function refreshRequest(config: WebConfig, refreshToken: string): FormRequest {
-  return { url: tokenUrl(config), body: new URLSearchParams({ grant_type: 'refresh_token', client_id: config.clientId, refresh_token: refreshToken }) };
+  return {
+    url: tokenUrl(config),
+    body: new URLSearchParams({ grant_type: 'refresh_token', client_id: config.clientId, refresh_token: refreshToken }),
+  };
 }
 
 export function revokeRequest(config: WebConfig, refreshToken: string): FormRequest {
-  return { url: `${config.hostedUiUrl}/oauth2/revoke`, body: new URLSearchParams({ token: refreshToken, client_id: config.clientId }) };
+  return {
+    url: `${config.hostedUiUrl}/oauth2/revoke`,
+    body: new URLSearchParams({ token: refreshToken, client_id: config.clientId }),
+  };
 }
 
 export function logoutUrl(config: WebConfig): string {
@@ -56,7 +68,12 @@ export interface SocketTarget {
  * Browsers cannot set headers on a WebSocket handshake, so the token travels in the query string (`token`,
  * the authorizer's default TOKEN_QUERY_PARAM) or as the second subprotocol after `bearer`.
  */
-export function socketTarget(websocketUrl: string, token: string, transport: TokenTransport, queryParam = 'token'): SocketTarget {
+export function socketTarget(
+  websocketUrl: string,
+  token: string,
+  transport: TokenTransport,
+  queryParam = 'token',
+): SocketTarget {
   if (transport === 'subprotocol') return { url: websocketUrl, protocols: ['bearer', token] };
   const url = new URL(websocketUrl);
   url.searchParams.set(queryParam, token);

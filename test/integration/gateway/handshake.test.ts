@@ -19,7 +19,9 @@ function rawHandshake(port: number, request: string, halfCloseAfterMs?: number):
   });
 }
 
-function upgradeRequest(options: { method?: string; path?: string; key?: string; upgrade?: string; extra?: string } = {}): string {
+function upgradeRequest(
+  options: { method?: string; path?: string; key?: string; upgrade?: string; extra?: string } = {},
+): string {
   return (
     `${options.method ?? 'GET'} ${options.path ?? '/dev'} HTTP/1.1\r\nHost: localhost\r\nUpgrade: ${options.upgrade ?? 'websocket'}\r\n` +
     `Connection: Upgrade\r\nSec-WebSocket-Key: ${options.key ?? 'dGhlIHNhbXBsZSBub25jZQ=='}\r\nSec-WebSocket-Version: 13\r\n${options.extra ?? ''}\r\n`
@@ -78,7 +80,9 @@ describe('gateway handshake (fixture Lambdas)', function () {
     expect(await rawHandshake(port, upgradeRequest({ key: 'abc' }))).to.match(/^HTTP\/1\.1 400 /);
     expect(await rawHandshake(port, upgradeRequest({ method: 'POST' }))).to.match(/^HTTP\/1\.1 4\d\d /);
     expect(await rawHandshake(port, upgradeRequest({ upgrade: 'h2c' }))).to.match(/^HTTP\/1\.1 400 /);
-    expect(await rawHandshake(port, upgradeRequest({ extra: 'Sec-WebSocket-Protocol: a,,b\r\n' }))).to.match(/^HTTP\/1\.1 400 /);
+    expect(await rawHandshake(port, upgradeRequest({ extra: 'Sec-WebSocket-Protocol: a,,b\r\n' }))).to.match(
+      /^HTTP\/1\.1 400 /,
+    );
     await fx.gateway.idle();
     expect(fx.eventsOf('authorizer').length - authorizerBefore, 'authorizer invocations').to.equal(0);
     expect(fx.eventsOf('connect').length - connectBefore, '$connect invocations').to.equal(0);
@@ -101,19 +105,33 @@ describe('gateway handshake (fixture Lambdas)', function () {
 
   it('sends the REQUEST authorizer event in the shape of the reference, headers in the client casing', async () => {
     const before = fx.eventsOf('authorizer').length;
-    const client = await mustOpen(`${fx.gateway.websocketUrl}?a=1&a=2&b=x%20y`, { headers: { AUTHORIZATION: 'Bearer abc', 'x-Custom': 'v' } });
+    const client = await mustOpen(`${fx.gateway.websocketUrl}?a=1&a=2&b=x%20y`, {
+      headers: { AUTHORIZATION: 'Bearer abc', 'x-Custom': 'v' },
+    });
     await client.close();
     const event = fx.eventsOf('authorizer')[before] as Record<string, any>;
     expect(event.type).to.equal('REQUEST');
     expect(event.methodArn).to.equal('arn:aws:execute-api:eu-west-1:000000000000:abc123defg/dev/$connect');
     expect(event.headers.AUTHORIZATION).to.equal('Bearer abc');
     expect(event.headers['x-Custom']).to.equal('v');
-    expect(event.headers).to.include.keys('Sec-WebSocket-Key', 'Sec-WebSocket-Version', 'Connection', 'Upgrade', 'X-Forwarded-For');
+    expect(event.headers).to.include.keys(
+      'Sec-WebSocket-Key',
+      'Sec-WebSocket-Version',
+      'Connection',
+      'Upgrade',
+      'X-Forwarded-For',
+    );
     expect(event.multiValueHeaders.AUTHORIZATION).to.deep.equal(['Bearer abc']);
     expect(event.queryStringParameters).to.deep.equal({ a: '2', b: 'x y' });
     expect(event.multiValueQueryStringParameters).to.deep.equal({ a: ['1', '2'], b: ['x y'] });
     const rc = event.requestContext;
-    expect(rc).to.include({ routeKey: '$connect', eventType: 'CONNECT', stage: 'dev', apiId: 'abc123defg', messageDirection: 'IN' });
+    expect(rc).to.include({
+      routeKey: '$connect',
+      eventType: 'CONNECT',
+      stage: 'dev',
+      apiId: 'abc123defg',
+      messageDirection: 'IN',
+    });
     expect(rc.connectionId).to.match(/^[A-Za-z0-9+/]{15}=$/);
     expect(rc.requestTime).to.match(/^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/);
     expect(rc.connectedAt).to.be.a('number');
@@ -138,11 +156,20 @@ describe('gateway handshake (fixture Lambdas)', function () {
     const client = await mustOpen(`${fx.gateway.websocketUrl}?x=1`, { headers: { 'User-Agent': 'test-agent' } });
     await client.close();
     const event = fx.eventsOf('connect')[before] as Record<string, any>;
-    expect(event.requestContext.authorizer).to.include({ principalId: 'user-1', sub: 'user-1', exp: '1700000000', admin: 'true', env: 'authorizer' });
+    expect(event.requestContext.authorizer).to.include({
+      principalId: 'user-1',
+      sub: 'user-1',
+      exp: '1700000000',
+      admin: 'true',
+      env: 'authorizer',
+    });
     expect(event.requestContext.authorizer.integrationLatency).to.be.a('number');
     expect(event.requestContext.identity).to.deep.equal({ sourceIp: '127.0.0.1', userAgent: 'test-agent' });
     expect(event.isBase64Encoded).to.equal(false);
-    expect(Object.keys(event.headers).map((h: string) => h.toLowerCase())).to.not.include.members(['connection', 'upgrade']);
+    expect(Object.keys(event.headers).map((h: string) => h.toLowerCase())).to.not.include.members([
+      'connection',
+      'upgrade',
+    ]);
   });
 
   it('rejects the handshake with the status of a non-2xx $connect answer, 500 when $connect throws', async () => {
@@ -172,10 +199,20 @@ describe('gateway handshake (fixture Lambdas)', function () {
   it('sends $disconnect with the reference headers, close code and reason, and the authorizer context', async () => {
     const client = await mustOpen(fx.gateway.websocketUrl);
     await client.close(4001, 'bye now');
-    await eventually(() => fx.eventsOf('disconnect').some((e) => e.requestContext.disconnectStatusCode === 4001), '$disconnect');
-    const event = fx.eventsOf('disconnect').find((e) => e.requestContext.disconnectStatusCode === 4001) as Record<string, any>;
+    await eventually(
+      () => fx.eventsOf('disconnect').some((e) => e.requestContext.disconnectStatusCode === 4001),
+      '$disconnect',
+    );
+    const event = fx.eventsOf('disconnect').find((e) => e.requestContext.disconnectStatusCode === 4001) as Record<
+      string,
+      any
+    >;
     expect(Object.keys(event.headers).sort()).to.deep.equal(['Host', 'X-Forwarded-For', 'x-api-key', 'x-restapi']);
-    expect(event.requestContext).to.include({ routeKey: '$disconnect', eventType: 'DISCONNECT', disconnectReason: 'bye now' });
+    expect(event.requestContext).to.include({
+      routeKey: '$disconnect',
+      eventType: 'DISCONNECT',
+      disconnectReason: 'bye now',
+    });
     expect(event.requestContext.authorizer.principalId).to.equal('user-1');
   });
 });
@@ -184,7 +221,9 @@ describe('gateway identity sources', function () {
   this.timeout(20000);
   let fx: FixtureGateway;
   before(async () => {
-    fx = await startFixtureGateway({ gateway: { identitySources: ['route.request.header.Authorization', 'route.request.querystring.token'] } });
+    fx = await startFixtureGateway({
+      gateway: { identitySources: ['route.request.header.Authorization', 'route.request.querystring.token'] },
+    });
   });
   after(async () => fx.stop());
 

@@ -34,7 +34,12 @@ describe('gateway messages (fixture Lambdas)', function () {
     client.send(JSON.stringify({ action: 'shout', text: 'hi' }));
     const routed = await client.nextJson();
     expect(routed).to.include({ fixture: 'shout', routeKey: 'shout' });
-    for (const body of [JSON.stringify({ action: 'unknown' }), 'not json', JSON.stringify(['shout']), JSON.stringify({ action: 1 })]) {
+    for (const body of [
+      JSON.stringify({ action: 'unknown' }),
+      'not json',
+      JSON.stringify(['shout']),
+      JSON.stringify({ action: 1 }),
+    ]) {
       client.send(body);
       expect(await client.nextJson(), body).to.include({ fixture: 'default', routeKey: '$default', body });
     }
@@ -71,7 +76,10 @@ describe('gateway messages (fixture Lambdas)', function () {
     client.send('x'.repeat(128 * 1024 + 1));
     const closed = await client.closed;
     expect(closed.code).to.equal(1009);
-    await eventually(() => fx.eventsOf('disconnect').some((e) => e.requestContext.disconnectStatusCode === 1009), '$disconnect 1009');
+    await eventually(
+      () => fx.eventsOf('disconnect').some((e) => e.requestContext.disconnectStatusCode === 1009),
+      '$disconnect 1009',
+    );
   });
 
   it('answers an integration error with API Gateway\'s "Internal server error" message', async () => {
@@ -90,7 +98,7 @@ describe('gateway messages (fixture Lambdas)', function () {
     client.send('two');
     const second = await client.nextJson<{ invocations: number; threadId: number }>();
     if (second.threadId === first.threadId) expect(second.invocations).to.equal(first.invocations + 1);
-    expect(first.secret, 'the default function must not see the shout route\'s variable').to.equal(null);
+    expect(first.secret, "the default function must not see the shout route's variable").to.equal(null);
     client.send(JSON.stringify({ action: 'shout' }));
     expect(await client.nextJson()).to.include({ secret: 'shout-only' });
     await client.close();
@@ -131,12 +139,17 @@ describe('gateway messages (fixture Lambdas)', function () {
       await sdk.send(new DeleteConnectionCommand({ ConnectionId: id }));
       const closed = await client.closed;
       expect(closed.code).to.equal(1000);
-      await eventually(() => fx.eventsOf('disconnect').some((e) => e.requestContext.connectionId === id), '$disconnect after DeleteConnection');
+      await eventually(
+        () => fx.eventsOf('disconnect').some((e) => e.requestContext.connectionId === id),
+        '$disconnect after DeleteConnection',
+      );
     });
 
     it('raises GoneException for unknown and closed ids, PayloadTooLargeException above 131,072 bytes', async () => {
       const sdk = managementClient(fx.gateway.managementEndpoint);
-      const gone = await sdk.send(new PostToConnectionCommand({ ConnectionId: 'AAAAAAAAAAAAAAA=', Data: Buffer.from('x') })).catch((e: Error) => e);
+      const gone = await sdk
+        .send(new PostToConnectionCommand({ ConnectionId: 'AAAAAAAAAAAAAAA=', Data: Buffer.from('x') }))
+        .catch((e: Error) => e);
       expect(gone).to.have.property('name', 'GoneException');
       const getGone = await sdk.send(new GetConnectionCommand({ ConnectionId: 'nope' })).catch((e: Error) => e);
       expect(getGone).to.have.property('name', 'GoneException');
@@ -144,7 +157,9 @@ describe('gateway messages (fixture Lambdas)', function () {
       const id = fx.gateway.connectionIds().at(-1) as string;
       await sdk.send(new PostToConnectionCommand({ ConnectionId: id, Data: Buffer.alloc(131_072, 97) }));
       expect((await client.next()).data).to.have.length(131_072);
-      const large = await sdk.send(new PostToConnectionCommand({ ConnectionId: id, Data: Buffer.alloc(131_073, 97) })).catch((e: Error) => e);
+      const large = await sdk
+        .send(new PostToConnectionCommand({ ConnectionId: id, Data: Buffer.alloc(131_073, 97) }))
+        .catch((e: Error) => e);
       expect(large).to.have.property('name', 'PayloadTooLargeException');
       await client.close();
       await eventually(() => !fx.gateway.connectionIds().includes(id), 'connection removed');
@@ -159,7 +174,9 @@ describe('gateway messages (fixture Lambdas)', function () {
       await sdk.send(new DeleteConnectionCommand({ ConnectionId: id }));
       const get = await sdk.send(new GetConnectionCommand({ ConnectionId: id })).catch((e: Error) => e);
       expect(get).to.have.property('name', 'GoneException');
-      const post = await sdk.send(new PostToConnectionCommand({ ConnectionId: id, Data: Buffer.from('x') })).catch((e: Error) => e);
+      const post = await sdk
+        .send(new PostToConnectionCommand({ ConnectionId: id, Data: Buffer.from('x') }))
+        .catch((e: Error) => e);
       expect(post).to.have.property('name', 'GoneException');
       await client.closed;
     });
@@ -190,7 +207,10 @@ describe('gateway timeouts and shutdown (fixture Lambdas)', function () {
       expect(closed).to.deep.equal({ code: 1001, reason: 'Going away' });
       expect(Date.now() - opened).to.be.at.least(950);
       await eventually(() => fx.eventsOf('disconnect').length === 1, '$disconnect');
-      expect(fx.eventsOf('disconnect')[0]?.requestContext).to.include({ disconnectStatusCode: 1001, disconnectReason: 'Going away' });
+      expect(fx.eventsOf('disconnect')[0]?.requestContext).to.include({
+        disconnectStatusCode: 1001,
+        disconnectReason: 'Going away',
+      });
     } finally {
       await fx.stop();
     }
@@ -236,7 +256,9 @@ describe('gateway timeouts and shutdown (fixture Lambdas)', function () {
     const socket = net.connect({ port: fx.gateway.port, host: '127.0.0.1', allowHalfOpen: true });
     socket.on('error', () => {});
     try {
-      const answered = new Promise<string>((resolve) => socket.once('data', (d: Buffer) => resolve(d.toString('latin1'))));
+      const answered = new Promise<string>((resolve) =>
+        socket.once('data', (d: Buffer) => resolve(d.toString('latin1'))),
+      );
       socket.write(
         'GET /prod HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
           'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',

@@ -58,14 +58,25 @@ export async function startFixtureGateway(options: FixtureOptions = {}): Promise
   // The management endpoint is known only once the gateway listens; pools start workers lazily, so the
   // environment is completed before any worker exists.
   const makePool = (name: string, file: string): FunctionPool => {
-    const spec: FunctionSpec = { name, bundlePath: path.join(fixtures, file), env: {}, timeoutMs: 5000, ...options.pool };
+    const spec: FunctionSpec = {
+      name,
+      bundlePath: path.join(fixtures, file),
+      env: {},
+      timeoutMs: 5000,
+      ...options.pool,
+    };
     const pool = new FunctionPool(spec, (fn, _stream, line) => logs.push(`${fn}: ${line}`));
     pools[name] = pool;
     return pool;
   };
   type Fn = 'authorizer' | 'connect' | 'default' | 'disconnect';
   const wanted = new Set<Fn>(options.functions ?? ['authorizer', 'connect', 'default', 'disconnect']);
-  const files: Record<string, string> = { authorizer: 'authorizer.cjs', connect: 'connect.cjs', default: 'echo.cjs', disconnect: 'disconnect.cjs' };
+  const files: Record<string, string> = {
+    authorizer: 'authorizer.cjs',
+    connect: 'connect.cjs',
+    default: 'echo.cjs',
+    disconnect: 'disconnect.cjs',
+  };
   const fns: GatewayOptions['functions'] = { routes: {} };
   for (const name of wanted) {
     const pool = makePool(name, files[name] as string);

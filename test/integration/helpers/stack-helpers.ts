@@ -13,7 +13,8 @@ export function startTestStack(options: StackOptions = {}): Promise<RunningStack
     ports: FREE_PORTS,
     web: false,
     build: 'if-missing',
-    logLevel: process.env.STACK_LOG_LEVEL === undefined ? 'warn' : (process.env.STACK_LOG_LEVEL as StackOptions['logLevel']),
+    logLevel:
+      process.env.STACK_LOG_LEVEL === undefined ? 'warn' : (process.env.STACK_LOG_LEVEL as StackOptions['logLevel']),
     logSink: (line) => {
       lines.push(line);
       if (process.env.STACK_LOG_LEVEL !== undefined) console.log(line);
@@ -22,7 +23,11 @@ export function startTestStack(options: StackOptions = {}): Promise<RunningStack
   });
 }
 
-export async function accessToken(stack: RunningStack, username = stack.demoUser.username, password = stack.demoUser.password): Promise<string> {
+export async function accessToken(
+  stack: RunningStack,
+  username = stack.demoUser.username,
+  password = stack.demoUser.password,
+): Promise<string> {
   const tokens = await signInWithHostedUi({
     hostedUiUrl: stack.config.hostedUiUrl,
     clientId: stack.config.clientId,
@@ -46,7 +51,13 @@ export async function itemCount(client: DynamoDBClient, tableName: string): Prom
   return out.Count ?? 0;
 }
 
-export async function getItem(client: DynamoDBClient, tableName: string, connectionId: string): Promise<Record<string, unknown> | undefined> {
-  const out = await client.send(new GetItemCommand({ TableName: tableName, Key: { connectionId: { S: connectionId } }, ConsistentRead: true }));
+export async function getItem(
+  client: DynamoDBClient,
+  tableName: string,
+  connectionId: string,
+): Promise<Record<string, unknown> | undefined> {
+  const out = await client.send(
+    new GetItemCommand({ TableName: tableName, Key: { connectionId: { S: connectionId } }, ConsistentRead: true }),
+  );
   return out.Item;
 }

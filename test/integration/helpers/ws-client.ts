@@ -8,9 +8,7 @@ export interface OpenOptions {
   timeoutMs?: number;
 }
 
-export type OpenResult =
-  | { ok: true; client: TestClient }
-  | { ok: false; status: number; body: string };
+export type OpenResult = { ok: true; client: TestClient } | { ok: false; status: number; body: string };
 
 export class TestClient {
   private readonly queue: Array<{ data: string; isBinary: boolean }> = [];
@@ -90,7 +88,11 @@ export async function mustOpen(url: string, options: OpenOptions = {}): Promise<
 }
 
 /** Resolves when `check` returns true, polling; rejects naming `what` after `timeoutMs`. */
-export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 5000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;

@@ -29,11 +29,18 @@ describe('issuer: discovery, JWKS and token shapes', function () {
   let tokens: TokenSet;
 
   before(async function () {
-    issuer = await startTestIssuer({ users: [
-      { username: 'demo', password: DEMO.password, email: 'demo@example.com' },
-      { username: 'alice', password: 'Alice-passw0rd!', email: 'alice@example.com', groups: ['admins', 'ops'] },
-    ] });
-    tokens = await signInWithHostedUi({ hostedUiUrl: issuer.url, clientId: CLIENT_ID, redirectUri: REDIRECT_URI, ...DEMO });
+    issuer = await startTestIssuer({
+      users: [
+        { username: 'demo', password: DEMO.password, email: 'demo@example.com' },
+        { username: 'alice', password: 'Alice-passw0rd!', email: 'alice@example.com', groups: ['admins', 'ops'] },
+      ],
+    });
+    tokens = await signInWithHostedUi({
+      hostedUiUrl: issuer.url,
+      clientId: CLIENT_ID,
+      redirectUri: REDIRECT_URI,
+      ...DEMO,
+    });
   });
   after(() => issuer.close());
 
@@ -98,9 +105,28 @@ describe('issuer: discovery, JWKS and token shapes', function () {
   it('issues an access token with exactly Cognito access-token claims and no aud or groups', async function () {
     const payload = verifyWithJwks(tokens.accessToken, await jwks(issuer), issuer.issuer);
     expect(Object.keys(payload)).to.deep.equal([
-      'sub', 'iss', 'version', 'client_id', 'origin_jti', 'event_id', 'token_use', 'scope', 'auth_time', 'exp', 'iat', 'jti', 'username',
+      'sub',
+      'iss',
+      'version',
+      'client_id',
+      'origin_jti',
+      'event_id',
+      'token_use',
+      'scope',
+      'auth_time',
+      'exp',
+      'iat',
+      'jti',
+      'username',
     ]);
-    expect(payload).to.include({ iss: issuer.issuer, version: 2, client_id: CLIENT_ID, token_use: 'access', scope: 'openid email profile', username: 'demo' });
+    expect(payload).to.include({
+      iss: issuer.issuer,
+      version: 2,
+      client_id: CLIENT_ID,
+      token_use: 'access',
+      scope: 'openid email profile',
+      username: 'demo',
+    });
     expect(payload.sub).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(payload.exp).to.equal((payload.iat ?? 0) + 3600);
     expect(payload.auth_time).to.be.at.most(payload.iat ?? 0);
@@ -111,11 +137,31 @@ describe('issuer: discovery, JWKS and token shapes', function () {
     const payload = verifyWithJwks(tokens.idToken, await jwks(issuer), issuer.issuer);
     const access = decodeJwt(tokens.accessToken).payload;
     expect(Object.keys(payload)).to.deep.equal([
-      'at_hash', 'sub', 'email_verified', 'iss', 'cognito:username', 'origin_jti', 'aud', 'event_id', 'token_use', 'auth_time', 'exp', 'iat', 'jti', 'email',
+      'at_hash',
+      'sub',
+      'email_verified',
+      'iss',
+      'cognito:username',
+      'origin_jti',
+      'aud',
+      'event_id',
+      'token_use',
+      'auth_time',
+      'exp',
+      'iat',
+      'jti',
+      'email',
     ]);
     expect(payload).to.include({
-      sub: access.sub, email_verified: true, 'cognito:username': 'demo', aud: CLIENT_ID, token_use: 'id',
-      email: 'demo@example.com', origin_jti: access.origin_jti, event_id: access.event_id, auth_time: access.auth_time,
+      sub: access.sub,
+      email_verified: true,
+      'cognito:username': 'demo',
+      aud: CLIENT_ID,
+      token_use: 'id',
+      email: 'demo@example.com',
+      origin_jti: access.origin_jti,
+      event_id: access.event_id,
+      auth_time: access.auth_time,
     });
     expect(payload.jti).to.not.equal(access.jti);
     const digest = createHash('sha256').update(tokens.accessToken).digest();
@@ -123,7 +169,13 @@ describe('issuer: discovery, JWKS and token shapes', function () {
   });
 
   it('adds cognito:groups as an array to both tokens only for a user in groups', async function () {
-    const set = await signInWithHostedUi({ hostedUiUrl: issuer.url, clientId: CLIENT_ID, redirectUri: REDIRECT_URI, username: 'alice', password: 'Alice-passw0rd!' });
+    const set = await signInWithHostedUi({
+      hostedUiUrl: issuer.url,
+      clientId: CLIENT_ID,
+      redirectUri: REDIRECT_URI,
+      username: 'alice',
+      password: 'Alice-passw0rd!',
+    });
     const keys = await jwks(issuer);
     const access = verifyWithJwks(set.accessToken, keys, issuer.issuer);
     const id = verifyWithJwks(set.idToken, keys, issuer.issuer);
@@ -133,10 +185,15 @@ describe('issuer: discovery, JWKS and token shapes', function () {
     expect(access.sub).to.not.equal(decodeJwt(tokens.accessToken).payload.sub);
   });
 
-  it('keeps a user\'s sub stable across issuer restarts', async function () {
+  it("keeps a user's sub stable across issuer restarts", async function () {
     const again = await startTestIssuer();
     try {
-      const set = await signInWithHostedUi({ hostedUiUrl: again.url, clientId: CLIENT_ID, redirectUri: REDIRECT_URI, ...DEMO });
+      const set = await signInWithHostedUi({
+        hostedUiUrl: again.url,
+        clientId: CLIENT_ID,
+        redirectUri: REDIRECT_URI,
+        ...DEMO,
+      });
       expect(decodeJwt(set.accessToken).payload.sub).to.equal(decodeJwt(tokens.accessToken).payload.sub);
     } finally {
       await again.close();
@@ -147,9 +204,11 @@ describe('issuer: discovery, JWKS and token shapes', function () {
     const keys = await jwks(issuer);
     const accessVerifier = JwtVerifier.create({ issuer: issuer.issuer, audience: null, jwksUri: issuer.jwksUri });
     accessVerifier.cacheJwks({ keys });
-    const access = await accessVerifier.verify(tokens.accessToken, { customJwtCheck: ({ payload }) => {
-      if (payload.token_use !== 'access' || payload.client_id !== CLIENT_ID) throw new Error('not our access token');
-    } });
+    const access = await accessVerifier.verify(tokens.accessToken, {
+      customJwtCheck: ({ payload }) => {
+        if (payload.token_use !== 'access' || payload.client_id !== CLIENT_ID) throw new Error('not our access token');
+      },
+    });
     expect(access.username).to.equal('demo');
     const idVerifier = JwtVerifier.create({ issuer: issuer.issuer, audience: CLIENT_ID, jwksUri: issuer.jwksUri });
     idVerifier.cacheJwks({ keys });
@@ -159,12 +218,24 @@ describe('issuer: discovery, JWKS and token shapes', function () {
   it('rotates keys: the new key signs, the old stays published until dropped', async function () {
     const local = await startTestIssuer();
     try {
-      const before = await signInWithHostedUi({ hostedUiUrl: local.url, clientId: CLIENT_ID, redirectUri: REDIRECT_URI, ...DEMO });
+      const before = await signInWithHostedUi({
+        hostedUiUrl: local.url,
+        clientId: CLIENT_ID,
+        redirectUri: REDIRECT_URI,
+        ...DEMO,
+      });
       const [oldKey] = await jwks(local);
       local.rotateKeys();
       const rotated = await jwks(local);
-      expect(rotated.map((k) => k.kid)).to.have.length(2).and.include(oldKey?.kid);
-      const after = await signInWithHostedUi({ hostedUiUrl: local.url, clientId: CLIENT_ID, redirectUri: REDIRECT_URI, ...DEMO });
+      expect(rotated.map((k) => k.kid))
+        .to.have.length(2)
+        .and.include(oldKey?.kid);
+      const after = await signInWithHostedUi({
+        hostedUiUrl: local.url,
+        clientId: CLIENT_ID,
+        redirectUri: REDIRECT_URI,
+        ...DEMO,
+      });
       const newKid = decodeJwt(after.accessToken).header.kid;
       expect(newKid).to.not.equal(oldKey?.kid);
       expect(rotated.map((k) => k.kid)).to.include(newKid);

@@ -29,7 +29,12 @@ export async function startTestIssuer(overrides: Partial<IssuerOptions> = {}): P
     port: 0,
     clients: [
       { clientId: CLIENT_ID, callbackUrls: [REDIRECT_URI], logoutUrls: [LOGOUT_URI] },
-      { clientId: OTHER_CLIENT_ID, callbackUrls: ['http://127.0.0.1:4000/cb'], logoutUrls: [], allowedScopes: ['openid', 'email'] },
+      {
+        clientId: OTHER_CLIENT_ID,
+        callbackUrls: ['http://127.0.0.1:4000/cb'],
+        logoutUrls: [],
+        allowedScopes: ['openid', 'email'],
+      },
     ],
     now: clock.now,
     log: (line) => logs.push(line),
@@ -38,7 +43,10 @@ export async function startTestIssuer(overrides: Partial<IssuerOptions> = {}): P
   return Object.assign(issuer, { logs, clock });
 }
 
-export function authorizeParams(overrides: Record<string, string | undefined> = {}): { params: URLSearchParams; verifier: string } {
+export function authorizeParams(overrides: Record<string, string | undefined> = {}): {
+  params: URLSearchParams;
+  verifier: string;
+} {
   const pkce = createPkcePair();
   const values: Record<string, string | undefined> = {
     response_type: 'code',
@@ -79,7 +87,11 @@ export async function get(url: string, cookie?: string): Promise<{ response: Res
   return { response, html: await response.text() };
 }
 
-export async function postForm(url: string, form: Record<string, string>, cookie?: string): Promise<{ response: Response; html: string }> {
+export async function postForm(
+  url: string,
+  form: Record<string, string>,
+  cookie?: string,
+): Promise<{ response: Response; html: string }> {
   const response = await fetch(url, {
     method: 'POST',
     redirect: 'manual',
@@ -97,12 +109,20 @@ export interface CodeResult {
 }
 
 /** Authorize + login by hand; returns the code from the redirect, plus the browser's cookies. */
-export async function obtainCode(issuer: RunningIssuer, overrides: Record<string, string | undefined> = {}, credentials = DEMO): Promise<CodeResult> {
+export async function obtainCode(
+  issuer: RunningIssuer,
+  overrides: Record<string, string | undefined> = {},
+  credentials = DEMO,
+): Promise<CodeResult> {
   const { params, verifier } = authorizeParams(overrides);
   const page = await get(`${issuer.authorizeUrl}?${params}`);
   if (page.response.status !== 200) throw new Error(`authorize answered ${page.response.status}`);
   const cookies = cookiesOf(page.response);
-  const login = await postForm(`${issuer.url}/login`, { request_id: requestIdOf(page.html), ...credentials }, cookieHeader(cookies));
+  const login = await postForm(
+    `${issuer.url}/login`,
+    { request_id: requestIdOf(page.html), ...credentials },
+    cookieHeader(cookies),
+  );
   const location = login.response.headers.get('location');
   if (login.response.status !== 302 || !location) throw new Error(`login answered ${login.response.status}`);
   for (const [k, v] of cookiesOf(login.response)) cookies.set(k, v);
@@ -112,7 +132,11 @@ export async function obtainCode(issuer: RunningIssuer, overrides: Record<string
   return { code, verifier, location: url, cookies };
 }
 
-export async function postToken(issuer: RunningIssuer, form: Record<string, string>, headers: Record<string, string> = {}): Promise<{ response: Response; body: Record<string, unknown> }> {
+export async function postToken(
+  issuer: RunningIssuer,
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<{ response: Response; body: Record<string, unknown> }> {
   const response = await fetch(issuer.tokenUrl, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },

@@ -18,7 +18,8 @@ describe('issuer: hosted UI in Chromium', function () {
   let issuer: RunningIssuer;
 
   before(async function () {
-    if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: apt-get install -y chromium, or set CHROMIUM_PATH`);
+    if (!existsSync(CHROMIUM_PATH))
+      throw new Error(`Chromium not found at ${CHROMIUM_PATH}: apt-get install -y chromium, or set CHROMIUM_PATH`);
     // A stand-in app on another origin, where the redirect lands.
     app = createServer((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/html' });
@@ -27,7 +28,10 @@ describe('issuer: hosted UI in Chromium', function () {
     await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
     const address = app.address();
     redirectUri = `http://localhost:${typeof address === 'object' && address ? address.port : 0}/`;
-    issuer = await startIssuer({ clients: [{ clientId: 'browserclient', callbackUrls: [redirectUri], logoutUrls: [redirectUri] }], log: () => undefined });
+    issuer = await startIssuer({
+      clients: [{ clientId: 'browserclient', callbackUrls: [redirectUri], logoutUrls: [redirectUri] }],
+      log: () => undefined,
+    });
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox'] });
   });
   after(async function () {
@@ -44,7 +48,11 @@ describe('issuer: hosted UI in Chromium', function () {
       if (message.type() === 'error') problems.push(message.text());
     });
     page.on('pageerror', (err) => problems.push(err.message));
-    const { params, verifier } = authorizeParams({ client_id: 'browserclient', redirect_uri: redirectUri, state: '<script>s</script>' });
+    const { params, verifier } = authorizeParams({
+      client_id: 'browserclient',
+      redirect_uri: redirectUri,
+      state: '<script>s</script>',
+    });
     await page.goto(`${issuer.authorizeUrl}?${params}`);
     expect(await page.getAttribute('label[for=username]', 'for')).to.equal('username');
     // Nothing may overflow a narrow window.
@@ -62,10 +70,18 @@ describe('issuer: hosted UI in Chromium', function () {
     const landed = new URL(page.url());
     expect(landed.searchParams.get('state')).to.equal('<script>s</script>');
     const code = landed.searchParams.get('code') ?? '';
-    const { body } = await postToken(issuer, { grant_type: 'authorization_code', client_id: 'browserclient', code, redirect_uri: redirectUri, code_verifier: verifier });
+    const { body } = await postToken(issuer, {
+      grant_type: 'authorization_code',
+      client_id: 'browserclient',
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+    });
     expect(decodeJwt(String(body.access_token)).payload.username).to.equal('demo');
 
-    await page.goto(`${issuer.authorizeUrl}?${authorizeParams({ client_id: 'browserclient', redirect_uri: redirectUri }).params}`);
+    await page.goto(
+      `${issuer.authorizeUrl}?${authorizeParams({ client_id: 'browserclient', redirect_uri: redirectUri }).params}`,
+    );
     expect(page.url().startsWith(redirectUri)).to.equal(true);
     expect(new URL(page.url()).searchParams.get('code')).to.match(/^[0-9a-f-]{36}$/);
     expect(problems).to.deep.equal([]);

@@ -1,8 +1,19 @@
 import { expect } from 'chai';
 import { signInWithHostedUi, SignInError } from '../../../local/issuer/sign-in.ts';
 import {
-  CLIENT_ID, DEMO, OTHER_CLIENT_ID, REDIRECT_URI, authorizeParams, cookieHeader, cookiesOf, get, obtainCode, postForm, requestIdOf,
-  startTestIssuer, type TestIssuer,
+  CLIENT_ID,
+  DEMO,
+  OTHER_CLIENT_ID,
+  REDIRECT_URI,
+  authorizeParams,
+  cookieHeader,
+  cookiesOf,
+  get,
+  obtainCode,
+  postForm,
+  requestIdOf,
+  startTestIssuer,
+  type TestIssuer,
 } from './helpers.ts';
 
 describe('issuer: hosted UI authorize and login', function () {
@@ -24,7 +35,7 @@ describe('issuer: hosted UI authorize and login', function () {
       ['a missing client_id', { client_id: undefined }, 'client_id is required'],
       ['an unregistered redirect_uri', { redirect_uri: 'https://evil.example/' }, 'not a callback URL'],
       ['a redirect_uri that only shares a prefix', { redirect_uri: `${REDIRECT_URI}callback` }, 'not a callback URL'],
-      ['another client\'s redirect_uri', { redirect_uri: 'http://127.0.0.1:4000/cb' }, 'not a callback URL'],
+      ["another client's redirect_uri", { redirect_uri: 'http://127.0.0.1:4000/cb' }, 'not a callback URL'],
       ['a missing redirect_uri', { redirect_uri: undefined }, 'redirect_uri is required'],
     ] as const) {
       it(`answers ${name} with a 400 HTML error page and no Location`, async function () {
@@ -79,7 +90,10 @@ describe('issuer: hosted UI authorize and login', function () {
     expect(html).to.contain('id="signup-link"');
     expect(requestIdOf(html)).to.match(/^[A-Za-z0-9_-]{43}$/);
     const csp = response.headers.get('content-security-policy') ?? '';
-    expect(csp).to.contain("default-src 'none'").and.contain("frame-ancestors 'none'").and.contain("form-action 'self' http://localhost:3000");
+    expect(csp)
+      .to.contain("default-src 'none'")
+      .and.contain("frame-ancestors 'none'")
+      .and.contain("form-action 'self' http://localhost:3000");
     expect(csp).to.not.contain('unsafe-inline');
     expect(response.headers.get('cache-control')).to.equal('no-store');
     expect(response.headers.get('x-frame-options')).to.equal('DENY');
@@ -109,7 +123,11 @@ describe('issuer: hosted UI authorize and login', function () {
   it('re-shows the form (200) with an error on bad credentials, never redirecting, and escapes the echoed username', async function () {
     const { html, cookies } = await openLogin();
     const firstId = requestIdOf(html);
-    const wrong = await postForm(`${issuer.url}/login`, { request_id: firstId, username: '<b>demo</b>', password: 'wrong' }, cookieHeader(cookies));
+    const wrong = await postForm(
+      `${issuer.url}/login`,
+      { request_id: firstId, username: '<b>demo</b>', password: 'wrong' },
+      cookieHeader(cookies),
+    );
     expect(wrong.response.status).to.equal(200);
     expect(wrong.response.headers.get('location')).to.equal(null);
     expect(wrong.html).to.contain('Incorrect username or password.');
@@ -128,7 +146,11 @@ describe('issuer: hosted UI authorize and login', function () {
 
   it('asks for both fields when one is empty', async function () {
     const { html, cookies } = await openLogin();
-    const empty = await postForm(`${issuer.url}/login`, { request_id: requestIdOf(html), username: 'demo', password: '' }, cookieHeader(cookies));
+    const empty = await postForm(
+      `${issuer.url}/login`,
+      { request_id: requestIdOf(html), username: 'demo', password: '' },
+      cookieHeader(cookies),
+    );
     expect(empty.response.status).to.equal(200);
     expect(empty.html).to.contain('Enter your username and password.');
   });
@@ -138,7 +160,11 @@ describe('issuer: hosted UI authorize and login', function () {
     const forged = await postForm(`${issuer.url}/login`, { request_id: requestIdOf(html), ...DEMO });
     expect(forged.response.status).to.equal(403);
     expect(forged.response.headers.get('location')).to.equal(null);
-    const other = await postForm(`${issuer.url}/login`, { request_id: requestIdOf((await openLogin()).html), ...DEMO }, `XSRF-TOKEN=${'x'.repeat(43)}`);
+    const other = await postForm(
+      `${issuer.url}/login`,
+      { request_id: requestIdOf((await openLogin()).html), ...DEMO },
+      `XSRF-TOKEN=${'x'.repeat(43)}`,
+    );
     expect(other.response.status).to.equal(403);
   });
 
@@ -152,13 +178,26 @@ describe('issuer: hosted UI authorize and login', function () {
   it('expires a login form after loginTtlSeconds', async function () {
     const { html, cookies } = await openLogin();
     issuer.clock.advance(901);
-    const late = await postForm(`${issuer.url}/login`, { request_id: requestIdOf(html), ...DEMO }, cookieHeader(cookies));
+    const late = await postForm(
+      `${issuer.url}/login`,
+      { request_id: requestIdOf(html), ...DEMO },
+      cookieHeader(cookies),
+    );
     expect(late.response.status).to.equal(400);
   });
 
   it('signs in case-insensitively but keeps the stored username', async function () {
-    const set = await signInWithHostedUi({ hostedUiUrl: issuer.url, clientId: CLIENT_ID, redirectUri: REDIRECT_URI, username: 'DEMO', password: DEMO.password });
-    const payload = JSON.parse(Buffer.from(set.accessToken.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+    const set = await signInWithHostedUi({
+      hostedUiUrl: issuer.url,
+      clientId: CLIENT_ID,
+      redirectUri: REDIRECT_URI,
+      username: 'DEMO',
+      password: DEMO.password,
+    });
+    const payload = JSON.parse(Buffer.from(set.accessToken.split('.')[1] ?? '', 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
     expect(payload.username).to.equal('demo');
   });
 
@@ -172,7 +211,10 @@ describe('issuer: hosted UI authorize and login', function () {
     const location = new URL(again.response.headers.get('location') ?? 'http://missing/');
     expect(location.searchParams.get('code')).to.match(/^[0-9a-f-]{36}$/);
     expect(location.searchParams.get('state')).to.equal('second');
-    const forced = await get(`${issuer.authorizeUrl}?${authorizeParams({ prompt: 'login' }).params}`, cookieHeader(first.cookies));
+    const forced = await get(
+      `${issuer.authorizeUrl}?${authorizeParams({ prompt: 'login' }).params}`,
+      cookieHeader(first.cookies),
+    );
     expect(forced.response.status).to.equal(200);
     expect(forced.html).to.contain('login-form');
   });
@@ -181,18 +223,29 @@ describe('issuer: hosted UI authorize and login', function () {
     const { html, cookies } = await openLogin();
     const ok = await postForm(`${issuer.url}/login`, { request_id: requestIdOf(html), ...DEMO }, cookieHeader(cookies));
     const line = ok.response.headers.getSetCookie().find((c) => c.startsWith('cognito='));
-    expect(line).to.match(/HttpOnly/).and.match(/SameSite=Lax/).and.match(/Max-Age=3600/);
+    expect(line)
+      .to.match(/HttpOnly/)
+      .and.match(/SameSite=Lax/)
+      .and.match(/Max-Age=3600/);
   });
 
   it('answers prompt=none without a session with login_required at the redirect URI', async function () {
     const { response } = await openLogin({ prompt: 'none' });
     expect(response.status).to.equal(302);
-    expect(new URL(response.headers.get('location') ?? 'http://x/').searchParams.get('error')).to.equal('login_required');
+    expect(new URL(response.headers.get('location') ?? 'http://x/').searchParams.get('error')).to.equal(
+      'login_required',
+    );
   });
 
   it('makes the headless client report bad credentials as a login failure', async function () {
     try {
-      await signInWithHostedUi({ hostedUiUrl: issuer.url, clientId: CLIENT_ID, redirectUri: REDIRECT_URI, username: 'demo', password: 'Wrong-passw0rd!' });
+      await signInWithHostedUi({
+        hostedUiUrl: issuer.url,
+        clientId: CLIENT_ID,
+        redirectUri: REDIRECT_URI,
+        username: 'demo',
+        password: 'Wrong-passw0rd!',
+      });
       expect.fail('sign-in should have failed');
     } catch (err) {
       expect(err).to.be.instanceOf(SignInError);
@@ -203,7 +256,12 @@ describe('issuer: hosted UI authorize and login', function () {
 
   it('makes the headless client report an unregistered redirect URI at the authorize step', async function () {
     try {
-      await signInWithHostedUi({ hostedUiUrl: issuer.url, clientId: CLIENT_ID, redirectUri: 'http://localhost:9999/', ...DEMO });
+      await signInWithHostedUi({
+        hostedUiUrl: issuer.url,
+        clientId: CLIENT_ID,
+        redirectUri: 'http://localhost:9999/',
+        ...DEMO,
+      });
       expect.fail('sign-in should have failed');
     } catch (err) {
       expect(err).to.include({ step: 'authorize', status: 400 });

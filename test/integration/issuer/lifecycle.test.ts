@@ -2,7 +2,12 @@ import { expect } from 'chai';
 import { createServer, request } from 'node:http';
 import { connect } from 'node:net';
 import { startIssuer } from '../../../local/issuer/index.ts';
-import { parseErrorMessage, parseLoginForm, createPkcePair, signInWithHostedUi } from '../../../local/issuer/sign-in.ts';
+import {
+  parseErrorMessage,
+  parseLoginForm,
+  createPkcePair,
+  signInWithHostedUi,
+} from '../../../local/issuer/sign-in.ts';
 import { CLIENT_ID, REDIRECT_URI, startTestIssuer } from './helpers.ts';
 
 const clients = [{ clientId: CLIENT_ID, callbackUrls: [REDIRECT_URI], logoutUrls: [] }];
@@ -20,7 +25,10 @@ describe('issuer: lifecycle and configuration', function () {
           await issuer.close();
           expect.fail('startIssuer should have rejected');
         },
-        (err: Error) => expect(err.message).to.equal(`Issuer cannot listen on 127.0.0.1:${port}: the port is already in use (set another port, or 0 for a free one)`),
+        (err: Error) =>
+          expect(err.message).to.equal(
+            `Issuer cannot listen on 127.0.0.1:${port}: the port is already in use (set another port, or 0 for a free one)`,
+          ),
       );
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
@@ -29,12 +37,28 @@ describe('issuer: lifecycle and configuration', function () {
 
   for (const [name, options, message] of [
     ['no clients', { clients: [] }, /at least one client/],
-    ['a client without callback URLs', { clients: [{ clientId: 'c', callbackUrls: [], logoutUrls: [] }] }, /callbackUrls/],
-    ['a relative callback URL', { clients: [{ clientId: 'c', callbackUrls: ['/cb'], logoutUrls: [] }] }, /not an absolute URL/],
-    ['a javascript: callback URL', { clients: [{ clientId: 'c', callbackUrls: ['javascript:alert(1)'], logoutUrls: [] }] }, /http or https/],
+    [
+      'a client without callback URLs',
+      { clients: [{ clientId: 'c', callbackUrls: [], logoutUrls: [] }] },
+      /callbackUrls/,
+    ],
+    [
+      'a relative callback URL',
+      { clients: [{ clientId: 'c', callbackUrls: ['/cb'], logoutUrls: [] }] },
+      /not an absolute URL/,
+    ],
+    [
+      'a javascript: callback URL',
+      { clients: [{ clientId: 'c', callbackUrls: ['javascript:alert(1)'], logoutUrls: [] }] },
+      /http or https/,
+    ],
     ['a duplicated client', { clients: [...clients, ...clients] }, /configured twice/],
     ['a malformed pool id', { clients, poolId: 'nounderscore' }, /poolId/],
-    ['a pool id from another region', { clients, region: 'eu-west-1', poolId: 'us-east-1_abc' }, /does not start with region/],
+    [
+      'a pool id from another region',
+      { clients, region: 'eu-west-1', poolId: 'us-east-1_abc' },
+      /does not start with region/,
+    ],
     ['a negative TTL', { clients, accessTokenTtlSeconds: -1 }, /accessTokenTtlSeconds/],
     ['a weak seeded password', { clients, users: [{ username: 'demo', password: 'password' }] }, /"demo".*upper-case/],
     ['an invalid port', { clients, port: 70000 }, /port/],
@@ -56,7 +80,13 @@ describe('issuer: lifecycle and configuration', function () {
   it('signs in with a lowered password hash cost (for load tests)', async function () {
     const issuer = await startIssuer({ clients, passwordHashCost: 1024, log: quiet });
     try {
-      const set = await signInWithHostedUi({ hostedUiUrl: issuer.url, clientId: CLIENT_ID, redirectUri: REDIRECT_URI, username: 'demo', password: 'Demo-passw0rd!' });
+      const set = await signInWithHostedUi({
+        hostedUiUrl: issuer.url,
+        clientId: CLIENT_ID,
+        redirectUri: REDIRECT_URI,
+        username: 'demo',
+        password: 'Demo-passw0rd!',
+      });
       expect(set.accessToken.split('.')).to.have.length(3);
     } finally {
       await issuer.close();
@@ -96,7 +126,10 @@ describe('issuer: lifecycle and configuration', function () {
         socket.write(text);
         const chunks: Buffer[] = [];
         socket.on('data', (c: Buffer) => chunks.push(c));
-        await new Promise((resolve) => { socket.once('close', resolve); setTimeout(resolve, 1000); });
+        await new Promise((resolve) => {
+          socket.once('close', resolve);
+          setTimeout(resolve, 1000);
+        });
         socket.destroy();
         return Buffer.concat(chunks).toString('latin1');
       };
@@ -105,7 +138,11 @@ describe('issuer: lifecycle and configuration', function () {
       const percent = await fetch(`${issuer.authorizeUrl}?client_id=%E0%A4%A&redirect_uri=%ZZ`);
       expect(percent.status).to.equal(400);
       const status = await new Promise<number>((resolve, reject) => {
-        const req = request(`${issuer.url}/login`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': 'abc' } }, (res) => resolve(res.statusCode ?? 0));
+        const req = request(
+          `${issuer.url}/login`,
+          { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': 'abc' } },
+          (res) => resolve(res.statusCode ?? 0),
+        );
         req.on('error', () => resolve(400)); // Node's client may refuse to send it; either way the server must not fall over
         req.end();
         void reject;
@@ -131,20 +168,35 @@ describe('sign-in client helpers', function () {
     const html = `<form action="/search"><input name="q"></form>
       <form method='post' action='/login?x=1&amp;y=2'><input value="a&amp;b&#39;c" type="hidden" name="request_id">
       <input name=username><input type="password" name="password"><input type="HIDDEN" name="extra" value=""></form>`;
-    expect(parseLoginForm(html)).to.deep.equal({ action: '/login?x=1&y=2', hidden: [['request_id', "a&b'c"], ['extra', '']] });
+    expect(parseLoginForm(html)).to.deep.equal({
+      action: '/login?x=1&y=2',
+      hidden: [
+        ['request_id', "a&b'c"],
+        ['extra', ''],
+      ],
+    });
     expect(parseLoginForm('<form><input name="q"></form>')).to.equal(undefined);
   });
 
   it('reads the error message text', function () {
-    expect(parseErrorMessage('<div class="error" id="error-message" role="alert"><ul><li>A &amp; B</li><li>C</li></ul></div>')).to.equal('A & B C');
+    expect(
+      parseErrorMessage(
+        '<div class="error" id="error-message" role="alert"><ul><li>A &amp; B</li><li>C</li></ul></div>',
+      ),
+    ).to.equal('A & B C');
     expect(parseErrorMessage('<p>fine</p>')).to.equal(undefined);
   });
 });
 
 describe('issuer CLI (local/issuer/cli.ts)', function () {
-  async function run(env: Record<string, string>): Promise<{ child: import('node:child_process').ChildProcess; first: string; stderr: () => string }> {
+  async function run(
+    env: Record<string, string>,
+  ): Promise<{ child: import('node:child_process').ChildProcess; first: string; stderr: () => string }> {
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'local/issuer/cli.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'local/issuer/cli.ts'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     const first = await new Promise<string>((resolve) => {
@@ -161,12 +213,22 @@ describe('issuer CLI (local/issuer/cli.ts)', function () {
   }
 
   it('starts from environment variables, serves discovery, and stops cleanly on SIGTERM', async function () {
-    const { child, first } = await run({ ISSUER_PORT: '0', ISSUER_CLIENT_ID: 'cliclient', ISSUER_POOL_ID: 'eu-west-1_Cli1' });
+    const { child, first } = await run({
+      ISSUER_PORT: '0',
+      ISSUER_CLIENT_ID: 'cliclient',
+      ISSUER_POOL_ID: 'eu-west-1_Cli1',
+    });
     try {
-      const ready = JSON.parse(first.split('\n').find((l) => l.includes('issuer_ready')) ?? '{}') as Record<string, string>;
+      const ready = JSON.parse(first.split('\n').find((l) => l.includes('issuer_ready')) ?? '{}') as Record<
+        string,
+        string
+      >;
       expect(ready.clientId).to.equal('cliclient');
       expect(ready.issuer).to.match(/^http:\/\/127\.0\.0\.1:\d+\/eu-west-1_Cli1$/);
-      const doc = (await (await fetch(`${ready.issuer}/.well-known/openid-configuration`)).json()) as Record<string, string>;
+      const doc = (await (await fetch(`${ready.issuer}/.well-known/openid-configuration`)).json()) as Record<
+        string,
+        string
+      >;
       expect(doc.issuer).to.equal(ready.issuer);
       const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

@@ -1,8 +1,19 @@
 import { expect } from 'chai';
 import { refreshTokens, signInWithHostedUi, SignInError, type TokenSet } from '../../../local/issuer/sign-in.ts';
 import {
-  CLIENT_ID, DEMO, LOGOUT_URI, OTHER_CLIENT_ID, REDIRECT_URI, authorizeParams, cookieHeader, decodeJwt, get, obtainCode, postToken,
-  startTestIssuer, type TestIssuer,
+  CLIENT_ID,
+  DEMO,
+  LOGOUT_URI,
+  OTHER_CLIENT_ID,
+  REDIRECT_URI,
+  authorizeParams,
+  cookieHeader,
+  decodeJwt,
+  get,
+  obtainCode,
+  postToken,
+  startTestIssuer,
+  type TestIssuer,
 } from './helpers.ts';
 
 describe('issuer: refresh, userInfo, revoke and logout', function () {
@@ -10,28 +21,53 @@ describe('issuer: refresh, userInfo, revoke and logout', function () {
   let tokens: TokenSet;
   before(async function () {
     issuer = await startTestIssuer();
-    tokens = await signInWithHostedUi({ hostedUiUrl: issuer.url, clientId: CLIENT_ID, redirectUri: REDIRECT_URI, ...DEMO });
+    tokens = await signInWithHostedUi({
+      hostedUiUrl: issuer.url,
+      clientId: CLIENT_ID,
+      redirectUri: REDIRECT_URI,
+      ...DEMO,
+    });
   });
   after(() => issuer.close());
 
   const userInfo = (token: string | undefined, init: RequestInit = {}) =>
-    fetch(issuer.userInfoUrl, { ...init, headers: { ...(token !== undefined ? { Authorization: token } : {}), ...(init.headers as Record<string, string> | undefined) } });
+    fetch(issuer.userInfoUrl, {
+      ...init,
+      headers: {
+        ...(token !== undefined ? { Authorization: token } : {}),
+        ...(init.headers as Record<string, string> | undefined),
+      },
+    });
 
   describe('refresh_token grant', function () {
     it('returns new access and ID tokens for the same sign-in and no new refresh token', async function () {
       issuer.clock.advance(60);
-      const refreshed = await refreshTokens({ hostedUiUrl: issuer.url, clientId: CLIENT_ID, refreshToken: tokens.refreshToken ?? '' });
+      const refreshed = await refreshTokens({
+        hostedUiUrl: issuer.url,
+        clientId: CLIENT_ID,
+        refreshToken: tokens.refreshToken ?? '',
+      });
       expect(refreshed.refreshToken).to.equal(undefined);
       const before = decodeJwt(tokens.accessToken).payload;
       const after = decodeJwt(refreshed.accessToken).payload;
       expect(after.jti).to.not.equal(before.jti);
       expect(after.iat).to.equal(Number(before.iat) + 60);
-      expect(after).to.include({ sub: before.sub, origin_jti: before.origin_jti, auth_time: before.auth_time, scope: before.scope, client_id: CLIENT_ID });
+      expect(after).to.include({
+        sub: before.sub,
+        origin_jti: before.origin_jti,
+        auth_time: before.auth_time,
+        scope: before.scope,
+        client_id: CLIENT_ID,
+      });
       expect(decodeJwt(refreshed.idToken).payload).to.include({ aud: CLIENT_ID, 'cognito:username': 'demo' });
     });
 
     it('refuses a refresh token presented by another client', async function () {
-      const { body } = await postToken(issuer, { grant_type: 'refresh_token', client_id: OTHER_CLIENT_ID, refresh_token: tokens.refreshToken ?? '' });
+      const { body } = await postToken(issuer, {
+        grant_type: 'refresh_token',
+        client_id: OTHER_CLIENT_ID,
+        refresh_token: tokens.refreshToken ?? '',
+      });
       expect(body).to.deep.equal({ error: 'invalid_grant' });
     });
 
@@ -49,9 +85,18 @@ describe('issuer: refresh, userInfo, revoke and logout', function () {
     it('refuses a refresh token after refreshTokenTtlSeconds', async function () {
       const short = await startTestIssuer({ refreshTokenTtlSeconds: 600 });
       try {
-        const set = await signInWithHostedUi({ hostedUiUrl: short.url, clientId: CLIENT_ID, redirectUri: REDIRECT_URI, ...DEMO });
+        const set = await signInWithHostedUi({
+          hostedUiUrl: short.url,
+          clientId: CLIENT_ID,
+          redirectUri: REDIRECT_URI,
+          ...DEMO,
+        });
         short.clock.advance(601);
-        const { body } = await postToken(short, { grant_type: 'refresh_token', client_id: CLIENT_ID, refresh_token: set.refreshToken ?? '' });
+        const { body } = await postToken(short, {
+          grant_type: 'refresh_token',
+          client_id: CLIENT_ID,
+          refresh_token: set.refreshToken ?? '',
+        });
         expect(body).to.deep.equal({ error: 'invalid_grant' });
       } finally {
         await short.close();
@@ -65,11 +110,22 @@ describe('issuer: refresh, userInfo, revoke and logout', function () {
       expect(response.status).to.equal(200);
       expect(response.headers.get('access-control-allow-origin')).to.equal('http://localhost:3000');
       const body = (await response.json()) as Record<string, unknown>;
-      expect(body).to.deep.equal({ sub: decodeJwt(tokens.accessToken).payload.sub, email_verified: 'true', email: 'demo@example.com', username: 'demo' });
+      expect(body).to.deep.equal({
+        sub: decodeJwt(tokens.accessToken).payload.sub,
+        email_verified: 'true',
+        email: 'demo@example.com',
+        username: 'demo',
+      });
     });
 
     it('leaves out email without the email or profile scope', async function () {
-      const set = await signInWithHostedUi({ hostedUiUrl: issuer.url, clientId: CLIENT_ID, redirectUri: REDIRECT_URI, ...DEMO, scopes: ['openid'] });
+      const set = await signInWithHostedUi({
+        hostedUiUrl: issuer.url,
+        clientId: CLIENT_ID,
+        redirectUri: REDIRECT_URI,
+        ...DEMO,
+        scopes: ['openid'],
+      });
       const body = (await (await userInfo(`Bearer ${set.accessToken}`)).json()) as Record<string, unknown>;
       expect(Object.keys(body)).to.deep.equal(['sub', 'username']);
     });
@@ -101,17 +157,29 @@ describe('issuer: refresh, userInfo, revoke and logout', function () {
     it('refuses an expired access token (injected clock)', async function () {
       const local = await startTestIssuer({ accessTokenTtlSeconds: 300 });
       try {
-        const set = await signInWithHostedUi({ hostedUiUrl: local.url, clientId: CLIENT_ID, redirectUri: REDIRECT_URI, ...DEMO });
-        expect((await fetch(local.userInfoUrl, { headers: { Authorization: `Bearer ${set.accessToken}` } })).status).to.equal(200);
+        const set = await signInWithHostedUi({
+          hostedUiUrl: local.url,
+          clientId: CLIENT_ID,
+          redirectUri: REDIRECT_URI,
+          ...DEMO,
+        });
+        expect(
+          (await fetch(local.userInfoUrl, { headers: { Authorization: `Bearer ${set.accessToken}` } })).status,
+        ).to.equal(200);
         local.clock.advance(301);
-        expect((await fetch(local.userInfoUrl, { headers: { Authorization: `Bearer ${set.accessToken}` } })).status).to.equal(401);
+        expect(
+          (await fetch(local.userInfoUrl, { headers: { Authorization: `Bearer ${set.accessToken}` } })).status,
+        ).to.equal(401);
       } finally {
         await local.close();
       }
     });
 
     it('answers the preflight for a browser app', async function () {
-      const response = await fetch(issuer.userInfoUrl, { method: 'OPTIONS', headers: { Origin: 'http://localhost:3000', 'Access-Control-Request-Headers': 'authorization' } });
+      const response = await fetch(issuer.userInfoUrl, {
+        method: 'OPTIONS',
+        headers: { Origin: 'http://localhost:3000', 'Access-Control-Request-Headers': 'authorization' },
+      });
       expect(response.status).to.equal(204);
       expect(response.headers.get('access-control-allow-headers')).to.match(/authorization/i);
     });
@@ -119,14 +187,23 @@ describe('issuer: refresh, userInfo, revoke and logout', function () {
 
   describe('revoke', function () {
     it('revokes a refresh token and the access tokens of its sign-in', async function () {
-      const set = await signInWithHostedUi({ hostedUiUrl: issuer.url, clientId: CLIENT_ID, redirectUri: REDIRECT_URI, ...DEMO });
+      const set = await signInWithHostedUi({
+        hostedUiUrl: issuer.url,
+        clientId: CLIENT_ID,
+        redirectUri: REDIRECT_URI,
+        ...DEMO,
+      });
       const response = await fetch(`${issuer.url}/oauth2/revoke`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ token: set.refreshToken ?? '', client_id: CLIENT_ID }).toString(),
       });
       expect(response.status).to.equal(200);
-      const { body } = await postToken(issuer, { grant_type: 'refresh_token', client_id: CLIENT_ID, refresh_token: set.refreshToken ?? '' });
+      const { body } = await postToken(issuer, {
+        grant_type: 'refresh_token',
+        client_id: CLIENT_ID,
+        refresh_token: set.refreshToken ?? '',
+      });
       expect(body).to.deep.equal({ error: 'invalid_grant' });
       expect((await userInfo(`Bearer ${set.accessToken}`)).status).to.equal(401);
       expect((await userInfo(`Bearer ${tokens.accessToken}`)).status).to.equal(200); // another sign-in is untouched
@@ -141,7 +218,9 @@ describe('issuer: refresh, userInfo, revoke and logout', function () {
       expect(response.status).to.equal(302);
       expect(response.headers.get('location')).to.equal(LOGOUT_URI);
       const cleared = response.headers.getSetCookie().find((c) => c.startsWith('cognito='));
-      expect(cleared).to.match(/^cognito=;/).and.match(/Max-Age=0/);
+      expect(cleared)
+        .to.match(/^cognito=;/)
+        .and.match(/Max-Age=0/);
       // The old session id no longer skips the form, even if a browser kept sending it.
       const again = await get(`${issuer.authorizeUrl}?${authorizeParams().params}`, cookieHeader(signedIn.cookies));
       expect(again.response.status).to.equal(200);
@@ -149,8 +228,16 @@ describe('issuer: refresh, userInfo, revoke and logout', function () {
     });
 
     for (const [name, params, message] of [
-      ['an unregistered logout_uri', { client_id: CLIENT_ID, logout_uri: 'https://evil.example/' }, 'not a sign-out URL'],
-      ['a callback URL that is not a logout URL', { client_id: CLIENT_ID, logout_uri: REDIRECT_URI }, 'not a sign-out URL'],
+      [
+        'an unregistered logout_uri',
+        { client_id: CLIENT_ID, logout_uri: 'https://evil.example/' },
+        'not a sign-out URL',
+      ],
+      [
+        'a callback URL that is not a logout URL',
+        { client_id: CLIENT_ID, logout_uri: REDIRECT_URI },
+        'not a sign-out URL',
+      ],
       ['an unknown client', { client_id: 'nosuchclient', logout_uri: LOGOUT_URI }, 'not an app client'],
       ['no client_id', { logout_uri: LOGOUT_URI }, 'client_id is required'],
       ['no logout_uri', { client_id: CLIENT_ID }, 'logout_uri is required'],
@@ -163,7 +250,7 @@ describe('issuer: refresh, userInfo, revoke and logout', function () {
       });
     }
 
-    it('supports Cognito\'s sign-out-then-sign-in form with a registered redirect_uri only', async function () {
+    it("supports Cognito's sign-out-then-sign-in form with a registered redirect_uri only", async function () {
       const { params } = authorizeParams();
       const ok = await get(`${issuer.logoutUrl}?${params}`);
       expect(ok.response.status).to.equal(302);

@@ -1,7 +1,20 @@
 import { expect } from 'chai';
 import { passwordPolicyFailures } from '../../../local/issuer/password-policy.ts';
 import { signInWithHostedUi } from '../../../local/issuer/sign-in.ts';
-import { CLIENT_ID, REDIRECT_URI, authorizeParams, cookieHeader, cookiesOf, decodeJwt, get, postForm, postToken, requestIdOf, startTestIssuer, type TestIssuer } from './helpers.ts';
+import {
+  CLIENT_ID,
+  REDIRECT_URI,
+  authorizeParams,
+  cookieHeader,
+  cookiesOf,
+  decodeJwt,
+  get,
+  postForm,
+  postToken,
+  requestIdOf,
+  startTestIssuer,
+  type TestIssuer,
+} from './helpers.ts';
 
 describe('issuer: password policy', function () {
   it('accepts a password meeting every rule', function () {
@@ -55,34 +68,60 @@ describe('issuer: hosted UI sign-up', function () {
     expect(unknown.response.headers.get('location')).to.equal(null);
     const plain = await openSignup({ code_challenge_method: 'plain' });
     expect(plain.response.status).to.equal(302);
-    expect(new URL(plain.response.headers.get('location') ?? 'http://x/').searchParams.get('error')).to.equal('invalid_request');
+    expect(new URL(plain.response.headers.get('location') ?? 'http://x/').searchParams.get('error')).to.equal(
+      'invalid_request',
+    );
   });
 
   it('creates the user, starts the flow with a code redirect, and the code redeems for their tokens', async function () {
     const { html, cookies, verifier } = await openSignup({ state: 'signup-state' });
-    const result = await postForm(`${issuer.url}/signup`, {
-      request_id: requestIdOf(html), username: 'newuser', email: 'new@example.com', password: 'New-passw0rd!',
-    }, cookieHeader(cookies));
+    const result = await postForm(
+      `${issuer.url}/signup`,
+      {
+        request_id: requestIdOf(html),
+        username: 'newuser',
+        email: 'new@example.com',
+        password: 'New-passw0rd!',
+      },
+      cookieHeader(cookies),
+    );
     expect(result.response.status).to.equal(302);
     const location = new URL(result.response.headers.get('location') ?? 'http://missing/');
     expect(`${location.origin}${location.pathname}`).to.equal(REDIRECT_URI);
     expect(location.searchParams.get('state')).to.equal('signup-state');
     const tokens = await postToken(issuer, {
-      grant_type: 'authorization_code', client_id: CLIENT_ID, code: location.searchParams.get('code') ?? '', redirect_uri: REDIRECT_URI, code_verifier: verifier,
+      grant_type: 'authorization_code',
+      client_id: CLIENT_ID,
+      code: location.searchParams.get('code') ?? '',
+      redirect_uri: REDIRECT_URI,
+      code_verifier: verifier,
     });
     expect(tokens.response.status).to.equal(200);
     const id = decodeJwt(String(tokens.body.id_token)).payload;
     expect(id).to.include({ 'cognito:username': 'newuser', email: 'new@example.com', email_verified: false });
     // ...and the new user can sign in again later.
-    const again = await signInWithHostedUi({ hostedUiUrl: issuer.url, clientId: CLIENT_ID, redirectUri: REDIRECT_URI, username: 'newuser', password: 'New-passw0rd!' });
+    const again = await signInWithHostedUi({
+      hostedUiUrl: issuer.url,
+      clientId: CLIENT_ID,
+      redirectUri: REDIRECT_URI,
+      username: 'newuser',
+      password: 'New-passw0rd!',
+    });
     expect(decodeJwt(again.accessToken).payload.sub).to.equal(id.sub);
   });
 
   it('re-shows the form with every password rule that failed, keeping username and email, escaped', async function () {
     const { html, cookies } = await openSignup();
-    const result = await postForm(`${issuer.url}/signup`, {
-      request_id: requestIdOf(html), username: 'weak<i>', email: 'weak@example.com', password: 'weak',
-    }, cookieHeader(cookies));
+    const result = await postForm(
+      `${issuer.url}/signup`,
+      {
+        request_id: requestIdOf(html),
+        username: 'weak<i>',
+        email: 'weak@example.com',
+        password: 'weak',
+      },
+      cookieHeader(cookies),
+    );
     expect(result.response.status).to.equal(200);
     expect(result.response.headers.get('location')).to.equal(null);
     for (const rule of ['at least 8', 'upper-case', 'number', 'symbol']) expect(result.html).to.contain(rule);
@@ -94,7 +133,11 @@ describe('issuer: hosted UI sign-up', function () {
   it('refuses an invalid email and a missing email', async function () {
     for (const email of ['not-an-email', '']) {
       const { html, cookies } = await openSignup();
-      const result = await postForm(`${issuer.url}/signup`, { request_id: requestIdOf(html), username: `u${email.length}`, email, password: 'Good-passw0rd!' }, cookieHeader(cookies));
+      const result = await postForm(
+        `${issuer.url}/signup`,
+        { request_id: requestIdOf(html), username: `u${email.length}`, email, password: 'Good-passw0rd!' },
+        cookieHeader(cookies),
+      );
       expect(result.response.status).to.equal(200);
       expect(result.html).to.contain('Enter a valid email address.');
     }
@@ -102,30 +145,53 @@ describe('issuer: hosted UI sign-up', function () {
 
   it('refuses a username that exists, in any case', async function () {
     const { html, cookies } = await openSignup();
-    const result = await postForm(`${issuer.url}/signup`, { request_id: requestIdOf(html), username: 'Demo', email: 'x@example.com', password: 'Good-passw0rd!' }, cookieHeader(cookies));
+    const result = await postForm(
+      `${issuer.url}/signup`,
+      { request_id: requestIdOf(html), username: 'Demo', email: 'x@example.com', password: 'Good-passw0rd!' },
+      cookieHeader(cookies),
+    );
     expect(result.response.status).to.equal(200);
     expect(result.html).to.contain('User already exists.');
   });
 
   it('refuses a username with spaces', async function () {
     const { html, cookies } = await openSignup();
-    const result = await postForm(`${issuer.url}/signup`, { request_id: requestIdOf(html), username: 'two words', email: 'x@example.com', password: 'Good-passw0rd!' }, cookieHeader(cookies));
+    const result = await postForm(
+      `${issuer.url}/signup`,
+      { request_id: requestIdOf(html), username: 'two words', email: 'x@example.com', password: 'Good-passw0rd!' },
+      cookieHeader(cookies),
+    );
     expect(result.response.status).to.equal(200);
     expect(result.html).to.contain('without spaces');
   });
 
   it('refuses a sign-up post without the browser cookie', async function () {
     const { html } = await openSignup();
-    const result = await postForm(`${issuer.url}/signup`, { request_id: requestIdOf(html), username: 'csrf', email: 'c@example.com', password: 'Good-passw0rd!' });
+    const result = await postForm(`${issuer.url}/signup`, {
+      request_id: requestIdOf(html),
+      username: 'csrf',
+      email: 'c@example.com',
+      password: 'Good-passw0rd!',
+    });
     expect(result.response.status).to.equal(403);
-    const login = await postForm(`${issuer.url}/login`, { request_id: 'x', username: 'csrf', password: 'Good-passw0rd!' });
+    const login = await postForm(`${issuer.url}/login`, {
+      request_id: 'x',
+      username: 'csrf',
+      password: 'Good-passw0rd!',
+    });
     expect(login.response.status).to.equal(400); // and the user was not created meanwhile
     expect(() => issuer.addUser({ username: 'csrf', password: 'Good-passw0rd!' })).to.not.throw();
   });
 
   it('adds users for tests through addUser, enforcing the same rules', async function () {
     issuer.addUser({ username: 'added', password: 'Added-passw0rd!', email: 'added@example.com', groups: ['testers'] });
-    const set = await signInWithHostedUi({ hostedUiUrl: issuer.url, clientId: CLIENT_ID, redirectUri: REDIRECT_URI, username: 'added', password: 'Added-passw0rd!' });
+    const set = await signInWithHostedUi({
+      hostedUiUrl: issuer.url,
+      clientId: CLIENT_ID,
+      redirectUri: REDIRECT_URI,
+      username: 'added',
+      password: 'Added-passw0rd!',
+    });
     expect(decodeJwt(set.accessToken).payload['cognito:groups']).to.deep.equal(['testers']);
     expect(() => issuer.addUser({ username: 'added', password: 'Added-passw0rd!' })).to.throw(/already exists/);
     expect(() => issuer.addUser({ username: 'weakling', password: 'password' })).to.throw(/upper-case/);

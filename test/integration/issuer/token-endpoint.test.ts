@@ -1,6 +1,16 @@
 import { expect } from 'chai';
 import { createPkcePair } from '../../../local/issuer/sign-in.ts';
-import { CLIENT_ID, OTHER_CLIENT_ID, REDIRECT_URI, decodeJwt, obtainCode, postToken, redeem, startTestIssuer, type TestIssuer } from './helpers.ts';
+import {
+  CLIENT_ID,
+  OTHER_CLIENT_ID,
+  REDIRECT_URI,
+  decodeJwt,
+  obtainCode,
+  postToken,
+  redeem,
+  startTestIssuer,
+  type TestIssuer,
+} from './helpers.ts';
 
 describe('issuer: token endpoint', function () {
   let issuer: TestIssuer;
@@ -35,14 +45,18 @@ describe('issuer: token endpoint', function () {
     expect(decodeJwt(String(body.access_token)).payload).to.not.have.property('nonce');
   });
 
-  it('refuses a reused code with invalid_grant, leaving the first exchange\'s tokens working', async function () {
+  it("refuses a reused code with invalid_grant, leaving the first exchange's tokens working", async function () {
     const result = await obtainCode(issuer);
     const first = await redeem(issuer, result);
     expect(first.response.status).to.equal(200);
     const second = await redeem(issuer, result);
     expect(second.response.status).to.equal(400);
     expect(second.body).to.deep.equal({ error: 'invalid_grant' });
-    const refreshed = await postToken(issuer, { grant_type: 'refresh_token', client_id: CLIENT_ID, refresh_token: String(first.body.refresh_token) });
+    const refreshed = await postToken(issuer, {
+      grant_type: 'refresh_token',
+      client_id: CLIENT_ID,
+      refresh_token: String(first.body.refresh_token),
+    });
     expect(refreshed.response.status).to.equal(200);
   });
 
@@ -85,15 +99,70 @@ describe('issuer: token endpoint', function () {
   for (const [name, form, error] of [
     ['a missing grant_type', { client_id: CLIENT_ID }, 'invalid_request'],
     ['an unsupported grant_type', { grant_type: 'client_credentials', client_id: CLIENT_ID }, 'unsupported_grant_type'],
-    ['an unknown client', { grant_type: 'authorization_code', client_id: 'nosuchclient', code: 'x', redirect_uri: REDIRECT_URI, code_verifier: 'a'.repeat(43) }, 'invalid_client'],
-    ['a missing client_id', { grant_type: 'authorization_code', code: 'x', redirect_uri: REDIRECT_URI, code_verifier: 'a'.repeat(43) }, 'invalid_request'],
-    ['a missing code', { grant_type: 'authorization_code', client_id: CLIENT_ID, redirect_uri: REDIRECT_URI, code_verifier: 'a'.repeat(43) }, 'invalid_request'],
-    ['a missing code_verifier', { grant_type: 'authorization_code', client_id: CLIENT_ID, code: 'x', redirect_uri: REDIRECT_URI }, 'invalid_request'],
-    ['a malformed code_verifier', { grant_type: 'authorization_code', client_id: CLIENT_ID, code: 'x', redirect_uri: REDIRECT_URI, code_verifier: 'short' }, 'invalid_request'],
-    ['a missing redirect_uri', { grant_type: 'authorization_code', client_id: CLIENT_ID, code: 'x', code_verifier: 'a'.repeat(43) }, 'invalid_request'],
-    ['an unknown code', { grant_type: 'authorization_code', client_id: CLIENT_ID, code: 'nosuchcode', redirect_uri: REDIRECT_URI, code_verifier: 'a'.repeat(43) }, 'invalid_grant'],
+    [
+      'an unknown client',
+      {
+        grant_type: 'authorization_code',
+        client_id: 'nosuchclient',
+        code: 'x',
+        redirect_uri: REDIRECT_URI,
+        code_verifier: 'a'.repeat(43),
+      },
+      'invalid_client',
+    ],
+    [
+      'a missing client_id',
+      { grant_type: 'authorization_code', code: 'x', redirect_uri: REDIRECT_URI, code_verifier: 'a'.repeat(43) },
+      'invalid_request',
+    ],
+    [
+      'a missing code',
+      {
+        grant_type: 'authorization_code',
+        client_id: CLIENT_ID,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: 'a'.repeat(43),
+      },
+      'invalid_request',
+    ],
+    [
+      'a missing code_verifier',
+      { grant_type: 'authorization_code', client_id: CLIENT_ID, code: 'x', redirect_uri: REDIRECT_URI },
+      'invalid_request',
+    ],
+    [
+      'a malformed code_verifier',
+      {
+        grant_type: 'authorization_code',
+        client_id: CLIENT_ID,
+        code: 'x',
+        redirect_uri: REDIRECT_URI,
+        code_verifier: 'short',
+      },
+      'invalid_request',
+    ],
+    [
+      'a missing redirect_uri',
+      { grant_type: 'authorization_code', client_id: CLIENT_ID, code: 'x', code_verifier: 'a'.repeat(43) },
+      'invalid_request',
+    ],
+    [
+      'an unknown code',
+      {
+        grant_type: 'authorization_code',
+        client_id: CLIENT_ID,
+        code: 'nosuchcode',
+        redirect_uri: REDIRECT_URI,
+        code_verifier: 'a'.repeat(43),
+      },
+      'invalid_grant',
+    ],
     ['a missing refresh_token', { grant_type: 'refresh_token', client_id: CLIENT_ID }, 'invalid_request'],
-    ['an unknown refresh_token', { grant_type: 'refresh_token', client_id: CLIENT_ID, refresh_token: 'nope' }, 'invalid_grant'],
+    [
+      'an unknown refresh_token',
+      { grant_type: 'refresh_token', client_id: CLIENT_ID, refresh_token: 'nope' },
+      'invalid_grant',
+    ],
   ] as const) {
     it(`answers ${name} with 400 ${error}`, async function () {
       const { response, body } = await postToken(issuer, form);
@@ -116,7 +185,12 @@ describe('issuer: token endpoint', function () {
   it('accepts the client id in HTTP Basic with an empty secret, refuses a secret', async function () {
     const result = await obtainCode(issuer);
     const basic = (secret: string) => `Basic ${Buffer.from(`${CLIENT_ID}:${secret}`).toString('base64')}`;
-    const form = { grant_type: 'authorization_code', code: result.code, redirect_uri: REDIRECT_URI, code_verifier: result.verifier };
+    const form = {
+      grant_type: 'authorization_code',
+      code: result.code,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: result.verifier,
+    };
     const withSecret = await postToken(issuer, form, { Authorization: basic('s3cret') });
     expect(withSecret.body).to.deep.equal({ error: 'invalid_client' });
     const withoutSecret = await postToken(issuer, form, { Authorization: basic('') });
@@ -124,7 +198,11 @@ describe('issuer: token endpoint', function () {
   });
 
   it('refuses a JSON body with invalid_request', async function () {
-    const response = await fetch(issuer.tokenUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"grant_type":"refresh_token"}' });
+    const response = await fetch(issuer.tokenUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"grant_type":"refresh_token"}',
+    });
     expect(response.status).to.equal(400);
     expect(((await response.json()) as { error: string }).error).to.equal('invalid_request');
   });
@@ -153,10 +231,17 @@ describe('issuer: token endpoint', function () {
   it('refuses a body whose declared length is over the cap before reading it', async function () {
     const { request } = await import('node:http');
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(issuer.tokenUrl, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(10 * 1024 * 1024) } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        issuer.tokenUrl,
+        {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(10 * 1024 * 1024) },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.write('grant_type=x'); // the rest never comes: the answer must not wait for it
     });
@@ -166,7 +251,11 @@ describe('issuer: token endpoint', function () {
   it('echoes a registered callback origin in CORS and answers the preflight', async function () {
     const preflight = await fetch(issuer.tokenUrl, {
       method: 'OPTIONS',
-      headers: { Origin: 'http://localhost:3000', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+      headers: {
+        Origin: 'http://localhost:3000',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type',
+      },
     });
     expect(preflight.status).to.equal(204);
     expect(preflight.headers.get('access-control-allow-origin')).to.equal('http://localhost:3000');

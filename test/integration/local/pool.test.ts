@@ -16,7 +16,10 @@ function value(result: InvokeResult): Record<string, unknown> {
 describe('FunctionPool', function () {
   this.timeout(20000);
   const pools: FunctionPool[] = [];
-  const pool = (spec: Partial<ConstructorParameters<typeof FunctionPool>[0]>, sink?: ConstructorParameters<typeof FunctionPool>[1]) => {
+  const pool = (
+    spec: Partial<ConstructorParameters<typeof FunctionPool>[0]>,
+    sink?: ConstructorParameters<typeof FunctionPool>[1],
+  ) => {
     const p = new FunctionPool({ name: 'probe', bundlePath: probe, env: { PROBE: 'one' }, ...spec }, sink);
     pools.push(p);
     return p;

@@ -18,7 +18,11 @@ interface Result {
   stderr: string;
 }
 
-function run(script: string, args: string[], options: { stdin?: string; env?: Record<string, string>; onStderr?: (text: string) => void } = {}): Promise<Result> {
+function run(
+  script: string,
+  args: string[],
+  options: { stdin?: string; env?: Record<string, string>; onStderr?: (text: string) => void } = {},
+): Promise<Result> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', script), ...args], {
       cwd: root,
@@ -90,9 +94,14 @@ describe('scripts/token.ts and scripts/connect.ts', function () {
 
   for (const mode of ['', '--header', '--protocol']) {
     it(`connect.ts sends stdin lines and prints the echoes (token in ${mode || 'the query string'})`, async () => {
-      const result = await run('connect.ts', ['--config', configFile, ...(mode ? [mode] : [])], { stdin: 'hello\n{"n":1}\n' });
+      const result = await run('connect.ts', ['--config', configFile, ...(mode ? [mode] : [])], {
+        stdin: 'hello\n{"n":1}\n',
+      });
       expect(result.code, result.stderr).to.equal(0);
-      const echoes = result.stdout.trim().split('\n').map((l) => JSON.parse(l.replace(/^< /, '')) as { type: string; message: unknown });
+      const echoes = result.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l.replace(/^< /, '')) as { type: string; message: unknown });
       // API Gateway invokes $default concurrently: echoes may come back in either order.
       expect(echoes.map((e) => JSON.stringify(e.message)).sort()).to.deep.equal(['"hello"', '{"n":1}']);
       expect(result.stderr).to.include('closed 1000');
@@ -119,7 +128,10 @@ describe('scripts/token.ts and scripts/connect.ts', function () {
     const browse = async (authorizeUrl: string): Promise<void> => {
       // What a browser and a user do: load the login page, post the form, follow the redirect.
       const page = await fetch(authorizeUrl, { redirect: 'manual' });
-      const cookies = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      const cookies = page.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
       const form = parseLoginForm(await page.text());
       if (!form) throw new Error('no login form');
       const body = new URLSearchParams(form.hidden);
@@ -148,6 +160,10 @@ describe('scripts/token.ts and scripts/connect.ts', function () {
     });
     await browsing;
     expect(result.code, result.stderr).to.equal(0);
-    expect(claims(result.stdout.trim())).to.include({ token_use: 'access', client_id: stack.config.clientId, scope: 'openid email' });
+    expect(claims(result.stdout.trim())).to.include({
+      token_use: 'access',
+      client_id: stack.config.clientId,
+      scope: 'openid email',
+    });
   });
 });

@@ -25,7 +25,15 @@ function runMain(env: Record<string, string>): Run {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'local', 'main.ts')], {
     cwd: root,
     // if-missing: `make test` built the bundles; never rebuild from sources being edited in the checkout.
-    env: { ...process.env, LOCAL_BUILD: 'if-missing', WEB_PORT: '0', GATEWAY_PORT: '0', ISSUER_PORT: '0', DYNAMODB_PORT: '0', ...env },
+    env: {
+      ...process.env,
+      LOCAL_BUILD: 'if-missing',
+      WEB_PORT: '0',
+      GATEWAY_PORT: '0',
+      ISSUER_PORT: '0',
+      DYNAMODB_PORT: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -59,9 +67,20 @@ describe('local/main.ts (make local) in a child process', function () {
       await waitFor(run, 'local stack ready', 45000);
       expect(run.stdout()).to.include('demo / Demo-passw0rd!');
       const config = JSON.parse(await readFile(path.join(stateDir, 'stack.json'), 'utf8')) as StackConfig;
-      expect(Object.keys(config).sort()).to.deep.equal(
-        ['clientId', 'dynamodbEndpoint', 'hostedUiUrl', 'issuer', 'jwksUri', 'managementEndpoint', 'redirectUri', 'region', 'tableName', 'userPoolId', 'webUrl', 'websocketUrl'],
-      );
+      expect(Object.keys(config).sort()).to.deep.equal([
+        'clientId',
+        'dynamodbEndpoint',
+        'hostedUiUrl',
+        'issuer',
+        'jwksUri',
+        'managementEndpoint',
+        'redirectUri',
+        'region',
+        'tableName',
+        'userPoolId',
+        'webUrl',
+        'websocketUrl',
+      ]);
       expect(config.redirectUri).to.match(/^http:\/\/localhost:\d+\/$/);
       expect(config.webUrl).to.equal(config.redirectUri);
       const tokens = await signInWithHostedUi({ ...config, username: 'demo', password: 'Demo-passw0rd!' });
@@ -72,14 +91,19 @@ describe('local/main.ts (make local) in a child process', function () {
       expect((await client.closed).code).to.equal(1001);
       expect(await run.exited).to.equal(0);
       expect(run.stdout()).to.include('local stack stopped');
-      expect(run.stderr(), 'the SDK\'s Node 20 notice is filtered, nothing else is printed').to.equal('');
+      expect(run.stderr(), "the SDK's Node 20 notice is filtered, nothing else is printed").to.equal('');
     } finally {
       run.child.kill('SIGKILL');
     }
   });
 
   it('refuses a bad configuration with one line naming the variable and exit code 1', async () => {
-    const cases = [['GATEWAY_PORT', 'abc'], ['IDLE_TIMEOUT_SECONDS', '-5'], ['REQUIRED_SCOPES', 'bad"scope'], ['STAGE', 'a/b']] as const;
+    const cases = [
+      ['GATEWAY_PORT', 'abc'],
+      ['IDLE_TIMEOUT_SECONDS', '-5'],
+      ['REQUIRED_SCOPES', 'bad"scope'],
+      ['STAGE', 'a/b'],
+    ] as const;
     const runs = cases.map(([name, value]) => ({ name, run: runMain({ LOCAL_STATE_DIR: stateDir, [name]: value }) }));
     for (const { name, run } of runs) {
       expect(await run.exited, name).to.equal(1);

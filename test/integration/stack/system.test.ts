@@ -49,8 +49,16 @@ describe('local stack with the real bundles', function () {
   });
 
   it('signs in through the hosted UI with code + PKCE and gets an access token for the client', () => {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString()) as Record<string, unknown>;
-    expect(payload).to.include({ token_use: 'access', client_id: stack.config.clientId, iss: stack.config.issuer, username: 'demo' });
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
+    expect(payload).to.include({
+      token_use: 'access',
+      client_id: stack.config.clientId,
+      iss: stack.config.issuer,
+      username: 'demo',
+    });
   });
 
   it('connects with the token in the query string and echoes a JSON message with the stored connection', async () => {
@@ -84,7 +92,9 @@ describe('local stack with the real bundles', function () {
     const none = await openClient(stack.config.websocketUrl);
     const bad = await openClient(`${stack.config.websocketUrl}?token=not.a.jwt`);
     const [h, p, s] = token.split('.') as [string, string, string];
-    const tampered = await openClient(stack.config.websocketUrl, { headers: { Authorization: `Bearer ${h}.${p}.${s.slice(0, -4)}AAAA` } });
+    const tampered = await openClient(stack.config.websocketUrl, {
+      headers: { Authorization: `Bearer ${h}.${p}.${s.slice(0, -4)}AAAA` },
+    });
     expect([none, bad, tampered].map((r) => (r.ok ? 101 : r.status))).to.deep.equal([401, 401, 401]);
   });
 
@@ -104,7 +114,10 @@ describe('local stack with the real bundles', function () {
     expect(item).to.have.nested.property('sub.S');
     expect(item).to.have.nested.property('ttl.N');
     await client.close();
-    await eventually(async () => (await getItem(db, stack.config.tableName, id)) === undefined, 'item deleted by $disconnect');
+    await eventually(
+      async () => (await getItem(db, stack.config.tableName, id)) === undefined,
+      'item deleted by $disconnect',
+    );
   });
 
   it('DeleteConnection through the SDK closes the socket and the item goes', async () => {
@@ -138,12 +151,16 @@ describe('local stack with the real bundles', function () {
     await eventually(() => !stack.gateway.connectionIds().includes(id), 'gateway forgot the connection');
     await stack.gateway.idle();
     loseDisconnect = false;
-    expect(await getItem(db, stack.config.tableName, id), '$default removed the item after 410 Gone').to.equal(undefined);
+    expect(await getItem(db, stack.config.tableName, id), '$default removed the item after 410 Gone').to.equal(
+      undefined,
+    );
   });
 
   it('leaves the table empty once every client has left', async () => {
     await stack.gateway.idle();
-    const clients = await Promise.all([1, 2, 3, 4, 5].map(() => mustOpen(`${stack.config.websocketUrl}?token=${token}`)));
+    const clients = await Promise.all(
+      [1, 2, 3, 4, 5].map(() => mustOpen(`${stack.config.websocketUrl}?token=${token}`)),
+    );
     expect(await itemCount(db, stack.config.tableName)).to.equal(5);
     await Promise.all(clients.map((c) => c.close()));
     await stack.gateway.idle();
@@ -162,7 +179,9 @@ describe('local stack policies and lifetimes (real bundles)', function () {
     try {
       const demo = await openClient(`${stack.config.websocketUrl}?token=${await accessToken(stack)}`);
       expect(demo.ok ? 101 : demo.status).to.equal(403);
-      const alice = await mustOpen(`${stack.config.websocketUrl}?token=${await accessToken(stack, 'alice', 'Alice-passw0rd!')}`);
+      const alice = await mustOpen(
+        `${stack.config.websocketUrl}?token=${await accessToken(stack, 'alice', 'Alice-passw0rd!')}`,
+      );
       await alice.close();
     } finally {
       await stack.stop();
@@ -228,10 +247,18 @@ describe('local stack policies and lifetimes (real bundles)', function () {
     const db = dynamo(stack);
     try {
       const put = (id: string, ttl: number) =>
-        db.send(new PutItemCommand({ TableName: stack.config.tableName, Item: { connectionId: { S: id }, sub: { S: 's' }, connectedAt: { N: '1' }, ttl: { N: String(ttl) } } }));
+        db.send(
+          new PutItemCommand({
+            TableName: stack.config.tableName,
+            Item: { connectionId: { S: id }, sub: { S: 's' }, connectedAt: { N: '1' }, ttl: { N: String(ttl) } },
+          }),
+        );
       await put('expired', Math.floor(Date.now() / 1000) - 10);
       await put('alive', Math.floor(Date.now() / 1000) + 3600);
-      await eventually(async () => (await getItem(db, stack.config.tableName, 'expired')) === undefined, 'expired item swept');
+      await eventually(
+        async () => (await getItem(db, stack.config.tableName, 'expired')) === undefined,
+        'expired item swept',
+      );
       expect(await getItem(db, stack.config.tableName, 'alive')).to.not.equal(undefined);
     } finally {
       db.destroy();

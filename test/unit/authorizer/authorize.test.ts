@@ -49,10 +49,14 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
     return createAuthorizer({ config, keys: keys ?? cache, now: clock.now, log });
   }
 
-  const token = (overrides: Record<string, unknown> = {}, header: Record<string, unknown> = {}, key = k1.privateKey): string =>
-    signRs256({ alg: 'RS256', kid: 'k1', ...header }, accessClaims(issuer, overrides), key);
+  const token = (
+    overrides: Record<string, unknown> = {},
+    header: Record<string, unknown> = {},
+    key = k1.privateKey,
+  ): string => signRs256({ alg: 'RS256', kid: 'k1', ...header }, accessClaims(issuer, overrides), key);
 
-  const withHeader = (t: string): Record<string, unknown> => connectEvent({ headers: { Authorization: `Bearer ${t}` } });
+  const withHeader = (t: string): Record<string, unknown> =>
+    connectEvent({ headers: { Authorization: `Bearer ${t}` } });
 
   async function expectUnauthorized(handler: AuthorizerHandler, event: unknown, reason: string): Promise<void> {
     let caught: unknown;
@@ -112,7 +116,8 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
       const handler = await build();
       const t = token();
       const result = await handler(withHeader(t));
-      for (const value of Object.values(result.context ?? {})) expect(typeof value).to.be.oneOf(['string', 'number', 'boolean']);
+      for (const value of Object.values(result.context ?? {}))
+        expect(typeof value).to.be.oneOf(['string', 'number', 'boolean']);
       const [, , signature] = t.split('.');
       for (const text of [JSON.stringify(result), ...logs.lines.map((l) => JSON.stringify(l))]) {
         expect(text).to.not.contain(t);
@@ -123,10 +128,12 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
     it('accepts the token from the query string and from Sec-WebSocket-Protocol', async () => {
       const handler = await build();
       const t = token();
-      expect((await handler(connectEvent({ query: { token: t } }))).policyDocument.Statement[0].Effect).to.equal('Allow');
-      expect((await handler(connectEvent({ headers: { 'Sec-WebSocket-Protocol': `bearer, ${t}` } }))).principalId).to.equal(
-        '1d7856e9-7bd7-45fe-beb1-77798de950bc',
+      expect((await handler(connectEvent({ query: { token: t } }))).policyDocument.Statement[0].Effect).to.equal(
+        'Allow',
       );
+      expect(
+        (await handler(connectEvent({ headers: { 'Sec-WebSocket-Protocol': `bearer, ${t}` } }))).principalId,
+      ).to.equal('1d7856e9-7bd7-45fe-beb1-77798de950bc');
       expect(logs.lines.map((l) => l['source'])).to.deep.equal(['query', 'protocol']);
     });
 
@@ -159,7 +166,14 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
 
     it('verifies ID tokens against aud and reads cognito:username', async () => {
       const handler = await build({ tokenUse: 'id' });
-      const idToken = token({ token_use: 'id', client_id: undefined, aud: CLIENT_ID, scope: undefined, username: undefined, 'cognito:username': 'jane' });
+      const idToken = token({
+        token_use: 'id',
+        client_id: undefined,
+        aud: CLIENT_ID,
+        scope: undefined,
+        username: undefined,
+        'cognito:username': 'jane',
+      });
       const result = await handler(withHeader(idToken));
       expect(result.context).to.include({ tokenUse: 'id', username: 'jane', clientId: CLIENT_ID, scope: '' });
       await expectUnauthorized(handler, withHeader(token({ token_use: 'id', aud: 'someone-else' })), 'bad_client');
@@ -173,17 +187,26 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
       const result = await handler(withHeader(token()));
       expect(result).to.deep.equal({
         principalId: '1d7856e9-7bd7-45fe-beb1-77798de950bc',
-        policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: METHOD_ARN }] },
+        policyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: METHOD_ARN }],
+        },
       });
       expect(logs.lines[0]).to.include({ reason: 'missing_scope', decision: 'deny' });
-      expect((await handler(withHeader(token({ scope: 'openid chat/write' })))).policyDocument.Statement[0].Effect).to.equal('Allow');
+      expect(
+        (await handler(withHeader(token({ scope: 'openid chat/write' })))).policyDocument.Statement[0].Effect,
+      ).to.equal('Allow');
     });
 
     it('denies when the user is in none of ALLOWED_GROUPS, allows when in one', async () => {
       const handler = await build({ allowedGroups: ['operators', 'staff'] });
-      expect((await handler(withHeader(token({ 'cognito:groups': ['admins'] })))).policyDocument.Statement[0].Effect).to.equal('Deny');
+      expect(
+        (await handler(withHeader(token({ 'cognito:groups': ['admins'] })))).policyDocument.Statement[0].Effect,
+      ).to.equal('Deny');
       expect(logs.lines[0]).to.include({ reason: 'group_not_allowed' });
-      expect((await handler(withHeader(token({ 'cognito:groups': undefined })))).policyDocument.Statement[0].Effect).to.equal('Deny');
+      expect(
+        (await handler(withHeader(token({ 'cognito:groups': undefined })))).policyDocument.Statement[0].Effect,
+      ).to.equal('Deny');
       expect((await handler(withHeader(token()))).policyDocument.Statement[0].Effect).to.equal('Allow');
     });
   });
@@ -193,7 +216,11 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
 
     it('duplicate_token', async () => {
       const handler = await build();
-      await expectUnauthorized(handler, connectEvent({ headers: { Authorization: token() }, query: { token: token({ jti: 'other' }) } }), 'duplicate_token');
+      await expectUnauthorized(
+        handler,
+        connectEvent({ headers: { Authorization: token() }, query: { token: token({ jti: 'other' }) } }),
+        'duplicate_token',
+      );
     });
 
     it('token_too_large', async () => {
@@ -205,20 +232,40 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
       const handler = await build();
       await expectUnauthorized(handler, withHeader('abc.def'), 'malformed_token');
       await expectUnauthorized(handler, withHeader('abc.def.ghi'), 'malformed_token');
-      await expectUnauthorized(handler, connectEvent({ headers: { Authorization: `Basic ${token()}` } }), 'malformed_token');
-      await expectUnauthorized(handler, withHeader(signRs256({ alg: 'RS256' }, accessClaims(issuer), k1.privateKey)), 'malformed_token');
+      await expectUnauthorized(
+        handler,
+        connectEvent({ headers: { Authorization: `Basic ${token()}` } }),
+        'malformed_token',
+      );
+      await expectUnauthorized(
+        handler,
+        withHeader(signRs256({ alg: 'RS256' }, accessClaims(issuer), k1.privateKey)),
+        'malformed_token',
+      );
     });
 
     it('bad_alg for alg none (unsigned)', async () => {
       const handler = await build();
-      await expectUnauthorized(handler, withHeader(unsigned({ alg: 'none', kid: 'k1' }, accessClaims(issuer))), 'bad_alg');
-      await expectUnauthorized(handler, withHeader(unsigned({ alg: 'RS256', kid: 'k1' }, accessClaims(issuer))), 'bad_signature');
+      await expectUnauthorized(
+        handler,
+        withHeader(unsigned({ alg: 'none', kid: 'k1' }, accessClaims(issuer))),
+        'bad_alg',
+      );
+      await expectUnauthorized(
+        handler,
+        withHeader(unsigned({ alg: 'RS256', kid: 'k1' }, accessClaims(issuer))),
+        'bad_signature',
+      );
     });
 
     it('bad_alg for HS256 signed with the public key (key confusion)', async () => {
       const handler = await build();
       const pem = Buffer.from(k1.publicKey.export({ format: 'pem', type: 'spki' }));
-      await expectUnauthorized(handler, withHeader(signHs256({ alg: 'HS256', kid: 'k1' }, accessClaims(issuer), pem)), 'bad_alg');
+      await expectUnauthorized(
+        handler,
+        withHeader(signHs256({ alg: 'HS256', kid: 'k1' }, accessClaims(issuer), pem)),
+        'bad_alg',
+      );
     });
 
     it('bad_alg for other algorithms (RS512, ES256, lower-case rs256)', async () => {
@@ -272,7 +319,9 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
     for (const [what, overrides, reason] of claimCases) {
       it(`${reason} for a token ${what}`, async () => {
         const handler = await build();
-        const o = Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, v === '__ISSUER__/' ? `${issuer}/` : v]));
+        const o = Object.fromEntries(
+          Object.entries(overrides).map(([k, v]) => [k, v === '__ISSUER__/' ? `${issuer}/` : v]),
+        );
         await expectUnauthorized(handler, withHeader(token(o)), reason);
       });
     }
@@ -292,7 +341,10 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
       const config = testConfig({ issuer, jwksUri: silent.jwksUrl });
       const log = createLogger('authorizer', logs.sink);
       const keys = createJwksCache({
-        jwksUri: silent.jwksUrl, get: nodeHttpGet, now: clock.now, log,
+        jwksUri: silent.jwksUrl,
+        get: nodeHttpGet,
+        now: clock.now,
+        log,
         limits: { timeoutMs: 300, connectTimeoutMs: 200, maxBytes: 150 * 1024 },
       });
       const handler = createAuthorizer({ config, keys, now: clock.now, log });
@@ -306,7 +358,13 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
 
     it('bad_method_arn when methodArn is missing, malformed or a wildcard', async () => {
       const handler = await build();
-      for (const methodArn of [undefined, 42, '', 'arn:aws:execute-api:us-east-1:123456789012:abc123/*/$connect', 'arn:aws:s3:::bucket']) {
+      for (const methodArn of [
+        undefined,
+        42,
+        '',
+        'arn:aws:execute-api:us-east-1:123456789012:abc123/*/$connect',
+        'arn:aws:s3:::bucket',
+      ]) {
         await expectUnauthorized(handler, { ...withHeader(token()), methodArn }, 'bad_method_arn');
       }
     });
@@ -321,7 +379,12 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
     it('Unauthorized even when the log sink itself throws', async () => {
       await build();
       const config = testConfig({ issuer, jwksUri: server.jwksUrl });
-      const handler = createAuthorizer({ config, keys: cache, now: clock.now, log: sinon.stub().throws(new Error('disk full')) });
+      const handler = createAuthorizer({
+        config,
+        keys: cache,
+        now: clock.now,
+        log: sinon.stub().throws(new Error('disk full')),
+      });
       for (const event of [withHeader(token()), connectEvent(), null]) {
         try {
           await handler(event);
@@ -334,8 +397,22 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
 
     it('survives hostile events without any other error', async () => {
       const handler = await build();
-      const hostile: unknown[] = [undefined, null, 0, 'x', [], { methodArn: METHOD_ARN, headers: [] }, { methodArn: METHOD_ARN, headers: { Authorization: ['a'] } },
-        { methodArn: METHOD_ARN, get headers(): never { throw new Error('getter'); } }, Object.create(null)];
+      const hostile: unknown[] = [
+        undefined,
+        null,
+        0,
+        'x',
+        [],
+        { methodArn: METHOD_ARN, headers: [] },
+        { methodArn: METHOD_ARN, headers: { Authorization: ['a'] } },
+        {
+          methodArn: METHOD_ARN,
+          get headers(): never {
+            throw new Error('getter');
+          },
+        },
+        Object.create(null),
+      ];
       for (const event of hostile) {
         try {
           await handler(event);

@@ -2,11 +2,28 @@
 // Lambda loads it) with an environment pointing at a JWKS server in this process.
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { accessClaims, connectEvent, rsaKey, serveJson, signRs256, startJwksServer, type JwksServer } from './helpers.ts';
+import {
+  accessClaims,
+  connectEvent,
+  rsaKey,
+  serveJson,
+  signRs256,
+  startJwksServer,
+  type JwksServer,
+} from './helpers.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -41,7 +58,8 @@ function runChild(bundle: string, env: Record<string, string>, events: unknown[]
       process.execPath,
       ['-e', script, bundle, JSON.stringify(events)],
       { env: { PATH: process.env['PATH'] ?? '', ...env }, timeout: 15_000 },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+      (err, stdout, stderr) =>
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -55,7 +73,10 @@ describe('built bundle dist/authorizer/index.js', function () {
 
   before(async function () {
     const built = path.join(root, 'dist/authorizer/index.js');
-    const sourcesNewest = Math.max(newestMtime(path.join(root, 'functions/authorizer')), newestMtime(path.join(root, 'functions/shared')));
+    const sourcesNewest = Math.max(
+      newestMtime(path.join(root, 'functions/authorizer')),
+      newestMtime(path.join(root, 'functions/shared')),
+    );
     let source = built;
     let privateBuild: string | undefined;
     if (!existsSync(built) || statSync(built).mtimeMs < sourcesNewest) {
@@ -65,8 +86,11 @@ describe('built bundle dist/authorizer/index.js', function () {
       privateBuild = mkdtempSync(path.join(root, 'test-artifacts', 'authorizer-dist-'));
       const relative = path.relative(root, privateBuild);
       await new Promise<void>((resolve, reject) =>
-        execFile(process.execPath, ['scripts/build.mjs'], { cwd: root, env: { ...process.env, DIST_DIR: relative } }, (err, _o, stderr) =>
-          err ? reject(new Error(`build failed: ${stderr}`)) : resolve(),
+        execFile(
+          process.execPath,
+          ['scripts/build.mjs'],
+          { cwd: root, env: { ...process.env, DIST_DIR: relative } },
+          (err, _o, stderr) => (err ? reject(new Error(`build failed: ${stderr}`)) : resolve()),
         ),
       );
       source = path.join(privateBuild, 'authorizer/index.js');
@@ -124,7 +148,10 @@ describe('built bundle dist/authorizer/index.js', function () {
   for (const [variable, env] of [
     ['USER_POOL_ID', { CLIENT_IDS: 'client1abc' }],
     ['CLIENT_IDS', { USER_POOL_ID: 'us-east-1_local0001' }],
-    ['JWKS_URI', { USER_POOL_ID: 'us-east-1_local0001', CLIENT_IDS: 'c', JWKS_URI: 'http://keys.example.com/jwks.json' }],
+    [
+      'JWKS_URI',
+      { USER_POOL_ID: 'us-east-1_local0001', CLIENT_IDS: 'c', JWKS_URI: 'http://keys.example.com/jwks.json' },
+    ],
     ['TOKEN_SOURCES', { USER_POOL_ID: 'us-east-1_local0001', CLIENT_IDS: 'c', TOKEN_SOURCES: 'cookie' }],
   ] as const) {
     it(`fails the cold start naming ${variable} when it is bad`, async () => {

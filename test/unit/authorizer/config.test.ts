@@ -109,7 +109,11 @@ describe('authorizer config', () => {
   });
 
   it('allows an http issuer on a remote host when an https JWKS_URI is given (the issuer is only compared)', () => {
-    const c = loadConfig({ ...base, ISSUER: 'http://issuer.example.com/pool', JWKS_URI: 'https://keys.example.com/jwks.json' });
+    const c = loadConfig({
+      ...base,
+      ISSUER: 'http://issuer.example.com/pool',
+      JWKS_URI: 'https://keys.example.com/jwks.json',
+    });
     expect(c.issuer).to.equal('http://issuer.example.com/pool');
   });
 });

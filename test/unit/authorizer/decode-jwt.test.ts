@@ -6,7 +6,10 @@ const tok = (header: string, payload = '{}', sig = 'c2ln'): string => `${b64(hea
 
 describe('decodeHeader', () => {
   it('decodes the header of a well-formed token', () => {
-    expect(decodeHeader(tok('{"alg":"RS256","kid":"k1"}'))).to.deep.equal({ ok: true, header: { alg: 'RS256', kid: 'k1' } });
+    expect(decodeHeader(tok('{"alg":"RS256","kid":"k1"}'))).to.deep.equal({
+      ok: true,
+      header: { alg: 'RS256', kid: 'k1' },
+    });
   });
 
   it('lets an empty signature through so the alg check can name it', () => {
@@ -32,7 +35,9 @@ describe('decodeHeader', () => {
   }
 
   it('drops __proto__, constructor and prototype keys from the header and never pollutes Object.prototype', () => {
-    const r = decodeHeader(tok('{"alg":"RS256","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"kid":"k"}'));
+    const r = decodeHeader(
+      tok('{"alg":"RS256","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"kid":"k"}'),
+    );
     if (!r.ok) throw new Error('expected a decoded header');
     expect(Object.keys(r.header)).to.deep.equal(['alg', 'kid']);
     expect(Object.getPrototypeOf(r.header)).to.equal(Object.prototype);
@@ -40,7 +45,9 @@ describe('decodeHeader', () => {
   });
 
   it('drops __proto__ / constructor / prototype keys spelled with JSON \\u escapes too', () => {
-    const r = decodeHeader(tok('{"alg":"RS256","\\u005f_proto__":{"polluted":true},"\\u0063onstructor":1,"protot\\u0079pe":1,"kid":"k"}'));
+    const r = decodeHeader(
+      tok('{"alg":"RS256","\\u005f_proto__":{"polluted":true},"\\u0063onstructor":1,"protot\\u0079pe":1,"kid":"k"}'),
+    );
     if (!r.ok) throw new Error('expected a decoded header');
     expect(Object.keys(r.header)).to.deep.equal(['alg', 'kid']);
   });
@@ -66,7 +73,8 @@ describe('vetPayload', () => {
     expect(vetPayload(p)).to.equal(p);
   });
   it('refuses strings, arrays, null and objects with other prototypes', () => {
-    for (const v of ['payload', [1], null, 42, Object.create(null), new Date()]) expect(vetPayload(v)).to.equal(undefined);
+    for (const v of ['payload', [1], null, 42, Object.create(null), new Date()])
+      expect(vetPayload(v)).to.equal(undefined);
   });
   it('refuses an own __proto__, constructor or prototype key (JSON.parse creates them as own properties)', () => {
     for (const text of ['{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{}}}', '{"prototype":1}']) {

@@ -4,7 +4,12 @@ import { connectEvent } from './helpers.ts';
 
 const T = 'aaa.bbb.ccc';
 const U = 'ddd.eee.fff';
-const all: ExtractOptions = { sources: ['header', 'query', 'protocol'], headerName: 'Authorization', queryParam: 'token', maxLength: 8192 };
+const all: ExtractOptions = {
+  sources: ['header', 'query', 'protocol'],
+  headerName: 'Authorization',
+  queryParam: 'token',
+  maxLength: 8192,
+};
 
 describe('extractToken', () => {
   for (const name of ['Authorization', 'authorization', 'AUTHORIZATION', 'aUtHoRiZaTiOn']) {
@@ -22,11 +27,18 @@ describe('extractToken', () => {
   });
 
   it('reads the query parameter', () => {
-    expect(extractToken(connectEvent({ query: { token: T } }), all)).to.deep.equal({ ok: true, token: T, source: 'query' });
+    expect(extractToken(connectEvent({ query: { token: T } }), all)).to.deep.equal({
+      ok: true,
+      token: T,
+      source: 'query',
+    });
   });
 
   it('treats the query parameter name case-sensitively', () => {
-    expect(extractToken(connectEvent({ query: { TOKEN: T } }), all)).to.deep.equal({ ok: false, reason: 'missing_token' });
+    expect(extractToken(connectEvent({ query: { TOKEN: T } }), all)).to.deep.equal({
+      ok: false,
+      reason: 'missing_token',
+    });
   });
 
   it('reads Sec-WebSocket-Protocol given as "bearer, <token>" in any casing', () => {
@@ -42,13 +54,22 @@ describe('extractToken', () => {
   });
 
   it('accepts the same token from several sources', () => {
-    const r = extractToken(connectEvent({ headers: { Authorization: `Bearer ${T}`, 'Sec-WebSocket-Protocol': `bearer, ${T}` }, query: { token: T } }), all);
+    const r = extractToken(
+      connectEvent({
+        headers: { Authorization: `Bearer ${T}`, 'Sec-WebSocket-Protocol': `bearer, ${T}` },
+        query: { token: T },
+      }),
+      all,
+    );
     expect(r).to.deep.equal({ ok: true, token: T, source: 'header' });
   });
 
   it('reads only the configured sources', () => {
     const e = connectEvent({ headers: { Authorization: `Bearer ${T}` } });
-    expect(extractToken(e, { ...all, sources: ['query', 'protocol'] })).to.deep.equal({ ok: false, reason: 'missing_token' });
+    expect(extractToken(e, { ...all, sources: ['query', 'protocol'] })).to.deep.equal({
+      ok: false,
+      reason: 'missing_token',
+    });
     const q = connectEvent({ query: { token: T } });
     expect(extractToken(q, { ...all, sources: ['header'] })).to.deep.equal({ ok: false, reason: 'missing_token' });
   });
@@ -58,21 +79,65 @@ describe('extractToken', () => {
       ['no token anywhere', connectEvent(), 'missing_token'],
       ['an event that is not an object', 'GET /', 'missing_token'],
       ['a null event', null, 'missing_token'],
-      ['null headers and query', { methodArn: 'x', headers: null, multiValueHeaders: null, queryStringParameters: null }, 'missing_token'],
+      [
+        'null headers and query',
+        { methodArn: 'x', headers: null, multiValueHeaders: null, queryStringParameters: null },
+        'missing_token',
+      ],
       ['an empty header', connectEvent({ headers: { Authorization: '' } }), 'missing_token'],
       ['a bare "Bearer"', connectEvent({ headers: { Authorization: 'Bearer ' } }), 'missing_token'],
       ['an empty query parameter', connectEvent({ query: { token: '' } }), 'missing_token'],
-      ['"bearer" with no token in Sec-WebSocket-Protocol', connectEvent({ headers: { 'Sec-WebSocket-Protocol': 'bearer' } }), 'missing_token'],
-      ['different tokens in header and query', connectEvent({ headers: { Authorization: T }, query: { token: U } }), 'duplicate_token'],
-      ['different tokens in header and protocol', connectEvent({ headers: { Authorization: T, 'Sec-WebSocket-Protocol': `bearer, ${U}` } }), 'duplicate_token'],
-      ['two values in multiValueHeaders', connectEvent({ headers: { Authorization: T }, multiValueHeaders: { Authorization: [T, U] } }), 'duplicate_token'],
-      ['two values in multiValueQueryStringParameters', connectEvent({ query: { token: U }, multiValueQuery: { token: [T, U] } }), 'duplicate_token'],
-      ['two header keys differing in case', { methodArn: 'x', headers: { authorization: T, Authorization: U } }, 'duplicate_token'],
-      ['an empty value beside a real one', connectEvent({ query: { token: T }, multiValueQuery: { token: ['', T] } }), 'duplicate_token'],
-      ['two bearer pairs in Sec-WebSocket-Protocol', connectEvent({ headers: { 'Sec-WebSocket-Protocol': `bearer, ${T}, bearer, ${U}` } }), 'duplicate_token'],
-      ['a header over 8 KB', connectEvent({ headers: { Authorization: `Bearer ${'a'.repeat(8193)}` } }), 'token_too_large'],
+      [
+        '"bearer" with no token in Sec-WebSocket-Protocol',
+        connectEvent({ headers: { 'Sec-WebSocket-Protocol': 'bearer' } }),
+        'missing_token',
+      ],
+      [
+        'different tokens in header and query',
+        connectEvent({ headers: { Authorization: T }, query: { token: U } }),
+        'duplicate_token',
+      ],
+      [
+        'different tokens in header and protocol',
+        connectEvent({ headers: { Authorization: T, 'Sec-WebSocket-Protocol': `bearer, ${U}` } }),
+        'duplicate_token',
+      ],
+      [
+        'two values in multiValueHeaders',
+        connectEvent({ headers: { Authorization: T }, multiValueHeaders: { Authorization: [T, U] } }),
+        'duplicate_token',
+      ],
+      [
+        'two values in multiValueQueryStringParameters',
+        connectEvent({ query: { token: U }, multiValueQuery: { token: [T, U] } }),
+        'duplicate_token',
+      ],
+      [
+        'two header keys differing in case',
+        { methodArn: 'x', headers: { authorization: T, Authorization: U } },
+        'duplicate_token',
+      ],
+      [
+        'an empty value beside a real one',
+        connectEvent({ query: { token: T }, multiValueQuery: { token: ['', T] } }),
+        'duplicate_token',
+      ],
+      [
+        'two bearer pairs in Sec-WebSocket-Protocol',
+        connectEvent({ headers: { 'Sec-WebSocket-Protocol': `bearer, ${T}, bearer, ${U}` } }),
+        'duplicate_token',
+      ],
+      [
+        'a header over 8 KB',
+        connectEvent({ headers: { Authorization: `Bearer ${'a'.repeat(8193)}` } }),
+        'token_too_large',
+      ],
       ['a query parameter over 8 KB', connectEvent({ query: { token: 'a.b.' + 'c'.repeat(8200) } }), 'token_too_large'],
-      ['a protocol header far over 8 KB', connectEvent({ headers: { 'Sec-WebSocket-Protocol': `bearer, ${'a'.repeat(20000)}` } }), 'token_too_large'],
+      [
+        'a protocol header far over 8 KB',
+        connectEvent({ headers: { 'Sec-WebSocket-Protocol': `bearer, ${'a'.repeat(20000)}` } }),
+        'token_too_large',
+      ],
       ['a non-string header value', { methodArn: 'x', headers: { Authorization: 42 } }, 'malformed_token'],
     ];
     for (const [what, event, reason] of cases) {
@@ -83,7 +148,11 @@ describe('extractToken', () => {
   });
 
   it('leaves the shape of the token to decodeJwt (another scheme comes through whole)', () => {
-    expect(extractToken(connectEvent({ headers: { Authorization: `Basic ${T}` } }), all)).to.deep.equal({ ok: true, token: `Basic ${T}`, source: 'header' });
+    expect(extractToken(connectEvent({ headers: { Authorization: `Basic ${T}` } }), all)).to.deep.equal({
+      ok: true,
+      token: `Basic ${T}`,
+      source: 'header',
+    });
   });
 
   it('accepts a token of exactly the maximum length', () => {

@@ -15,7 +15,12 @@ export interface TestKey {
 export function rsaKey(kid: string, bits = 2048, extra: Record<string, unknown> = {}): TestKey {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits });
   const exported = publicKey.export({ format: 'jwk' });
-  return { kid, privateKey, publicKey, jwk: { kty: 'RSA', n: exported.n, e: exported.e, kid, alg: 'RS256', use: 'sig', ...extra } };
+  return {
+    kid,
+    privateKey,
+    publicKey,
+    jwk: { kty: 'RSA', n: exported.n, e: exported.e, kid, alg: 'RS256', use: 'sig', ...extra },
+  };
 }
 
 export function ecJwk(kid: string): Record<string, unknown> {
@@ -23,7 +28,8 @@ export function ecJwk(kid: string): Record<string, unknown> {
   return { ...publicKey.export({ format: 'jwk' }), kid, alg: 'ES256', use: 'sig' };
 }
 
-const b64 = (value: unknown): string => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const b64 = (value: unknown): string =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
 /** Signs `header.payload` with RSA-SHA256 whatever the header says, so tests can forge any header. */
 export function signRs256(header: Record<string, unknown>, payload: unknown, key: KeyObject): string {
@@ -90,14 +96,20 @@ export function testConfig(overrides: Partial<AuthorizerConfig> = {}): Authorize
   };
 }
 
-export function connectEvent(parts: {
-  headers?: Record<string, string>;
-  multiValueHeaders?: Record<string, string[]>;
-  query?: Record<string, string>;
-  multiValueQuery?: Record<string, string[]>;
-  methodArn?: unknown;
-} = {}): Record<string, unknown> {
-  const headers = { Host: 'abc123.execute-api.us-east-1.amazonaws.com', 'Sec-WebSocket-Version': '13', ...parts.headers };
+export function connectEvent(
+  parts: {
+    headers?: Record<string, string>;
+    multiValueHeaders?: Record<string, string[]>;
+    query?: Record<string, string>;
+    multiValueQuery?: Record<string, string[]>;
+    methodArn?: unknown;
+  } = {},
+): Record<string, unknown> {
+  const headers = {
+    Host: 'abc123.execute-api.us-east-1.amazonaws.com',
+    'Sec-WebSocket-Version': '13',
+    ...parts.headers,
+  };
   return {
     type: 'REQUEST',
     methodArn: 'methodArn' in parts ? parts.methodArn : METHOD_ARN,
@@ -105,7 +117,8 @@ export function connectEvent(parts: {
     multiValueHeaders: parts.multiValueHeaders ?? Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
     queryStringParameters: parts.query ?? null,
     multiValueQueryStringParameters:
-      parts.multiValueQuery ?? (parts.query ? Object.fromEntries(Object.entries(parts.query).map(([k, v]) => [k, [v]])) : null),
+      parts.multiValueQuery ??
+      (parts.query ? Object.fromEntries(Object.entries(parts.query).map(([k, v]) => [k, [v]])) : null),
     stageVariables: {},
     requestContext: { routeKey: '$connect', eventType: 'CONNECT', requestId: 'req-1', stage: 'dev', apiId: 'abc123' },
   };
@@ -178,7 +191,11 @@ export function captureLogs(): { lines: Record<string, unknown>[]; sink: (line: 
 }
 
 /** A clock the test moves by hand. */
-export function fakeClock(startMs = NOW_S * 1000): { now: () => number; advance(ms: number): void; set(ms: number): void } {
+export function fakeClock(startMs = NOW_S * 1000): {
+  now: () => number;
+  advance(ms: number): void;
+  set(ms: number): void;
+} {
   let t = startMs;
   return { now: () => t, advance: (ms) => (t += ms), set: (ms) => (t = ms) };
 }

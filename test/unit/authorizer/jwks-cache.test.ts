@@ -160,7 +160,10 @@ describe('JWKS cache', () => {
     server.respond = serveJson({ keys: [k1.jwk, rsaKey('small', 1024).jwk] });
     const c = cache();
     await c.refresh();
-    expect(logs.lines.find((l) => l['reason'] === 'jwks_key_skipped')).to.include({ kid: 'small', skip: 'key_too_small' });
+    expect(logs.lines.find((l) => l['reason'] === 'jwks_key_skipped')).to.include({
+      kid: 'small',
+      skip: 'key_too_small',
+    });
   });
 
   it('never rejects, even when the injected transport throws synchronously', async () => {
@@ -168,6 +171,6 @@ describe('JWKS cache', () => {
     const c = cache({ get: throwing });
     expect(await c.refresh()).to.equal(false);
     expect(await c.resolve('k1')).to.deep.equal({ ok: false, reason: 'jwks_unavailable' });
-    expect(throwing.callCount, "the initial attempt and the one immediate retry").to.equal(2);
+    expect(throwing.callCount, 'the initial attempt and the one immediate retry').to.equal(2);
   });
 });

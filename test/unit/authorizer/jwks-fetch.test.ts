@@ -92,7 +92,9 @@ describe('fetchJwks over node:http', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as AddressInfo;
     const started = Date.now();
-    const err = await failureOf(fetchJwks(nodeHttpGet, `https://127.0.0.1:${port}/jwks.json`, { ...limits, timeoutMs: 5000 }));
+    const err = await failureOf(
+      fetchJwks(nodeHttpGet, `https://127.0.0.1:${port}/jwks.json`, { ...limits, timeoutMs: 5000 }),
+    );
     expect(err.kind).to.equal('timeout');
     expect(err.message).to.contain('not connected within 250 ms');
     expect(Date.now() - started).to.be.within(240, 2500);
@@ -125,7 +127,9 @@ describe('fetchJwks over node:http', () => {
       pump();
     };
     // Generous deadlines: this case is about the size cap, and a loaded machine must not turn it into a timeout.
-    const err = await failureOf(fetchJwks(nodeHttpGet, server.jwksUrl, { ...limits, timeoutMs: 10_000, connectTimeoutMs: 5_000 }));
+    const err = await failureOf(
+      fetchJwks(nodeHttpGet, server.jwksUrl, { ...limits, timeoutMs: 10_000, connectTimeoutMs: 5_000 }),
+    );
     expect(err.kind).to.equal('too_large');
     expect(err.message).to.contain('body exceeds');
     expect(written).to.be.below(10 * 1024 * 1024);
@@ -142,7 +146,14 @@ describe('fetchJwks with an injected transport', () => {
     let seen: HttpGetOptions | undefined;
     const spy: HttpGet = async (_url, options) => {
       seen = options;
-      return { status: 200, contentLength: undefined, body: (async function* () { yield Buffer.from('{"keys":[]}'); })(), cancel: () => undefined };
+      return {
+        status: 200,
+        contentLength: undefined,
+        body: (async function* () {
+          yield Buffer.from('{"keys":[]}');
+        })(),
+        cancel: () => undefined,
+      };
     };
     expect(await fetchJwks(spy, 'https://keys.example.com/jwks.json', limits)).to.deep.equal({ keys: [] });
     expect(seen?.signal).to.be.instanceOf(AbortSignal);
@@ -152,8 +163,17 @@ describe('fetchJwks with an injected transport', () => {
 
   it('cancels the body it refuses', async () => {
     let cancelled = 0;
-    const get: HttpGet = async () => ({ status: 503, contentLength: 2, body: (async function* () { yield Buffer.from('{}'); })(), cancel: () => (cancelled += 1) });
-    expect((await failureOf(fetchJwks(get, 'https://keys.example.com/jwks.json', limits))).kind).to.equal('http_status');
+    const get: HttpGet = async () => ({
+      status: 503,
+      contentLength: 2,
+      body: (async function* () {
+        yield Buffer.from('{}');
+      })(),
+      cancel: () => (cancelled += 1),
+    });
+    expect((await failureOf(fetchJwks(get, 'https://keys.example.com/jwks.json', limits))).kind).to.equal(
+      'http_status',
+    );
     expect(cancelled).to.equal(1);
   });
 });

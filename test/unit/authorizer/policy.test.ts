@@ -19,10 +19,19 @@ const claims: VerifiedClaims = {
 describe('policy', () => {
   it('allows exactly methodArn and nothing else', () => {
     const r = allowResult(METHOD_ARN, claims);
-    expect(r?.policyDocument.Statement).to.deep.equal([{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: METHOD_ARN }]);
+    expect(r?.policyDocument.Statement).to.deep.equal([
+      { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: METHOD_ARN },
+    ]);
     expect(r?.principalId).to.equal('u-1');
     expect(r?.context).to.deep.equal({
-      sub: 'u-1', username: 'jane', clientId: 'c1', scope: 'openid chat/write', groups: 'admins,staff', tokenUse: 'access', exp: 2000, authTime: 1000,
+      sub: 'u-1',
+      username: 'jane',
+      clientId: 'c1',
+      scope: 'openid chat/write',
+      groups: 'admins,staff',
+      tokenUse: 'access',
+      exp: 2000,
+      authTime: 1000,
     });
   });
 
@@ -43,17 +52,34 @@ describe('policy', () => {
   it('denies methodArn without any context', () => {
     expect(denyResult(METHOD_ARN, 'u-1')).to.deep.equal({
       principalId: 'u-1',
-      policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: METHOD_ARN }] },
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: METHOD_ARN }],
+      },
     });
   });
 
   it('accepts real WebSocket method ARNs and refuses wildcards and other shapes', () => {
-    for (const ok of [METHOD_ARN, 'arn:aws-cn:execute-api:cn-north-1:123456789012:a1b2c3/prod/$connect', 'arn:aws-us-gov:execute-api:us-gov-west-1:123456789012:x/dev/$connect',
-      'arn:aws-eusc:execute-api:eusc-de-east-1:123456789012:x/dev/$connect']) {
+    for (const ok of [
+      METHOD_ARN,
+      'arn:aws-cn:execute-api:cn-north-1:123456789012:a1b2c3/prod/$connect',
+      'arn:aws-us-gov:execute-api:us-gov-west-1:123456789012:x/dev/$connect',
+      'arn:aws-eusc:execute-api:eusc-de-east-1:123456789012:x/dev/$connect',
+    ]) {
       expect(isValidMethodArn(ok), ok).to.equal(true);
     }
-    for (const bad of [undefined, null, 1, '', 'arn:aws:execute-api:us-east-1:123456789012:abc/*/$connect', 'arn:aws:execute-api:us-east-1:123456789012:abc/dev/*',
-      'arn:aws:execute-api:us-east-1:1234:abc/dev/$connect', 'arn:aws:lambda:us-east-1:123456789012:function:f', `${METHOD_ARN}\n`, 'x'.repeat(5000)]) {
+    for (const bad of [
+      undefined,
+      null,
+      1,
+      '',
+      'arn:aws:execute-api:us-east-1:123456789012:abc/*/$connect',
+      'arn:aws:execute-api:us-east-1:123456789012:abc/dev/*',
+      'arn:aws:execute-api:us-east-1:1234:abc/dev/$connect',
+      'arn:aws:lambda:us-east-1:123456789012:function:f',
+      `${METHOD_ARN}\n`,
+      'x'.repeat(5000),
+    ]) {
       expect(isValidMethodArn(bad), String(bad).slice(0, 60)).to.equal(false);
     }
   });
@@ -62,14 +88,28 @@ describe('policy', () => {
 describe('access rules', () => {
   it('requires every REQUIRED_SCOPES entry', () => {
     expect(checkAccess(claims, { requiredScopes: ['openid'], allowedGroups: [] })).to.deep.equal({ ok: true });
-    expect(checkAccess(claims, { requiredScopes: ['openid', 'chat/read'], allowedGroups: [] })).to.deep.equal({ ok: false, reason: 'missing_scope' });
-    expect(checkAccess(claims, { requiredScopes: ['chat'], allowedGroups: [] }), 'no prefix matching').to.deep.equal({ ok: false, reason: 'missing_scope' });
+    expect(checkAccess(claims, { requiredScopes: ['openid', 'chat/read'], allowedGroups: [] })).to.deep.equal({
+      ok: false,
+      reason: 'missing_scope',
+    });
+    expect(checkAccess(claims, { requiredScopes: ['chat'], allowedGroups: [] }), 'no prefix matching').to.deep.equal({
+      ok: false,
+      reason: 'missing_scope',
+    });
   });
 
   it('requires at least one ALLOWED_GROUPS entry when configured', () => {
     expect(checkAccess(claims, { requiredScopes: [], allowedGroups: ['staff', 'ops'] })).to.deep.equal({ ok: true });
-    expect(checkAccess(claims, { requiredScopes: [], allowedGroups: ['ops'] })).to.deep.equal({ ok: false, reason: 'group_not_allowed' });
-    expect(checkAccess({ ...claims, groups: [] }, { requiredScopes: [], allowedGroups: ['ops'] })).to.deep.equal({ ok: false, reason: 'group_not_allowed' });
-    expect(checkAccess({ ...claims, groups: [] }, { requiredScopes: [], allowedGroups: [] })).to.deep.equal({ ok: true });
+    expect(checkAccess(claims, { requiredScopes: [], allowedGroups: ['ops'] })).to.deep.equal({
+      ok: false,
+      reason: 'group_not_allowed',
+    });
+    expect(checkAccess({ ...claims, groups: [] }, { requiredScopes: [], allowedGroups: ['ops'] })).to.deep.equal({
+      ok: false,
+      reason: 'group_not_allowed',
+    });
+    expect(checkAccess({ ...claims, groups: [] }, { requiredScopes: [], allowedGroups: [] })).to.deep.equal({
+      ok: true,
+    });
   });
 });

@@ -1,14 +1,27 @@
 import { expect } from 'chai';
 import { sign } from 'node:crypto';
-import { checkClaims, checkHeader, verifyToken, type VerifyOptions } from '../../../functions/authorizer/verify-token.ts';
+import {
+  checkClaims,
+  checkHeader,
+  verifyToken,
+  type VerifyOptions,
+} from '../../../functions/authorizer/verify-token.ts';
 import { accessClaims, CLIENT_ID, NOW_S, rsaKey, signRs256 } from './helpers.ts';
 
 const ISS = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_local0001';
-const opts: VerifyOptions = { issuer: ISS, tokenUse: 'access', clientIds: new Set([CLIENT_ID]), clockToleranceSeconds: 5 };
+const opts: VerifyOptions = {
+  issuer: ISS,
+  tokenUse: 'access',
+  clientIds: new Set([CLIENT_ID]),
+  clockToleranceSeconds: 5,
+};
 
 describe('checkHeader', () => {
   it('returns the kid of an RS256 header and ignores every other member', () => {
-    expect(checkHeader({ alg: 'RS256', kid: 'k1', jku: 'https://evil.example/jwks', typ: 'JWT' })).to.deep.equal({ ok: true, kid: 'k1' });
+    expect(checkHeader({ alg: 'RS256', kid: 'k1', jku: 'https://evil.example/jwks', typ: 'JWT' })).to.deep.equal({
+      ok: true,
+      kid: 'k1',
+    });
   });
   it('refuses any alg other than exactly RS256', () => {
     for (const alg of ['none', 'HS256', 'RS384', 'rs256', undefined, ['RS256']]) {
@@ -28,8 +41,15 @@ describe('checkClaims', () => {
     expect(r).to.deep.equal({
       ok: true,
       claims: {
-        sub: '1d7856e9-7bd7-45fe-beb1-77798de950bc', username: 'jane', clientId: CLIENT_ID, scope: 'openid profile email',
-        scopes: ['openid', 'profile', 'email'], groups: ['admins', 'staff'], tokenUse: 'access', exp: NOW_S + 3600, authTime: NOW_S - 100,
+        sub: '1d7856e9-7bd7-45fe-beb1-77798de950bc',
+        username: 'jane',
+        clientId: CLIENT_ID,
+        scope: 'openid profile email',
+        scopes: ['openid', 'profile', 'email'],
+        groups: ['admins', 'staff'],
+        tokenUse: 'access',
+        exp: NOW_S + 3600,
+        authTime: NOW_S - 100,
       },
     });
   });
@@ -40,24 +60,57 @@ describe('checkClaims', () => {
   });
 
   it('names the claim that failed', () => {
-    expect(checkClaims(accessClaims(ISS, { exp: undefined }), opts, NOW_S)).to.deep.equal({ ok: false, reason: 'missing_claim', claim: 'exp' });
-    expect(checkClaims(accessClaims(ISS, { nbf: 'soon' }), opts, NOW_S)).to.deep.equal({ ok: false, reason: 'invalid_claim', claim: 'nbf' });
-    expect(checkClaims(accessClaims(ISS, { auth_time: 'x' }), opts, NOW_S)).to.deep.equal({ ok: false, reason: 'invalid_claim', claim: 'auth_time' });
-    expect(checkClaims(accessClaims(ISS, { exp: Number.NaN }), opts, NOW_S)).to.deep.equal({ ok: false, reason: 'invalid_claim', claim: 'exp' });
-    expect(checkClaims(accessClaims(ISS, { 'cognito:groups': ['a', 1] }), opts, NOW_S)).to.deep.equal({ ok: false, reason: 'invalid_claim', claim: 'cognito:groups' });
+    expect(checkClaims(accessClaims(ISS, { exp: undefined }), opts, NOW_S)).to.deep.equal({
+      ok: false,
+      reason: 'missing_claim',
+      claim: 'exp',
+    });
+    expect(checkClaims(accessClaims(ISS, { nbf: 'soon' }), opts, NOW_S)).to.deep.equal({
+      ok: false,
+      reason: 'invalid_claim',
+      claim: 'nbf',
+    });
+    expect(checkClaims(accessClaims(ISS, { auth_time: 'x' }), opts, NOW_S)).to.deep.equal({
+      ok: false,
+      reason: 'invalid_claim',
+      claim: 'auth_time',
+    });
+    expect(checkClaims(accessClaims(ISS, { exp: Number.NaN }), opts, NOW_S)).to.deep.equal({
+      ok: false,
+      reason: 'invalid_claim',
+      claim: 'exp',
+    });
+    expect(checkClaims(accessClaims(ISS, { 'cognito:groups': ['a', 1] }), opts, NOW_S)).to.deep.equal({
+      ok: false,
+      reason: 'invalid_claim',
+      claim: 'cognito:groups',
+    });
   });
 
   it('enforces exp at the tolerance boundary exactly like jsonwebtoken', () => {
-    expect(checkClaims(accessClaims(ISS, { exp: NOW_S - 5 }), opts, NOW_S)).to.deep.include({ ok: false, reason: 'expired' });
+    expect(checkClaims(accessClaims(ISS, { exp: NOW_S - 5 }), opts, NOW_S)).to.deep.include({
+      ok: false,
+      reason: 'expired',
+    });
     expect(checkClaims(accessClaims(ISS, { exp: NOW_S - 4 }), opts, NOW_S).ok).to.equal(true);
   });
 
   it('checks aud, not client_id, for ID tokens', () => {
     const idOpts: VerifyOptions = { ...opts, tokenUse: 'id' };
-    const id = accessClaims(ISS, { token_use: 'id', client_id: undefined, aud: CLIENT_ID, 'cognito:username': 'jane', username: undefined });
+    const id = accessClaims(ISS, {
+      token_use: 'id',
+      client_id: undefined,
+      aud: CLIENT_ID,
+      'cognito:username': 'jane',
+      username: undefined,
+    });
     const r = checkClaims(id, idOpts, NOW_S);
     expect(r.ok && r.claims).to.include({ clientId: CLIENT_ID, username: 'jane', scope: '' });
-    expect(checkClaims({ ...id, aud: undefined, client_id: CLIENT_ID }, idOpts, NOW_S)).to.deep.equal({ ok: false, reason: 'missing_claim', claim: 'aud' });
+    expect(checkClaims({ ...id, aud: undefined, client_id: CLIENT_ID }, idOpts, NOW_S)).to.deep.equal({
+      ok: false,
+      reason: 'missing_claim',
+      claim: 'aud',
+    });
   });
 });
 
@@ -73,7 +126,10 @@ describe('verifyToken', () => {
   });
 
   it('refuses a validly signed payload that is not a JSON object (jsonwebtoken finds no issuer in it)', () => {
-    expect(verifyToken(signed('just a string'), key.publicKey, opts, NOW_S)).to.deep.equal({ ok: false, reason: 'bad_issuer' });
+    expect(verifyToken(signed('just a string'), key.publicKey, opts, NOW_S)).to.deep.equal({
+      ok: false,
+      reason: 'bad_issuer',
+    });
     expect(verifyToken(signed([1, 2]), key.publicKey, opts, NOW_S)).to.deep.equal({ ok: false, reason: 'bad_issuer' });
   });
 
@@ -84,6 +140,8 @@ describe('verifyToken', () => {
     const t = `${input}.${sign('RSA-SHA256', Buffer.from(input), key.privateKey).toString('base64url')}`;
     expect(verifyToken(t, key.publicKey, opts, NOW_S)).to.deep.equal({ ok: false, reason: 'malformed_token' });
     expect(({} as Record<string, unknown>)['polluted']).to.equal(undefined);
-    expect(verifyToken(signed(accessClaims(ISS, { constructor: { name: 'x' } })), key.publicKey, opts, NOW_S)).to.deep.equal({ ok: false, reason: 'malformed_token' });
+    expect(
+      verifyToken(signed(accessClaims(ISS, { constructor: { name: 'x' } })), key.publicKey, opts, NOW_S),
+    ).to.deep.equal({ ok: false, reason: 'malformed_token' });
   });
 });

@@ -11,7 +11,12 @@ import { createZip } from '../../../scripts/zip.mjs';
 const root = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../../..');
 const FUNCTIONS = ['authorizer', 'connect', 'default', 'disconnect'];
 
-interface ZipEntry { name: string; dosTime: number; dosDate: number; data: Buffer }
+interface ZipEntry {
+  name: string;
+  dosTime: number;
+  dosDate: number;
+  data: Buffer;
+}
 
 /** Reads a zip through its central directory, inflating each entry (enough for the archives we write). */
 function readZip(zip: Buffer): ZipEntry[] {
@@ -41,7 +46,11 @@ function readZip(zip: Buffer): ZipEntry[] {
 }
 
 function buildInto(dir: string): void {
-  execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { cwd: root, env: { ...process.env, DIST_DIR: dir }, stdio: 'pipe' });
+  execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs')], {
+    cwd: root,
+    env: { ...process.env, DIST_DIR: dir },
+    stdio: 'pipe',
+  });
 }
 
 describe('build: scripts/build.mjs and scripts/zip.mjs', function () {
@@ -74,9 +83,14 @@ describe('build: scripts/build.mjs and scripts/zip.mjs', function () {
   it('puts exactly index.js at the root of each zip, equal to dist/<name>/index.js, dated 1980-01-01 00:00', () => {
     for (const name of FUNCTIONS) {
       const entries = readZip(readFileSync(path.join(first, `${name}.zip`)));
-      expect(entries.map((e) => e.name), `${name}.zip entries`).to.deep.equal(['index.js']);
+      expect(
+        entries.map((e) => e.name),
+        `${name}.zip entries`,
+      ).to.deep.equal(['index.js']);
       const [entry] = entries;
-      expect(entry!.data.equals(readFileSync(path.join(first, name, 'index.js'))), `${name}.zip index.js`).to.equal(true);
+      expect(entry!.data.equals(readFileSync(path.join(first, name, 'index.js'))), `${name}.zip index.js`).to.equal(
+        true,
+      );
       expect([entry!.dosDate, entry!.dosTime], `${name}.zip timestamp`).to.deep.equal([(1 << 5) | 1, 0]);
     }
   });
@@ -84,7 +98,9 @@ describe('build: scripts/build.mjs and scripts/zip.mjs', function () {
   it('keeps the source map beside the bundle and out of it (no sourceMappingURL shipped)', () => {
     for (const name of FUNCTIONS) {
       expect(readdirSync(path.join(first, name)), `${name} output files`).to.include('index.js.map');
-      expect(readFileSync(path.join(first, name, 'index.js'), 'utf8'), `${name} bundle`).not.to.include('sourceMappingURL');
+      expect(readFileSync(path.join(first, name, 'index.js'), 'utf8'), `${name} bundle`).not.to.include(
+        'sourceMappingURL',
+      );
     }
   });
 

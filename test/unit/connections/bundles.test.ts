@@ -33,7 +33,12 @@ function newestSource(dir: string): number {
 function ensureBuilt(): void {
   const sources = Math.max(...['shared', ...NAMES].map((d) => newestSource(path.join(root, 'functions', d))));
   const stale = NAMES.some((name) => !existsSync(bundlePath(name)) || statSync(bundlePath(name)).mtimeMs < sources);
-  if (stale) execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'pipe', timeout: 60_000 });
+  if (stale)
+    execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs')], {
+      cwd: root,
+      stdio: 'pipe',
+      timeout: 60_000,
+    });
 }
 
 interface Run {
@@ -87,7 +92,10 @@ describe('connections: built bundles', function () {
       ['CONNECTIONS_TABLE', { AWS_REGION: 'eu-west-1' }],
       ['CONNECTION_TTL_SECONDS', { ...validEnv, CONNECTION_TTL_SECONDS: 'two hours' }],
       ['STORED_HEADERS', { ...validEnv, STORED_HEADERS: 'Authorization' }],
-      ['AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI', { ...validEnv, AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: 'not a url' }],
+      [
+        'AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI',
+        { ...validEnv, AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: 'not a url' },
+      ],
     ];
     for (const [variable, env] of bad) {
       it(`dist/${name}/index.js fails its cold start naming ${variable}`, async () => {
@@ -118,7 +126,9 @@ describe('connections: built bundles', function () {
         req.on('end', () => {
           calls.push({ method: req.method ?? '', url: req.url ?? '', body });
           if (req.url?.includes('gone-typed')) {
-            res.writeHead(410, { 'x-amzn-ErrorType': 'GoneException', 'content-type': 'application/json' }).end('{"message":null}');
+            res
+              .writeHead(410, { 'x-amzn-ErrorType': 'GoneException', 'content-type': 'application/json' })
+              .end('{"message":null}');
           } else if (req.url?.includes('gone-bare')) {
             res.writeHead(410).end();
           } else {
@@ -159,7 +169,9 @@ describe('connections: built bundles', function () {
     });
 
     async function stored(connectionId: string): Promise<Record<string, unknown> | undefined> {
-      const { Item } = await client.send(new GetItemCommand({ TableName: 'conns', Key: { connectionId: { S: connectionId } }, ConsistentRead: true }));
+      const { Item } = await client.send(
+        new GetItemCommand({ TableName: 'conns', Key: { connectionId: { S: connectionId } }, ConsistentRead: true }),
+      );
       return Item;
     }
 
@@ -167,7 +179,10 @@ describe('connections: built bundles', function () {
       const exp = Math.floor(Date.now() / 1000) + 3600;
       const id = 'conn-1=';
       const connect = await runBundle('connect', env, [
-        connectEvent({ headers: { 'User-Agent': 'UA', Authorization: `Bearer ${SECRET_TOKEN}` }, context: context(id, exp) }),
+        connectEvent({
+          headers: { 'User-Agent': 'UA', Authorization: `Bearer ${SECRET_TOKEN}` },
+          context: context(id, exp),
+        }),
       ]);
       expect(connect.results, connect.stderr).to.deep.equal([{ statusCode: 200 }]);
       const item = await stored(id);
@@ -181,13 +196,18 @@ describe('connections: built bundles', function () {
 
       const echo = await runBundle('default', env, [messageEvent('{"n":1}', { context: context(id, exp) })]);
       expect(echo.results, echo.stderr + echo.stdout).to.deep.equal([{ statusCode: 200 }]);
-      expect(calls.map((c) => [c.method, c.url])).to.deep.equal([['POST', `/dev/@connections/${encodeURIComponent(id)}`]]);
+      expect(calls.map((c) => [c.method, c.url])).to.deep.equal([
+        ['POST', `/dev/@connections/${encodeURIComponent(id)}`],
+      ]);
       const frame = JSON.parse(calls[0]?.body ?? '{}') as Record<string, unknown>;
       expect(frame).to.include({ type: 'echo' });
       expect(frame['message']).to.deep.equal({ n: 1 });
       expect(frame['connection']).to.include({ connectionId: id, sub: SUB, tokenExp: exp });
 
-      const disconnect = await runBundle('disconnect', env, [disconnectEvent({ connectionId: id }), disconnectEvent({ connectionId: id })]);
+      const disconnect = await runBundle('disconnect', env, [
+        disconnectEvent({ connectionId: id }),
+        disconnectEvent({ connectionId: id }),
+      ]);
       expect(disconnect.results).to.deep.equal([{ statusCode: 200 }, { statusCode: 200 }]);
       expect(await stored(id)).to.equal(undefined);
       for (const run of [connect, echo, disconnect]) expect(run.stdout).to.not.contain(SECRET_TOKEN);
@@ -197,7 +217,9 @@ describe('connections: built bundles', function () {
       const exp = Math.floor(Date.now() / 1000) + 3600;
       const id = 'conn-retry=';
       const first = connectEvent({ context: context(id, exp) });
-      const retry = connectEvent({ context: { ...context(id, exp), authorizer: authorizerContext({ exp: String(exp + 99), username: 'other' }) } });
+      const retry = connectEvent({
+        context: { ...context(id, exp), authorizer: authorizerContext({ exp: String(exp + 99), username: 'other' }) },
+      });
       const run = await runBundle('connect', env, [first, retry]);
       expect(run.results).to.deep.equal([{ statusCode: 200 }, { statusCode: 200 }]);
       const item = await stored(id);
@@ -211,7 +233,16 @@ describe('connections: built bundles', function () {
       await client.send(
         new PutItemCommand({
           TableName: 'conns',
-          Item: marshalConnectionItem({ connectionId: id, sub: SUB, username: 'jane', connectedAt: Date.now(), tokenExp: exp, ttl: exp + 7260, queryParameters: {}, headers: {} }),
+          Item: marshalConnectionItem({
+            connectionId: id,
+            sub: SUB,
+            username: 'jane',
+            connectedAt: Date.now(),
+            tokenExp: exp,
+            ttl: exp + 7260,
+            queryParameters: {},
+            headers: {},
+          }),
         }),
       );
       const run = await runBundle('default', env, [messageEvent('hi', { context: context(id, exp) })]);

@@ -74,30 +74,44 @@ describe('connections: configuration', () => {
   });
 
   it('fails naming an endpoint variable that is not an http(s) URL', () => {
-    expect(failure({ ...base, AWS_ENDPOINT_URL_DYNAMODB: 'localhost:8000' }).variable).to.equal('AWS_ENDPOINT_URL_DYNAMODB');
+    expect(failure({ ...base, AWS_ENDPOINT_URL_DYNAMODB: 'localhost:8000' }).variable).to.equal(
+      'AWS_ENDPOINT_URL_DYNAMODB',
+    );
     expect(failure({ ...base, AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: 'ftp://x/dev' }).variable).to.equal(
       'AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI',
     );
-    expect(failure({ ...base, AWS_ENDPOINT_URL_DYNAMODB: 'http://user:pw@localhost:8000' }).variable).to.equal('AWS_ENDPOINT_URL_DYNAMODB');
+    expect(failure({ ...base, AWS_ENDPOINT_URL_DYNAMODB: 'http://user:pw@localhost:8000' }).variable).to.equal(
+      'AWS_ENDPOINT_URL_DYNAMODB',
+    );
   });
 
   it('takes the management endpoint from the environment like the SDK: service variable, then global, unless ignored', () => {
     const specific = 'http://127.0.0.1:3001/dev';
     const global = 'http://127.0.0.1:4566';
-    expect(loadConnectionConfig({ ...base, AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: specific }).managementEndpointFromEnv).to.equal(specific);
+    expect(
+      loadConnectionConfig({ ...base, AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: specific }).managementEndpointFromEnv,
+    ).to.equal(specific);
     expect(loadConnectionConfig({ ...base, AWS_ENDPOINT_URL: global }).managementEndpointFromEnv).to.equal(global);
     expect(
-      loadConnectionConfig({ ...base, AWS_ENDPOINT_URL: global, AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: specific }).managementEndpointFromEnv,
+      loadConnectionConfig({ ...base, AWS_ENDPOINT_URL: global, AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: specific })
+        .managementEndpointFromEnv,
     ).to.equal(specific);
     expect(
-      loadConnectionConfig({ ...base, AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: specific, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' })
-        .managementEndpointFromEnv,
+      loadConnectionConfig({
+        ...base,
+        AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: specific,
+        AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true',
+      }).managementEndpointFromEnv,
     ).to.equal(undefined);
     // The DynamoDB variable says nothing about the management API.
-    expect(loadConnectionConfig({ ...base, AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000' }).managementEndpointFromEnv).to.equal(undefined);
+    expect(
+      loadConnectionConfig({ ...base, AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000' }).managementEndpointFromEnv,
+    ).to.equal(undefined);
   });
 
   it('fails naming AWS_IGNORE_CONFIGURED_ENDPOINT_URLS for a value the SDK would reject', () => {
-    expect(failure({ ...base, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'yes' }).variable).to.equal('AWS_IGNORE_CONFIGURED_ENDPOINT_URLS');
+    expect(failure({ ...base, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'yes' }).variable).to.equal(
+      'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS',
+    );
   });
 });

@@ -4,12 +4,30 @@ import { ConditionalCheckFailedException, InternalServerError, PutItemCommand } 
 import { createConnectHandler } from '../../../functions/connect/handler.ts';
 import { createConnectionStore } from '../../../functions/shared/connection-store.ts';
 import { loadConnectionConfig } from '../../../functions/shared/connection-config.ts';
-import { authorizerContext, captureLog, CONNECTION_ID, connectEvent, EXP, NOW_MS, SECRET_TOKEN, SUB } from './helpers.ts';
+import {
+  authorizerContext,
+  captureLog,
+  CONNECTION_ID,
+  connectEvent,
+  EXP,
+  NOW_MS,
+  SECRET_TOKEN,
+  SUB,
+} from './helpers.ts';
 
 function setup(send: sinon.SinonStub = sinon.stub().resolves({}), env: Record<string, string> = {}) {
-  const config = loadConnectionConfig({ CONNECTIONS_TABLE: 'conns', STORED_HEADERS: 'User-Agent,X-Forwarded-For', ...env });
+  const config = loadConnectionConfig({
+    CONNECTIONS_TABLE: 'conns',
+    STORED_HEADERS: 'User-Agent,X-Forwarded-For',
+    ...env,
+  });
   const logs = captureLog('connect');
-  const handler = createConnectHandler({ config, store: createConnectionStore({ dynamo: { send }, tableName: config.tableName }), now: () => NOW_MS, log: logs.log });
+  const handler = createConnectHandler({
+    config,
+    store: createConnectionStore({ dynamo: { send }, tableName: config.tableName }),
+    now: () => NOW_MS,
+    log: logs.log,
+  });
   return { handler, send, logs };
 }
 
@@ -40,7 +58,9 @@ describe('connections: $connect handler', () => {
   it('computes ttl from the clock and CONNECTION_TTL_SECONDS', async () => {
     const { handler, send } = setup(undefined, { CONNECTION_TTL_SECONDS: '120' });
     await handler(connectEvent());
-    expect((send.firstCall.args[0] as PutItemCommand).input.Item?.['ttl']).to.deep.equal({ N: String(NOW_MS / 1000 + 120) });
+    expect((send.firstCall.args[0] as PutItemCommand).input.Item?.['ttl']).to.deep.equal({
+      N: String(NOW_MS / 1000 + 120),
+    });
   });
 
   it('stores an empty username for machine tokens and an empty map without STORED_HEADERS', async () => {
@@ -86,7 +106,12 @@ describe('connections: $connect handler', () => {
       expect(await handler(event)).to.deep.equal({ statusCode: 403 });
       sinon.assert.notCalled(send);
       const [record] = logs.records();
-      expect(record).to.include({ level: 'error', reason: 'missing_authorizer_context', category: 'configuration', connectionId: CONNECTION_ID });
+      expect(record).to.include({
+        level: 'error',
+        reason: 'missing_authorizer_context',
+        category: 'configuration',
+        connectionId: CONNECTION_ID,
+      });
     });
   }
 
@@ -105,7 +130,9 @@ describe('connections: $connect handler', () => {
   });
 
   it('accepts a retried event whose item already exists, without overwriting it', async () => {
-    const send = sinon.stub().rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    const send = sinon
+      .stub()
+      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
     const { handler, logs } = setup(send);
     expect(await handler(connectEvent())).to.deep.equal({ statusCode: 200 });
     sinon.assert.calledOnce(send);
@@ -124,7 +151,11 @@ describe('connections: $connect handler', () => {
   it('never puts the token (header, query, or subprotocol) in the item or the logs', async () => {
     const { handler, send, logs } = setup(undefined, { STORED_HEADERS: 'user-agent,x-forwarded-for' });
     const event = connectEvent({
-      headers: { Authorization: `Bearer ${SECRET_TOKEN}`, 'Sec-WebSocket-Protocol': `bearer, ${SECRET_TOKEN}`, 'User-Agent': 'UA' },
+      headers: {
+        Authorization: `Bearer ${SECRET_TOKEN}`,
+        'Sec-WebSocket-Protocol': `bearer, ${SECRET_TOKEN}`,
+        'User-Agent': 'UA',
+      },
       query: { token: SECRET_TOKEN, room: 'lobby' },
     });
     const response = await handler(event);

@@ -43,13 +43,18 @@ describe('connections: $connect request to item', () => {
   });
 
   it('keeps only the configured headers, matched in any casing, names lower-cased', () => {
-    const event = connectEvent({ headers: { 'USER-AGENT': 'Mozilla/5.0', Authorization: `Bearer ${SECRET_TOKEN}`, 'X-Other': 'no' } });
+    const event = connectEvent({
+      headers: { 'USER-AGENT': 'Mozilla/5.0', Authorization: `Bearer ${SECRET_TOKEN}`, 'X-Other': 'no' },
+    });
     expect(storedHeaders(event, ['user-agent', 'x-forwarded-for'])).to.deep.equal({ 'user-agent': 'Mozilla/5.0' });
   });
 
   it('joins a header given in two casings and caps its value', () => {
     const event = { headers: { 'X-Tag': 'a', 'x-tag': 'b', 'X-Big': 'y'.repeat(5000) } };
-    expect(storedHeaders(event, ['x-tag', 'x-big'])).to.deep.equal({ 'x-tag': 'a, b', 'x-big': 'y'.repeat(MAX_VALUE_LENGTH) });
+    expect(storedHeaders(event, ['x-tag', 'x-big'])).to.deep.equal({
+      'x-tag': 'a, b',
+      'x-big': 'y'.repeat(MAX_VALUE_LENGTH),
+    });
   });
 
   it('falls back to multiValueHeaders when headers lacks the name', () => {

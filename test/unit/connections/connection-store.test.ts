@@ -37,7 +37,9 @@ describe('connections: store', () => {
   });
 
   it('reports an existing item (ConditionalCheckFailedException) as already_exists, not an error', async () => {
-    const send = sinon.stub().rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    const send = sinon
+      .stub()
+      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
     const store = createConnectionStore({ dynamo: { send }, tableName: 'conns' });
     expect(await store.put(item)).to.equal('already_exists');
   });
@@ -59,22 +61,35 @@ describe('connections: store', () => {
     expect(await store.get('abc=')).to.deep.equal({ status: 'found', item });
     const command = send.firstCall.args[0] as GetItemCommand;
     expect(command).to.be.instanceOf(GetItemCommand);
-    expect(command.input).to.deep.equal({ TableName: 'conns', Key: { connectionId: { S: 'abc=' } }, ConsistentRead: true });
+    expect(command.input).to.deep.equal({
+      TableName: 'conns',
+      Key: { connectionId: { S: 'abc=' } },
+      ConsistentRead: true,
+    });
   });
 
   it('reports a missing item as missing', async () => {
-    const store = createConnectionStore({ dynamo: { send: sinon.stub().resolves({ $metadata: {} }) }, tableName: 'conns' });
+    const store = createConnectionStore({
+      dynamo: { send: sinon.stub().resolves({ $metadata: {} }) },
+      tableName: 'conns',
+    });
     expect(await store.get('abc=')).to.deep.equal({ status: 'missing' });
   });
 
   it('reports a malformed item, or one stored under another id, as invalid', async () => {
-    const bad = createConnectionStore({ dynamo: { send: sinon.stub().resolves({ Item: { connectionId: { S: 'abc=' } } }) }, tableName: 'c' });
+    const bad = createConnectionStore({
+      dynamo: { send: sinon.stub().resolves({ Item: { connectionId: { S: 'abc=' } } }) },
+      tableName: 'c',
+    });
     expect((await bad.get('abc=')).status).to.equal('invalid');
     const other = createConnectionStore({
       dynamo: { send: sinon.stub().resolves({ Item: marshalConnectionItem({ ...item, connectionId: 'zzz=' }) }) },
       tableName: 'c',
     });
-    expect(await other.get('abc=')).to.deep.equal({ status: 'invalid', problem: 'connectionId does not match the key' });
+    expect(await other.get('abc=')).to.deep.equal({
+      status: 'invalid',
+      problem: 'connectionId does not match the key',
+    });
   });
 
   it('throws on a GetItem output that is not an object', async () => {

@@ -6,18 +6,37 @@ import { createConnectionStore } from '../../../functions/shared/connection-stor
 import { marshalConnectionItem, type ConnectionItem } from '../../../functions/shared/connection-item.ts';
 
 function item(connectionId: string, connectedAt: number, ttl = 2_000_000_000): ConnectionItem {
-  return { connectionId, sub: 'user-1', username: 'jane', connectedAt, tokenExp: 1_705_730_400, ttl, queryParameters: {}, headers: {} };
+  return {
+    connectionId,
+    sub: 'user-1',
+    username: 'jane',
+    connectedAt,
+    tokenExp: 1_705_730_400,
+    ttl,
+    queryParameters: {},
+    headers: {},
+  };
 }
 
 describe('connections: findConnectionsBySub', () => {
   it('queries sub-index by sub and follows LastEvaluatedKey across pages', async () => {
     const page2Key = { connectionId: { S: 'b=' }, sub: { S: 'user-1' }, connectedAt: { N: '2' } };
     const send = sinon.stub();
-    send.onFirstCall().resolves({ Items: [marshalConnectionItem(item('a=', 1)), marshalConnectionItem(item('b=', 2))], LastEvaluatedKey: page2Key });
+    send
+      .onFirstCall()
+      .resolves({
+        Items: [marshalConnectionItem(item('a=', 1)), marshalConnectionItem(item('b=', 2))],
+        LastEvaluatedKey: page2Key,
+      });
     send.onSecondCall().resolves({ Items: [marshalConnectionItem(item('c=', 3))] });
     const result = await findConnectionsBySub({ send }, 'conns', 'user-1', { pageSize: 2 });
 
-    expect(result).to.deep.equal({ connections: [item('a=', 1), item('b=', 2), item('c=', 3)], invalid: 0, expired: 0, truncated: false });
+    expect(result).to.deep.equal({
+      connections: [item('a=', 1), item('b=', 2), item('c=', 3)],
+      invalid: 0,
+      expired: 0,
+      truncated: false,
+    });
     sinon.assert.calledTwice(send);
     const first = send.firstCall.args[0] as QueryCommand;
     expect(first).to.be.instanceOf(QueryCommand);
@@ -35,7 +54,11 @@ describe('connections: findConnectionsBySub', () => {
 
   it('counts invalid items and items of another sub instead of returning them', async () => {
     const send = sinon.stub().resolves({
-      Items: [marshalConnectionItem(item('a=', 1)), { connectionId: { S: 'x=' } }, marshalConnectionItem({ ...item('o=', 5), sub: 'other' })],
+      Items: [
+        marshalConnectionItem(item('a=', 1)),
+        { connectionId: { S: 'x=' } },
+        marshalConnectionItem({ ...item('o=', 5), sub: 'other' }),
+      ],
     });
     const result = await findConnectionsBySub({ send }, 'conns', 'user-1');
     expect(result.connections.map((c) => c.connectionId)).to.deep.equal(['a=']);
@@ -44,7 +67,11 @@ describe('connections: findConnectionsBySub', () => {
 
   it('leaves out items whose ttl has passed when given the time', async () => {
     const nowMs = 1_800_000_000_000;
-    const send = sinon.stub().resolves({ Items: [marshalConnectionItem(item('old=', 1, 1_799_999_999)), marshalConnectionItem(item('new=', 2))] });
+    const send = sinon
+      .stub()
+      .resolves({
+        Items: [marshalConnectionItem(item('old=', 1, 1_799_999_999)), marshalConnectionItem(item('new=', 2))],
+      });
     const result = await findConnectionsBySub({ send }, 'conns', 'user-1', { nowMs });
     expect(result.connections.map((c) => c.connectionId)).to.deep.equal(['new=']);
     expect(result.expired).to.equal(1);

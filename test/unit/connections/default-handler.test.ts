@@ -11,7 +11,16 @@ import { createDefaultHandler } from '../../../functions/default/handler.ts';
 import { createConnectionStore } from '../../../functions/shared/connection-store.ts';
 import { marshalConnectionItem, type ConnectionItem } from '../../../functions/shared/connection-item.ts';
 import { createManagementClients } from '../../../functions/shared/management-clients.ts';
-import { authorizerContext, captureLog, CONNECTION_ID, EXP, messageEvent, NOW_MS, SECRET_TOKEN, SUB } from './helpers.ts';
+import {
+  authorizerContext,
+  captureLog,
+  CONNECTION_ID,
+  EXP,
+  messageEvent,
+  NOW_MS,
+  SECRET_TOKEN,
+  SUB,
+} from './helpers.ts';
 
 const stored: ConnectionItem = {
   connectionId: CONNECTION_ID,
@@ -33,12 +42,15 @@ interface Setup {
 }
 
 /** DynamoDB answers GetItem with `item` (undefined: missing); the management API accepts everything unless told. */
-function setup(options: { item?: unknown; nowMs?: number; dynamo?: sinon.SinonStub; api?: sinon.SinonStub } = {}): Setup {
+function setup(
+  options: { item?: unknown; nowMs?: number; dynamo?: sinon.SinonStub; api?: sinon.SinonStub } = {},
+): Setup {
   const item = 'item' in options ? options.item : marshalConnectionItem(stored);
   const dynamo =
     options.dynamo ??
     sinon.stub().callsFake(async (command: unknown) => {
-      if (command instanceof GetItemCommand) return item === undefined ? { $metadata: {} } : { Item: item, $metadata: {} };
+      if (command instanceof GetItemCommand)
+        return item === undefined ? { $metadata: {} } : { Item: item, $metadata: {} };
       return { $metadata: {} };
     });
   const api = options.api ?? sinon.stub().resolves({ $metadata: {} });
@@ -84,7 +96,12 @@ describe('connections: $default handler', () => {
     const { handler, dynamo, api, createClient } = setup();
     expect(await handler(messageEvent('{"action":"hello","n":1}'))).to.deep.equal({ statusCode: 200 });
     expect(posted(api)).to.deep.equal([
-      { type: 'echo', message: { action: 'hello', n: 1 }, connection: expectedView, receivedAt: new Date(NOW_MS).toISOString() },
+      {
+        type: 'echo',
+        message: { action: 'hello', n: 1 },
+        connection: expectedView,
+        receivedAt: new Date(NOW_MS).toISOString(),
+      },
     ]);
     expect(commandsOf(dynamo, GetItemCommand).map((c) => c.input)).to.deep.equal([
       { TableName: 'conns', Key: { connectionId: { S: CONNECTION_ID } }, ConsistentRead: true },
@@ -142,7 +159,9 @@ describe('connections: $default handler', () => {
   describe('expired token', () => {
     function expectExpiryHandled(s: Setup): void {
       expect(posted(s.api)).to.deep.equal([{ type: 'error', reason: 'token_expired' }]);
-      expect(commandsOf(s.api, DeleteConnectionCommand).map((c) => c.input)).to.deep.equal([{ ConnectionId: CONNECTION_ID }]);
+      expect(commandsOf(s.api, DeleteConnectionCommand).map((c) => c.input)).to.deep.equal([
+        { ConnectionId: CONNECTION_ID },
+      ]);
       expect(commandsOf(s.dynamo, DeleteItemCommand).map((c) => c.input)).to.deep.equal([
         { TableName: 'conns', Key: { connectionId: { S: CONNECTION_ID } } },
       ]);
@@ -192,7 +211,8 @@ describe('connections: $default handler', () => {
 
     it('still closes the connection and deletes the item when sending the error fails, then answers 500', async () => {
       const api = sinon.stub().callsFake(async (command: unknown) => {
-        if (command instanceof PostToConnectionCommand) throw new LimitExceededException({ message: 'slow', $metadata: {} });
+        if (command instanceof PostToConnectionCommand)
+          throw new LimitExceededException({ message: 'slow', $metadata: {} });
         return {};
       });
       const s = setup({ nowMs: EXP * 1000, api });
@@ -204,7 +224,8 @@ describe('connections: $default handler', () => {
 
     it('still deletes the item when closing fails, then answers 500', async () => {
       const api = sinon.stub().callsFake(async (command: unknown) => {
-        if (command instanceof DeleteConnectionCommand) throw new LimitExceededException({ message: 'slow', $metadata: {} });
+        if (command instanceof DeleteConnectionCommand)
+          throw new LimitExceededException({ message: 'slow', $metadata: {} });
         return {};
       });
       const s = setup({ nowMs: EXP * 1000, api });
@@ -260,7 +281,12 @@ describe('connections: $default handler', () => {
 
   it('answers 500 for an event without a connection id or a usable domainName/stage, calling nothing', async () => {
     const { handler, dynamo, api, logs } = setup();
-    for (const event of [undefined, {}, messageEvent('x', { context: { connectionId: undefined } }), messageEvent('x', { context: { stage: '../x' } })]) {
+    for (const event of [
+      undefined,
+      {},
+      messageEvent('x', { context: { connectionId: undefined } }),
+      messageEvent('x', { context: { stage: '../x' } }),
+    ]) {
       expect(await handler(event)).to.deep.equal({ statusCode: 500 });
     }
     sinon.assert.notCalled(dynamo);

@@ -7,7 +7,10 @@ import { captureLog, CONNECTION_ID, disconnectEvent } from './helpers.ts';
 
 function setup(send: sinon.SinonStub = sinon.stub().resolves({})) {
   const logs = captureLog('disconnect');
-  const handler = createDisconnectHandler({ store: createConnectionStore({ dynamo: { send }, tableName: 'conns' }), log: logs.log });
+  const handler = createDisconnectHandler({
+    store: createConnectionStore({ dynamo: { send }, tableName: 'conns' }),
+    log: logs.log,
+  });
   return { handler, send, logs };
 }
 
@@ -19,7 +22,15 @@ describe('connections: $disconnect handler', () => {
     expect(command).to.be.instanceOf(DeleteItemCommand);
     expect(command.input).to.deep.equal({ TableName: 'conns', Key: { connectionId: { S: CONNECTION_ID } } });
     expect(logs.records()).to.deep.equal([
-      { level: 'info', fn: 'disconnect', reason: 'disconnected', requestId: 'req-1', connectionId: CONNECTION_ID, disconnectStatusCode: 1001, disconnectReason: 'Going away' },
+      {
+        level: 'info',
+        fn: 'disconnect',
+        reason: 'disconnected',
+        requestId: 'req-1',
+        connectionId: CONNECTION_ID,
+        disconnectStatusCode: 1001,
+        disconnectReason: 'Going away',
+      },
     ]);
   });
 
@@ -42,7 +53,9 @@ describe('connections: $disconnect handler', () => {
 
   it('tolerates an event without close details', async () => {
     const { handler, logs } = setup();
-    expect(await handler(disconnectEvent({ disconnectStatusCode: undefined, disconnectReason: undefined }))).to.deep.equal({ statusCode: 200 });
+    expect(
+      await handler(disconnectEvent({ disconnectStatusCode: undefined, disconnectReason: undefined })),
+    ).to.deep.equal({ statusCode: 200 });
     expect(logs.records()[0]).to.not.have.property('disconnectStatusCode');
   });
 

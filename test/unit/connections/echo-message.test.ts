@@ -53,12 +53,20 @@ describe('connections: echo frames', () => {
   });
 
   it('refuses a binary body that is not base64', () => {
-    expect(buildEcho({ body: 'not base64!', isBase64Encoded: true, connection, receivedAt })).to.deep.equal({ ok: false, reason: 'invalid_message' });
-    expect(buildEcho({ body: { a: 1 }, isBase64Encoded: false, connection, receivedAt })).to.deep.equal({ ok: false, reason: 'invalid_message' });
+    expect(buildEcho({ body: 'not base64!', isBase64Encoded: true, connection, receivedAt })).to.deep.equal({
+      ok: false,
+      reason: 'invalid_message',
+    });
+    expect(buildEcho({ body: { a: 1 }, isBase64Encoded: false, connection, receivedAt })).to.deep.equal({
+      ok: false,
+      reason: 'invalid_message',
+    });
   });
 
   it('refuses an echo over 131,072 bytes and accepts one exactly at the limit', () => {
-    const overhead = Buffer.byteLength(JSON.stringify({ type: 'echo', message: '', connection, receivedAt: receivedAt.toISOString() }));
+    const overhead = Buffer.byteLength(
+      JSON.stringify({ type: 'echo', message: '', connection, receivedAt: receivedAt.toISOString() }),
+    );
     const fits = 'a'.repeat(MAX_POST_BYTES - overhead);
     const atLimit = buildEcho({ body: fits, isBase64Encoded: false, connection, receivedAt });
     expect(atLimit.ok && atLimit.data.length).to.equal(MAX_POST_BYTES);
@@ -80,6 +88,10 @@ describe('connections: echo frames', () => {
 
   it('builds error frames', () => {
     expect(decode(errorFrame('token_expired'))).to.deep.equal({ type: 'error', reason: 'token_expired' });
-    expect(decode(errorFrame('message_too_large', { limit: 131072 }))).to.deep.equal({ type: 'error', reason: 'message_too_large', limit: 131072 });
+    expect(decode(errorFrame('message_too_large', { limit: 131072 }))).to.deep.equal({
+      type: 'error',
+      reason: 'message_too_large',
+      limit: 131072,
+    });
   });
 });

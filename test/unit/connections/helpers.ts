@@ -59,11 +59,13 @@ function requestContext(routeKey: string, eventType: string, extra: Record<strin
 }
 
 /** A $connect integration event carrying the token in every place a client may put it. */
-export function connectEvent(options: {
-  headers?: Record<string, string>;
-  query?: Record<string, string> | null;
-  context?: Record<string, unknown>;
-} = {}): Record<string, unknown> {
+export function connectEvent(
+  options: {
+    headers?: Record<string, string>;
+    query?: Record<string, string> | null;
+    context?: Record<string, unknown>;
+  } = {},
+): Record<string, unknown> {
   const headers = options.headers ?? {
     Host: 'abc123.execute-api.eu-west-1.amazonaws.com',
     Authorization: `Bearer ${SECRET_TOKEN}`,
@@ -77,13 +79,17 @@ export function connectEvent(options: {
     headers,
     multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
     queryStringParameters: query,
-    multiValueQueryStringParameters: query === null ? null : Object.fromEntries(Object.entries(query).map(([k, v]) => [k, [v]])),
+    multiValueQueryStringParameters:
+      query === null ? null : Object.fromEntries(Object.entries(query).map(([k, v]) => [k, [v]])),
     isBase64Encoded: false,
     requestContext: requestContext('$connect', 'CONNECT', options.context ?? {}),
   };
 }
 
-export function messageEvent(body: string | undefined, options: { isBase64Encoded?: boolean; context?: Record<string, unknown> } = {}): Record<string, unknown> {
+export function messageEvent(
+  body: string | undefined,
+  options: { isBase64Encoded?: boolean; context?: Record<string, unknown> } = {},
+): Record<string, unknown> {
   return {
     body,
     isBase64Encoded: options.isBase64Encoded ?? false,
@@ -93,8 +99,17 @@ export function messageEvent(body: string | undefined, options: { isBase64Encode
 
 export function disconnectEvent(context: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    headers: { Host: 'abc123.execute-api.eu-west-1.amazonaws.com', 'x-api-key': '', 'X-Forwarded-For': '', 'x-restapi': '' },
+    headers: {
+      Host: 'abc123.execute-api.eu-west-1.amazonaws.com',
+      'x-api-key': '',
+      'X-Forwarded-For': '',
+      'x-restapi': '',
+    },
     isBase64Encoded: false,
-    requestContext: requestContext('$disconnect', 'DISCONNECT', { disconnectStatusCode: 1001, disconnectReason: 'Going away', ...context }),
+    requestContext: requestContext('$disconnect', 'DISCONNECT', {
+      disconnectStatusCode: 1001,
+      disconnectReason: 'Going away',
+      ...context,
+    }),
   };
 }

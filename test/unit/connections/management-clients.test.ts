@@ -24,9 +24,9 @@ function fakeClient(): ManagementLike {
 describe('connections: management endpoint selection', () => {
   it('derives https://{domainName}/{stage} from the event', () => {
     expect(endpointFromEvent(messageEvent('x'))).to.equal('https://abc123.execute-api.eu-west-1.amazonaws.com/dev');
-    expect(endpointFromEvent(messageEvent('x', { context: { domainName: 'ws.example.com', stage: 'prod_2' } }))).to.equal(
-      'https://ws.example.com/prod_2',
-    );
+    expect(
+      endpointFromEvent(messageEvent('x', { context: { domainName: 'ws.example.com', stage: 'prod_2' } })),
+    ).to.equal('https://ws.example.com/prod_2');
   });
 
   it('refuses a domainName or stage that would not make a clean URL', () => {
@@ -38,7 +38,9 @@ describe('connections: management endpoint selection', () => {
       { stage: '../admin' },
       { stage: 'a/b' },
     ]) {
-      expect(() => endpointFromEvent(messageEvent('x', { context })), JSON.stringify(context)).to.throw(/domainName|stage/);
+      expect(() => endpointFromEvent(messageEvent('x', { context })), JSON.stringify(context)).to.throw(
+        /domainName|stage/,
+      );
     }
   });
 
@@ -97,8 +99,16 @@ describe('connections: management endpoint selection', () => {
     await postToConnection(client, 'R1kmxc2VNjMCFIA=', Buffer.from('hi'));
     await deleteConnection(client, 'R1kmxc2VNjMCFIA=');
     expect(seen).to.deep.equal([
-      { hostname: 'abc123.execute-api.eu-west-1.amazonaws.com', path: '/dev/@connections/R1kmxc2VNjMCFIA%3D', method: 'POST' },
-      { hostname: 'abc123.execute-api.eu-west-1.amazonaws.com', path: '/dev/@connections/R1kmxc2VNjMCFIA%3D', method: 'DELETE' },
+      {
+        hostname: 'abc123.execute-api.eu-west-1.amazonaws.com',
+        path: '/dev/@connections/R1kmxc2VNjMCFIA%3D',
+        method: 'POST',
+      },
+      {
+        hostname: 'abc123.execute-api.eu-west-1.amazonaws.com',
+        path: '/dev/@connections/R1kmxc2VNjMCFIA%3D',
+        method: 'DELETE',
+      },
     ]);
   });
 });
@@ -129,7 +139,9 @@ describe('connections: management calls', () => {
 
   it('treats a bare 410 (no error type header, so name "Unknown") as gone, and nothing else', () => {
     expect(isGoneError(new GoneException({ message: 'gone', $metadata: {} }))).to.equal(true);
-    expect(isGoneError(Object.assign(new Error('Unknown'), { name: 'Unknown', $metadata: { httpStatusCode: 410 } }))).to.equal(true);
+    expect(
+      isGoneError(Object.assign(new Error('Unknown'), { name: 'Unknown', $metadata: { httpStatusCode: 410 } })),
+    ).to.equal(true);
     expect(isGoneError(new ForbiddenException({ message: 'no', $metadata: { httpStatusCode: 403 } }))).to.equal(false);
     expect(isGoneError(new Error('socket hang up'))).to.equal(false);
     expect(isGoneError(undefined)).to.equal(false);

@@ -17,7 +17,14 @@ const ARN = 'arn:aws:execute-api:us-east-1:000000000000:abc123defg/dev/$connect'
 const ok = (value: unknown): InvokeResult => ({ ok: true, value, durationMs: 1 });
 const err = (message: string): InvokeResult => ({ ok: false, error: { type: 'Error', message }, durationMs: 1 });
 const allow = (resource: unknown, extra: Record<string, unknown> = {}) =>
-  ok({ principalId: 'p', policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: resource }] }, ...extra });
+  ok({
+    principalId: 'p',
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: resource }],
+    },
+    ...extra,
+  });
 
 describe('gateway http-input', () => {
   it('keeps the client casing, merges names differing in case, keeps every value in multiValueHeaders', () => {
@@ -81,18 +88,38 @@ describe('gateway authorizer outcome', () => {
   it('answers 403 for Deny, for an Allow elsewhere, and when a Deny also matches an Allow', () => {
     const both = ok({
       principalId: 'p',
-      policyDocument: { Statement: [{ Action: '*', Effect: 'Allow', Resource: '*' }, { Action: 'execute-api:*', Effect: 'Deny', Resource: ARN }] },
+      policyDocument: {
+        Statement: [
+          { Action: '*', Effect: 'Allow', Resource: '*' },
+          { Action: 'execute-api:*', Effect: 'Deny', Resource: ARN },
+        ],
+      },
     });
     expect(interpretAuthorizerResult(both, ARN)).to.include({ status: 403 });
-    expect(interpretAuthorizerResult(allow('arn:aws:execute-api:us-east-1:000000000000:other/dev/$connect'), ARN)).to.include({ status: 403 });
+    expect(
+      interpretAuthorizerResult(allow('arn:aws:execute-api:us-east-1:000000000000:other/dev/$connect'), ARN),
+    ).to.include({ status: 403 });
   });
   it('answers 500 for malformed results, nested context, null values and results over 8 KB', () => {
-    for (const value of [null, 'Allow', [], { principalId: 'p' }, { policyDocument: {} }, { principalId: 'p', policyDocument: { Statement: [] } }]) {
+    for (const value of [
+      null,
+      'Allow',
+      [],
+      { principalId: 'p' },
+      { policyDocument: {} },
+      { principalId: 'p', policyDocument: { Statement: [] } },
+    ]) {
       expect(interpretAuthorizerResult(ok(value), ARN), JSON.stringify(value)).to.include({ status: 500 });
     }
-    expect(interpretAuthorizerResult(allow(ARN, { context: { a: { b: 1 } } }), ARN)).to.include({ status: 500, reason: 'non_flat_context' });
+    expect(interpretAuthorizerResult(allow(ARN, { context: { a: { b: 1 } } }), ARN)).to.include({
+      status: 500,
+      reason: 'non_flat_context',
+    });
     expect(interpretAuthorizerResult(allow(ARN, { context: { a: null } }), ARN)).to.include({ status: 500 });
-    expect(interpretAuthorizerResult(allow(ARN, { context: { a: 'x'.repeat(8200) } }), ARN)).to.include({ status: 500, reason: 'result_too_large' });
+    expect(interpretAuthorizerResult(allow(ARN, { context: { a: 'x'.repeat(8200) } }), ARN)).to.include({
+      status: 500,
+      reason: 'result_too_large',
+    });
   });
   it('parses identity sources and requires each to be present and non-empty', () => {
     const sources = parseIdentitySources(['route.request.header.Authorization', 'route.request.querystring.token']);
@@ -106,9 +133,13 @@ describe('gateway authorizer outcome', () => {
 describe('gateway $connect outcome and route selection', () => {
   it('accepts 2xx, returns the offered subprotocol, passes 4xx/5xx, turns the rest into 500', () => {
     const offered = new Set(['bearer', 'tok']);
-    expect(interpretConnectResult(ok({ statusCode: 200, headers: { 'sec-websocket-protocol': 'bearer' } }), offered)).to.deep.equal({ kind: 'accept', protocol: 'bearer' });
+    expect(
+      interpretConnectResult(ok({ statusCode: 200, headers: { 'sec-websocket-protocol': 'bearer' } }), offered),
+    ).to.deep.equal({ kind: 'accept', protocol: 'bearer' });
     expect(interpretConnectResult(ok({ statusCode: 204 }), offered)).to.deep.equal({ kind: 'accept' });
-    expect(interpretConnectResult(ok({ statusCode: 200, headers: { 'Sec-WebSocket-Protocol': 'other' } }), offered)).to.deep.equal({ kind: 'accept' });
+    expect(
+      interpretConnectResult(ok({ statusCode: 200, headers: { 'Sec-WebSocket-Protocol': 'other' } }), offered),
+    ).to.deep.equal({ kind: 'accept' });
     expect(interpretConnectResult(ok({ statusCode: 429 }), offered)).to.include({ status: 429 });
     for (const value of [null, {}, { statusCode: 'abc' }, { statusCode: 302 }, { statusCode: 101 }]) {
       expect(interpretConnectResult(ok(value), offered), JSON.stringify(value)).to.include({ status: 500 });
@@ -118,7 +149,15 @@ describe('gateway $connect outcome and route selection', () => {
   it('selects a route from a JSON object body with a configured string action, else $default', () => {
     const routes = new Set(['send', 'join']);
     expect(selectRoute('{"action":"send"}', routes)).to.equal('send');
-    for (const body of ['{"action":"other"}', '{"action":["send"]}', '["send"]', 'send', '', '{"Action":"send"}', 'null']) {
+    for (const body of [
+      '{"action":"other"}',
+      '{"action":["send"]}',
+      '["send"]',
+      'send',
+      '',
+      '{"Action":"send"}',
+      'null',
+    ]) {
       expect(selectRoute(body, routes), body).to.equal('$default');
     }
     expect(selectRoute('{"action":"send"}', new Set())).to.equal('$default');
@@ -131,7 +170,13 @@ describe('gateway management paths', () => {
     expect(parseManagementPath('/dev/@connections/a%2Bb%2F%3D', 'dev')).to.equal('a+b/=');
   });
   it('refuses other stages, other paths, empty and malformed ids', () => {
-    for (const p of ['/prod/@connections/x', '/dev/@connections/', '/dev/@connections/a/b', '/dev/x', '/dev/@connections/%E0%A4%A']) {
+    for (const p of [
+      '/prod/@connections/x',
+      '/dev/@connections/',
+      '/dev/@connections/a/b',
+      '/dev/x',
+      '/dev/@connections/%E0%A4%A',
+    ]) {
       expect(parseManagementPath(p, 'dev'), p).to.equal(undefined);
     }
   });

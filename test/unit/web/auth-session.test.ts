@@ -160,8 +160,15 @@ describe('web: AuthSession', () => {
     h.timers.runAll();
     await h.auth.renew();
     const body = h.bodies()[0] as URLSearchParams;
-    expect(Object.fromEntries(body)).to.deep.equal({ grant_type: 'refresh_token', client_id: CONFIG.clientId, refresh_token: 'refresh-1' });
-    expect(decodePayload((await h.auth.accessToken()) ?? '')?.['n'], 'the renewed access token must be the one in use').to.equal(2);
+    expect(Object.fromEntries(body)).to.deep.equal({
+      grant_type: 'refresh_token',
+      client_id: CONFIG.clientId,
+      refresh_token: 'refresh-1',
+    });
+    expect(
+      decodePayload((await h.auth.accessToken()) ?? '')?.['n'],
+      'the renewed access token must be the one in use',
+    ).to.equal(2);
     // The next renewal still uses the first refresh token (Cognito does not rotate it).
     respond(h.fetch, 200, tokenBody(3, false));
     await h.auth.renew();

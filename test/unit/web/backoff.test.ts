@@ -11,7 +11,11 @@ describe('web: reconnect back-off', () => {
 
   it('gives up after maxAttempts and refuses nonsense attempt numbers', () => {
     expect(backoffDelay(DEFAULT_BACKOFF.maxAttempts + 1, () => 0.5)).to.equal(undefined);
-    for (const n of [0, -1, 1.5, Number.NaN]) expect(backoffDelay(n, () => 0.5), String(n)).to.equal(undefined);
+    for (const n of [0, -1, 1.5, Number.NaN])
+      expect(
+        backoffDelay(n, () => 0.5),
+        String(n),
+      ).to.equal(undefined);
   });
 
   it('clamps an out-of-range random value', () => {

@@ -57,7 +57,12 @@ describe('web: deployed-stack config (make web)', () => {
     it('falls back to callback_urls[0], logout_urls[0], the redirect URI as sign-out URL, and default scopes', () => {
       const { redirect_uri: _r, logout_uri: _l, scopes: _s, token_query_param: _t, ...rest } = OUTPUTS;
       const { tokenQueryParam: _q, ...withoutParam } = EXPECTED;
-      expect(webConfigFromTerraformOutputs({ ...rest, logout_urls: out(['https://app.example.com/bye'], ['list', 'string']) })).to.deep.equal({
+      expect(
+        webConfigFromTerraformOutputs({
+          ...rest,
+          logout_urls: out(['https://app.example.com/bye'], ['list', 'string']),
+        }),
+      ).to.deep.equal({
         ...withoutParam,
         logoutUri: 'https://app.example.com/bye',
       });
@@ -67,7 +72,10 @@ describe('web: deployed-stack config (make web)', () => {
     });
 
     it('accepts scopes as one space-separated string', () => {
-      expect(webConfigFromTerraformOutputs({ ...OUTPUTS, scopes: out('openid  email') }).scopes).to.deep.equal(['openid', 'email']);
+      expect(webConfigFromTerraformOutputs({ ...OUTPUTS, scopes: out('openid  email') }).scopes).to.deep.equal([
+        'openid',
+        'email',
+      ]);
     });
 
     it('names every missing or null output in one message', () => {
@@ -84,10 +92,19 @@ describe('web: deployed-stack config (make web)', () => {
     });
 
     it('refuses an output not in the terraform shape, and an invalid value, naming it', () => {
-      expect(caught(() => webConfigFromTerraformOutputs({ ...OUTPUTS, client_id: 'bare' })).message).to.contain('client_id is not in the { value, type, sensitive } shape');
-      const insecure = caught(() => webConfigFromTerraformOutputs({ ...OUTPUTS, websocket_url: out('ws://abc123.execute-api.eu-west-1.amazonaws.com/prod') }));
+      expect(caught(() => webConfigFromTerraformOutputs({ ...OUTPUTS, client_id: 'bare' })).message).to.contain(
+        'client_id is not in the { value, type, sensitive } shape',
+      );
+      const insecure = caught(() =>
+        webConfigFromTerraformOutputs({
+          ...OUTPUTS,
+          websocket_url: out('ws://abc123.execute-api.eu-west-1.amazonaws.com/prod'),
+        }),
+      );
       expect(insecure).to.be.instanceOf(DeployedConfigError);
-      expect(insecure.message).to.equal('terraform output: web config websocketUrl must use wss:// unless on localhost');
+      expect(insecure.message).to.equal(
+        'terraform output: web config websocketUrl must use wss:// unless on localhost',
+      );
     });
   });
 
@@ -112,12 +129,17 @@ describe('web: deployed-stack config (make web)', () => {
       const err = await failure(async () => {
         throw Object.assign(new Error('spawn terraform ENOENT'), { code: 'ENOENT' });
       });
-      expect(err.message).to.equal('terraform is not installed or not on PATH: install Terraform, or pass --config <file.json>');
+      expect(err.message).to.equal(
+        'terraform is not installed or not on PATH: install Terraform, or pass --config <file.json>',
+      );
     });
 
     it('passes on the first lines of terraform stderr when it fails', async () => {
       const err = await failure(async () => {
-        throw Object.assign(new Error('exit 1'), { code: 1, stderr: '\nError: Backend initialization required\n  please run "terraform init"\n' });
+        throw Object.assign(new Error('exit 1'), {
+          code: 1,
+          stderr: '\nError: Backend initialization required\n  please run "terraform init"\n',
+        });
       });
       expect(err.message).to.contain('Backend initialization required');
       expect(err.message).to.contain('Run terraform init and apply first');
@@ -153,7 +175,14 @@ describe('web: deployed-stack config (make web)', () => {
     });
 
     it("reads the local stack's .local/stack.json (no logoutUri or scopes)", async () => {
-      const stack = { websocketUrl: 'ws://127.0.0.1:3001/local', hostedUiUrl: 'http://127.0.0.1:9229', clientId: 'localclient', redirectUri: 'http://localhost:3000/', region: 'us-east-1', tableName: 't' };
+      const stack = {
+        websocketUrl: 'ws://127.0.0.1:3001/local',
+        hostedUiUrl: 'http://127.0.0.1:9229',
+        clientId: 'localclient',
+        redirectUri: 'http://localhost:3000/',
+        region: 'us-east-1',
+        tableName: 't',
+      };
       expect(await readConfigFile(await file('stack.json', JSON.stringify(stack)))).to.deep.equal({
         websocketUrl: 'ws://127.0.0.1:3001/local',
         hostedUiUrl: 'http://127.0.0.1:9229',
@@ -191,15 +220,24 @@ describe('web: deployed-stack config (make web)', () => {
     });
 
     it('takes --config in both forms, --terraform-dir, and WEB_PORT', () => {
-      expect(parseServeArgs(['--config', 'a.json'], { WEB_PORT: '8080' })).to.deep.equal({ terraformDir: 'terraform', port: 8080, configFile: 'a.json' });
-      expect(parseServeArgs(['--config=b.json', '--terraform-dir', 'infra'], { WEB_PORT: '0' })).to.deep.equal({ terraformDir: 'infra', port: 0, configFile: 'b.json' });
+      expect(parseServeArgs(['--config', 'a.json'], { WEB_PORT: '8080' })).to.deep.equal({
+        terraformDir: 'terraform',
+        port: 8080,
+        configFile: 'a.json',
+      });
+      expect(parseServeArgs(['--config=b.json', '--terraform-dir', 'infra'], { WEB_PORT: '0' })).to.deep.equal({
+        terraformDir: 'infra',
+        port: 0,
+        configFile: 'b.json',
+      });
     });
 
     it('refuses unknown arguments, a missing value and a bad WEB_PORT', () => {
       expect(caught(() => parseServeArgs(['--port', '1'], {})).message).to.contain('unknown argument "--port"');
       expect(caught(() => parseServeArgs(['--config'], {})).message).to.equal('--config needs a value');
       expect(caught(() => parseServeArgs(['--config='], {})).message).to.equal('--config needs a value');
-      for (const bad of ['abc', '70000', '-1', '3000x']) expect(caught(() => parseServeArgs([], { WEB_PORT: bad })).message, bad).to.contain('WEB_PORT');
+      for (const bad of ['abc', '70000', '-1', '3000x'])
+        expect(caught(() => parseServeArgs([], { WEB_PORT: bad })).message, bad).to.contain('WEB_PORT');
     });
   });
 });

@@ -35,7 +35,9 @@ export function fixedCrypto(): CryptoLike & { calls: number } {
       array.fill(fake.calls);
       return array;
     },
-    subtle: { digest: (algorithm: 'SHA-256', data: Uint8Array<ArrayBuffer>) => webcrypto.subtle.digest(algorithm, data) },
+    subtle: {
+      digest: (algorithm: 'SHA-256', data: Uint8Array<ArrayBuffer>) => webcrypto.subtle.digest(algorithm, data),
+    },
   };
   return fake;
 }

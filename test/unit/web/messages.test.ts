@@ -1,10 +1,27 @@
 import { expect } from 'chai';
-import { classifyClose, describeClose, EXPIRED_MESSAGE, formatTime, MAX_FRAME_BYTES, parseIncoming, prepareOutgoing, REFUSED_MESSAGE } from '../../../web/src/messages.ts';
+import {
+  classifyClose,
+  describeClose,
+  EXPIRED_MESSAGE,
+  formatTime,
+  MAX_FRAME_BYTES,
+  parseIncoming,
+  prepareOutgoing,
+  REFUSED_MESSAGE,
+} from '../../../web/src/messages.ts';
 
 const ECHO = {
   type: 'echo',
   message: { hello: 'world' },
-  connection: { connectionId: 'c1=', sub: 's1', username: 'demo', connectedAt: 1, tokenExp: 2, queryParameters: {}, headers: {} },
+  connection: {
+    connectionId: 'c1=',
+    sub: 's1',
+    username: 'demo',
+    connectedAt: 1,
+    tokenExp: 2,
+    queryParameters: {},
+    headers: {},
+  },
   receivedAt: '2024-01-01T00:00:00.000Z',
 };
 
@@ -45,7 +62,11 @@ describe('web: console messages', () => {
     });
 
     it('recognises error frames', () => {
-      expect(parseIncoming('{"type":"error","reason":"token_expired"}')).to.deep.equal({ kind: 'error', reason: 'token_expired', text: '{"type":"error","reason":"token_expired"}' });
+      expect(parseIncoming('{"type":"error","reason":"token_expired"}')).to.deep.equal({
+        kind: 'error',
+        reason: 'token_expired',
+        text: '{"type":"error","reason":"token_expired"}',
+      });
     });
 
     it('shows anything else as text, clipped when very long', () => {
@@ -86,7 +107,9 @@ describe('web: console messages', () => {
       expect(describeClose({ ...opened, code: 1001, reason: 'Going away' })).to.contain('1001 going away: Going away');
       expect(describeClose({ ...opened, code: 1009 })).to.contain('too large');
       expect(describeClose(opened)).to.equal('The connection was lost (1006).');
-      expect(describeClose({ ...opened, code: 4000, reason: 'custom' })).to.equal('The connection closed (4000: custom).');
+      expect(describeClose({ ...opened, code: 4000, reason: 'custom' })).to.equal(
+        'The connection closed (4000: custom).',
+      );
     });
   });
 });

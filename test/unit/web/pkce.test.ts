@@ -7,7 +7,9 @@ const crypto = webcrypto as unknown as Parameters<typeof challengeS256>[0];
 
 describe('web: PKCE', () => {
   it('computes the S256 challenge of RFC 7636 appendix B', async () => {
-    expect(await challengeS256(crypto, 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).to.equal('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+    expect(await challengeS256(crypto, 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).to.equal(
+      'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    );
   });
 
   it('base64url-encodes without padding or + and /', () => {

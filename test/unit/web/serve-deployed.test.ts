@@ -31,7 +31,12 @@ function start(args: string[], env: Record<string, string> = {}): Run {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const run: Run = { child, stdout: '', stderr: '', exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+  const run: Run = {
+    child,
+    stdout: '',
+    stderr: '',
+    exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
+  };
   child.stdout?.on('data', (chunk: Buffer) => (run.stdout += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (run.stderr += chunk.toString()));
   return run;
@@ -72,8 +77,12 @@ describe('web: serve-deployed (make web) as a process', function () {
     const served = (await (await fetch(`${url}config.json`)).json()) as unknown;
     expect(served).to.deep.equal(CONFIG);
     const page = await fetch(url);
-    expect(page.headers.get('content-security-policy')).to.contain('connect-src \'self\' https://myapp.auth.eu-west-1.amazoncognito.com wss://abc123.execute-api.eu-west-1.amazonaws.com');
-    expect(run.stdout, 'the callback port differs from the free port: say so').to.contain('sign-in will return elsewhere');
+    expect(page.headers.get('content-security-policy')).to.contain(
+      "connect-src 'self' https://myapp.auth.eu-west-1.amazoncognito.com wss://abc123.execute-api.eu-west-1.amazonaws.com",
+    );
+    expect(run.stdout, 'the callback port differs from the free port: say so').to.contain(
+      'sign-in will return elsewhere',
+    );
     run.child.kill('SIGTERM');
     expect(await run.exited).to.equal(0);
   });
@@ -83,7 +92,12 @@ describe('web: serve-deployed (make web) as a process', function () {
     const run = start(['--config', missing], { WEB_PORT: '0' });
     children.push(run.child);
     expect(await run.exited).to.equal(1);
-    expect(run.stderr.trim().split('\n').filter((l) => l.startsWith('web: '))).to.deep.equal([`web: ${missing}: no such file`]);
+    expect(
+      run.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('web: ')),
+    ).to.deep.equal([`web: ${missing}: no such file`]);
   });
 
   it('exits 1 naming WEB_PORT when it is not a port', async () => {
@@ -98,7 +112,9 @@ describe('web: serve-deployed (make web) as a process', function () {
     children.push(run.child);
     expect(await run.exited).to.equal(1);
     // Terraform may be absent, fail, or print no outputs for an empty directory: each says what to do.
-    expect(run.stderr).to.match(/web: (terraform is not installed|terraform -chdir=.* output -json failed|terraform has no outputs)/);
+    expect(run.stderr).to.match(
+      /web: (terraform is not installed|terraform -chdir=.* output -json failed|terraform has no outputs)/,
+    );
     expect(run.stderr).to.contain('--config <file.json>');
   });
 });

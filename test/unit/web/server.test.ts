@@ -81,7 +81,11 @@ describe('web: startWebServer', function () {
   });
 
   it('lists each connect-src origin once', () => {
-    const csp = contentSecurityPolicy({ ...CONFIG, hostedUiUrl: 'https://auth.example.com', websocketUrl: 'wss://auth.example.com/prod' });
+    const csp = contentSecurityPolicy({
+      ...CONFIG,
+      hostedUiUrl: 'https://auth.example.com',
+      websocketUrl: 'wss://auth.example.com/prod',
+    });
     expect(csp).to.contain("connect-src 'self' https://auth.example.com wss://auth.example.com;");
   });
 
@@ -128,7 +132,18 @@ describe('web: startWebServer', function () {
   });
 
   it('answers 404 for every other path, including traversal and odd request targets', async () => {
-    for (const path of ['/nope', '/app.js/', '/index.htm', '/../package.json', '/web/server.ts', '/src/main.ts', '//evil.example/', '/%2e%2e/package.json', '*', 'http://evil.example/']) {
+    for (const path of [
+      '/nope',
+      '/app.js/',
+      '/index.htm',
+      '/../package.json',
+      '/web/server.ts',
+      '/src/main.ts',
+      '//evil.example/',
+      '/%2e%2e/package.json',
+      '*',
+      'http://evil.example/',
+    ]) {
       const answer = await raw(server, 'GET', path);
       expect(answer.status, path).to.equal(404);
       expect(answer.body, path).to.equal('Not found\n');

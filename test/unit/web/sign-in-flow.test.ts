@@ -30,7 +30,13 @@ describe('web: sign-in round trip', () => {
     });
 
     it('treats corrupt or mistyped stored values as absent, and still removes them', () => {
-      for (const raw of ['not json', 'null', '42', '{"state":1,"verifier":"v","createdAt":1}', '{"state":"s","verifier":"v"}']) {
+      for (const raw of [
+        'not json',
+        'null',
+        '42',
+        '{"state":1,"verifier":"v","createdAt":1}',
+        '{"state":"s","verifier":"v"}',
+      ]) {
         const storage = new MemoryStorage();
         storage.setItem(PENDING_KEY, raw);
         expect(takePending(storage), raw).to.equal(undefined);
@@ -46,7 +52,11 @@ describe('web: sign-in round trip', () => {
     });
 
     it('returns the code and the verifier when the state matches', () => {
-      expect(checkCallback(params(`code=abc-123&state=${STATE}`), PENDING, NOW)).to.deep.equal({ kind: 'code', code: 'abc-123', verifier: PENDING.verifier });
+      expect(checkCallback(params(`code=abc-123&state=${STATE}`), PENDING, NOW)).to.deep.equal({
+        kind: 'code',
+        code: 'abc-123',
+        verifier: PENDING.verifier,
+      });
     });
 
     it('refuses a wrong state', () => {
@@ -56,28 +66,48 @@ describe('web: sign-in round trip', () => {
 
     it('refuses a missing, empty or repeated state', () => {
       for (const query of ['code=abc', 'code=abc&state=', `code=abc&state=${STATE}&state=${STATE}`]) {
-        expect(checkCallback(params(query), PENDING, NOW), query).to.include({ kind: 'refused', reason: 'state_mismatch' });
+        expect(checkCallback(params(query), PENDING, NOW), query).to.include({
+          kind: 'refused',
+          reason: 'state_mismatch',
+        });
       }
     });
 
     it('refuses a return this tab never started (no pending sign-in), even with some state', () => {
-      expect(checkCallback(params(`code=abc&state=${STATE}`), undefined, NOW)).to.include({ kind: 'refused', reason: 'no_pending_sign_in' });
+      expect(checkCallback(params(`code=abc&state=${STATE}`), undefined, NOW)).to.include({
+        kind: 'refused',
+        reason: 'no_pending_sign_in',
+      });
     });
 
     it('refuses a pending sign-in that is too old', () => {
       const old = { ...PENDING, createdAt: NOW - PENDING_MAX_AGE_MS - 1 };
-      expect(checkCallback(params(`code=abc&state=${STATE}`), old, NOW)).to.include({ kind: 'refused', reason: 'pending_expired' });
+      expect(checkCallback(params(`code=abc&state=${STATE}`), old, NOW)).to.include({
+        kind: 'refused',
+        reason: 'pending_expired',
+      });
     });
 
     it('reports a hosted UI error only after the state matched, and never as a code', () => {
-      const outcome = checkCallback(params(`error=access_denied&error_description=User+cancelled&state=${STATE}`), PENDING, NOW);
+      const outcome = checkCallback(
+        params(`error=access_denied&error_description=User+cancelled&state=${STATE}`),
+        PENDING,
+        NOW,
+      );
       expect(outcome).to.include({ kind: 'refused', reason: 'hosted_ui_error' });
       expect((outcome as { message: string }).message).to.contain('access_denied: User cancelled');
-      expect(checkCallback(params('error=access_denied&state=forged'), PENDING, NOW)).to.include({ reason: 'state_mismatch' });
+      expect(checkCallback(params('error=access_denied&state=forged'), PENDING, NOW)).to.include({
+        reason: 'state_mismatch',
+      });
     });
 
     it('refuses a repeated, empty or malformed code', () => {
-      for (const query of [`code=a&code=b&state=${STATE}`, `code=&state=${STATE}`, `code=a%20b&state=${STATE}`, `code=${'x'.repeat(2049)}&state=${STATE}`]) {
+      for (const query of [
+        `code=a&code=b&state=${STATE}`,
+        `code=&state=${STATE}`,
+        `code=a%20b&state=${STATE}`,
+        `code=${'x'.repeat(2049)}&state=${STATE}`,
+      ]) {
         expect(checkCallback(params(query), PENDING, NOW), query).to.include({ kind: 'refused', reason: 'bad_code' });
       }
     });
@@ -92,6 +122,8 @@ describe('web: sign-in round trip', () => {
 
   it('withoutOAuthParams strips the OAuth response and keeps everything else', () => {
     expect(withoutOAuthParams('http://localhost:3000/?code=abc&state=xyz')).to.equal('/');
-    expect(withoutOAuthParams('http://localhost:3000/app?debug=1&code=abc&state=xyz&error=e&error_description=d#frag')).to.equal('/app?debug=1');
+    expect(
+      withoutOAuthParams('http://localhost:3000/app?debug=1&code=abc&state=xyz&error=e&error_description=d#frag'),
+    ).to.equal('/app?debug=1');
   });
 });

@@ -1,6 +1,12 @@
 import { expect } from 'chai';
 import { EXPIRED_MESSAGE, REFUSED_MESSAGE } from '../../../web/src/messages.ts';
-import { SocketClient, type ConnectionState, type LogEntry, type SocketClientDeps, type SocketLike } from '../../../web/src/socket-client.ts';
+import {
+  SocketClient,
+  type ConnectionState,
+  type LogEntry,
+  type SocketClientDeps,
+  type SocketLike,
+} from '../../../web/src/socket-client.ts';
 import { ManualTimers, settle } from './helpers.ts';
 
 class FakeSocket implements SocketLike {
@@ -11,7 +17,10 @@ class FakeSocket implements SocketLike {
   onerror: ((ev: unknown) => void) | null = null;
   readonly sent: string[] = [];
   closedWith: [number | undefined, string | undefined] | undefined;
-  constructor(readonly url: string, readonly protocols: string[]) {}
+  constructor(
+    readonly url: string,
+    readonly protocols: string[],
+  ) {}
   send(data: string): void {
     this.sent.push(data);
   }
@@ -136,10 +145,16 @@ describe('web: SocketClient', () => {
     const h = harness();
     await h.client.connect('query');
     h.last().open();
-    h.last().receive(JSON.stringify({ type: 'echo', message: 'hi', connection: { username: 'demo', connectionId: 'c=' } }));
+    h.last().receive(
+      JSON.stringify({ type: 'echo', message: 'hi', connection: { username: 'demo', connectionId: 'c=' } }),
+    );
     h.last().receive('{"type":"error","reason":"message_too_large"}');
     h.last().receive(new ArrayBuffer(2));
-    expect(h.lines().slice(1)).to.deep.equal(['received: echo for demo on c=: hi', 'error: {"type":"error","reason":"message_too_large"}', 'received: (a binary frame)']);
+    expect(h.lines().slice(1)).to.deep.equal([
+      'received: echo for demo on c=: hi',
+      'error: {"type":"error","reason":"message_too_large"}',
+      'received: (a binary frame)',
+    ]);
     expect(h.log[1]?.detail).to.contain('"username": "demo"');
   });
 
@@ -197,7 +212,10 @@ describe('web: SocketClient', () => {
     expect(new URL(h.last().url).searchParams.get('token')).to.equal('tok-2');
     expect(h.lines()).to.include(`error: ${EXPIRED_MESSAGE}`);
     expect(h.lines()).to.include('info: Reconnecting with the renewed token.');
-    expect(h.lines().some((l) => l.includes('Sign in again')), 'no sign-in request when a renewed token exists').to.equal(false);
+    expect(
+      h.lines().some((l) => l.includes('Sign in again')),
+      'no sign-in request when a renewed token exists',
+    ).to.equal(false);
   });
 
   it('after a token_expired close without a renewed token, asks to sign in again and does not retry', async () => {

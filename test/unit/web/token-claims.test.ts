@@ -2,11 +2,25 @@ import { expect } from 'chai';
 import { decodePayload, formatRemaining, readClaims, refreshDelayMs } from '../../../web/src/token-claims.ts';
 import { fakeJwt } from './helpers.ts';
 
-const ACCESS = { sub: 'sub-1', username: 'jane', exp: 2_000_003_600, iat: 2_000_000_000, 'cognito:groups': ['admins', 7], scope: 'openid email' };
+const ACCESS = {
+  sub: 'sub-1',
+  username: 'jane',
+  exp: 2_000_003_600,
+  iat: 2_000_000_000,
+  'cognito:groups': ['admins', 7],
+  scope: 'openid email',
+};
 
 describe('web: token claims', () => {
   it('reads the access token claims the page shows', () => {
-    expect(readClaims(fakeJwt(ACCESS))).to.deep.equal({ sub: 'sub-1', username: 'jane', exp: 2_000_003_600, iat: 2_000_000_000, groups: ['admins'], scope: 'openid email' });
+    expect(readClaims(fakeJwt(ACCESS))).to.deep.equal({
+      sub: 'sub-1',
+      username: 'jane',
+      exp: 2_000_003_600,
+      iat: 2_000_000_000,
+      groups: ['admins'],
+      scope: 'openid email',
+    });
   });
 
   it('decodes UTF-8 names', () => {
@@ -21,7 +35,15 @@ describe('web: token claims', () => {
 
   it('is undefined without a numeric exp, and for malformed tokens', () => {
     expect(readClaims(fakeJwt({ ...ACCESS, exp: '2000003600' }))).to.equal(undefined);
-    for (const bad of ['', 'a.b', 'a.b.c.d', 'x.!!!.y', `x.${Buffer.from('[1]').toString('base64url')}.y`, `x.${Buffer.from('{bad').toString('base64url')}.y`, `x.${Buffer.from([0xff, 0xfe]).toString('base64url')}.y`]) {
+    for (const bad of [
+      '',
+      'a.b',
+      'a.b.c.d',
+      'x.!!!.y',
+      `x.${Buffer.from('[1]').toString('base64url')}.y`,
+      `x.${Buffer.from('{bad').toString('base64url')}.y`,
+      `x.${Buffer.from([0xff, 0xfe]).toString('base64url')}.y`,
+    ]) {
       expect(decodePayload(bad), bad).to.equal(undefined);
       expect(readClaims(bad), bad).to.equal(undefined);
     }

@@ -1,6 +1,12 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { parseTokenResponse, postForm, requestTokens, TokenError, type FetchLike } from '../../../web/src/token-client.ts';
+import {
+  parseTokenResponse,
+  postForm,
+  requestTokens,
+  TokenError,
+  type FetchLike,
+} from '../../../web/src/token-client.ts';
 import { codeExchangeRequest, refreshRequest } from '../../../web/src/urls.ts';
 import { CONFIG } from './helpers.ts';
 
@@ -35,7 +41,9 @@ describe('web: token endpoint client', () => {
 
   it('accepts a refresh answer without a refresh token', async () => {
     const { refresh_token: _r, ...rest } = GOOD;
-    const tokens = await requestTokens(refreshRequest(CONFIG, 'r'), false, { fetch: answering(200, JSON.stringify(rest)) });
+    const tokens = await requestTokens(refreshRequest(CONFIG, 'r'), false, {
+      fetch: answering(200, JSON.stringify(rest)),
+    });
     expect(tokens).to.not.have.property('refreshToken');
   });
 
@@ -62,10 +70,14 @@ describe('web: token endpoint client', () => {
   });
 
   it('reports an OAuth error code from a refusal, and the status otherwise', async () => {
-    const refused = await rejection(requestTokens(refreshRequest(CONFIG, 'r'), false, { fetch: answering(400, '{"error":"invalid_grant"}') }));
+    const refused = await rejection(
+      requestTokens(refreshRequest(CONFIG, 'r'), false, { fetch: answering(400, '{"error":"invalid_grant"}') }),
+    );
     expect(refused.code).to.equal('invalid_grant');
     expect(refused.message).to.contain('400 invalid_grant');
-    const broken = await rejection(requestTokens(refreshRequest(CONFIG, 'r'), false, { fetch: answering(502, '<html>bad gateway</html>') }));
+    const broken = await rejection(
+      requestTokens(refreshRequest(CONFIG, 'r'), false, { fetch: answering(502, '<html>bad gateway</html>') }),
+    );
     expect(broken.code).to.equal('http_502');
   });
 
@@ -90,7 +102,9 @@ describe('web: token endpoint client', () => {
   });
 
   it('refuses an oversized body', async () => {
-    const err = await rejection(postForm(refreshRequest(CONFIG, 'r'), { fetch: answering(200, 'x'.repeat(65 * 1024)) }));
+    const err = await rejection(
+      postForm(refreshRequest(CONFIG, 'r'), { fetch: answering(200, 'x'.repeat(65 * 1024)) }),
+    );
     expect(err.message).to.contain('oversized');
   });
 });

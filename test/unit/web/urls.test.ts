@@ -1,5 +1,13 @@
 import { expect } from 'chai';
-import { authorizeUrl, codeExchangeRequest, logoutUrl, originOf, refreshRequest, revokeRequest, socketTarget } from '../../../web/src/urls.ts';
+import {
+  authorizeUrl,
+  codeExchangeRequest,
+  logoutUrl,
+  originOf,
+  refreshRequest,
+  revokeRequest,
+  socketTarget,
+} from '../../../web/src/urls.ts';
 import { CONFIG } from './helpers.ts';
 
 describe('web: URLs', () => {
@@ -30,7 +38,11 @@ describe('web: URLs', () => {
   });
 
   it('builds the refresh and revoke requests', () => {
-    expect(Object.fromEntries(refreshRequest(CONFIG, 'rt').body)).to.deep.equal({ grant_type: 'refresh_token', client_id: 'abc123client', refresh_token: 'rt' });
+    expect(Object.fromEntries(refreshRequest(CONFIG, 'rt').body)).to.deep.equal({
+      grant_type: 'refresh_token',
+      client_id: 'abc123client',
+      refresh_token: 'rt',
+    });
     const revoke = revokeRequest(CONFIG, 'rt');
     expect(revoke.url).to.equal('https://demo.auth.us-east-1.amazoncognito.com/oauth2/revoke');
     expect(Object.fromEntries(revoke.body)).to.deep.equal({ token: 'rt', client_id: 'abc123client' });
@@ -39,7 +51,10 @@ describe('web: URLs', () => {
   it('builds the hosted UI logout with client_id and logout_uri', () => {
     const url = new URL(logoutUrl(CONFIG));
     expect(url.pathname).to.equal('/logout');
-    expect(Object.fromEntries(url.searchParams)).to.deep.equal({ client_id: 'abc123client', logout_uri: 'http://localhost:3000/' });
+    expect(Object.fromEntries(url.searchParams)).to.deep.equal({
+      client_id: 'abc123client',
+      logout_uri: 'http://localhost:3000/',
+    });
   });
 
   it('puts the token in the query string, encoded, keeping other parameters', () => {
@@ -48,11 +63,18 @@ describe('web: URLs', () => {
     const url = new URL(target.url);
     expect(url.searchParams.get('room')).to.equal('1');
     expect(url.searchParams.get('token')).to.equal('a.b+c/d');
-    expect(new URL(socketTarget('wss://api.example.com/prod', 't', 'query', 'access_token').url).searchParams.get('access_token')).to.equal('t');
+    expect(
+      new URL(socketTarget('wss://api.example.com/prod', 't', 'query', 'access_token').url).searchParams.get(
+        'access_token',
+      ),
+    ).to.equal('t');
   });
 
   it('offers the token as the subprotocol after "bearer", leaving the URL alone', () => {
-    expect(socketTarget('wss://api.example.com/prod', 'tok', 'subprotocol')).to.deep.equal({ url: 'wss://api.example.com/prod', protocols: ['bearer', 'tok'] });
+    expect(socketTarget('wss://api.example.com/prod', 'tok', 'subprotocol')).to.deep.equal({
+      url: 'wss://api.example.com/prod',
+      protocols: ['bearer', 'tok'],
+    });
   });
 
   it('originOf gives scheme, host and port only', () => {
