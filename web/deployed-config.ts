@@ -3,16 +3,13 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { parseWebConfig, WebConfigError, type WebConfig } from './src/config.ts';
+import { isRecord } from '../shared/guards.ts';
 
 export class DeployedConfigError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'DeployedConfigError';
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** `terraform output -json` is `{ name: { value, type, sensitive } }`; this unwraps one output's value. */

@@ -2,6 +2,7 @@
 // A token may arrive in several places; the same value twice is fine, two different values are refused
 // (which one would we trust?). Runs on every connection attempt, so it scans each map once and allocates little.
 import type { TokenSource } from './config.ts';
+import { isRecord } from '../../shared/guards.ts';
 
 export interface ExtractOptions {
   readonly sources: readonly TokenSource[];
@@ -25,10 +26,6 @@ interface Found {
   source: TokenSource | undefined;
   sawEmpty: boolean;
   failure: ExtractFailure | undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function offer(found: Found, value: unknown, source: TokenSource, maxLength: number): void {

@@ -2,7 +2,7 @@
 // injected, so tests run it with stubs.
 import type { ConnectionConfig } from '../shared/connection-config.ts';
 import type { ConnectionStore } from '../shared/connection-store.ts';
-import { buildConnectionItem, bearerSubprotocol } from '../shared/connect-request.ts';
+import { buildConnectionItem, bearerSubprotocol } from './connect-request.ts';
 import { describeError, type Logger } from '../shared/log.ts';
 import {
   readAuthorizerContext,

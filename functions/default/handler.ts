@@ -3,8 +3,9 @@
 // client and only API Gateway's logs. Unexpected failures are logged with a reason and answered 500.
 import type { ConnectionStore } from '../shared/connection-store.ts';
 import { toConnectionView } from '../shared/connection-item.ts';
-import { isRecord } from '../shared/dynamo-like.ts';
-import { buildEcho, errorFrame, type ErrorReason } from '../shared/echo-message.ts';
+import { isRecord } from '../../shared/guards.ts';
+import { buildEcho } from './echo-message.ts';
+import { errorFrame, type ErrorReason } from '../shared/error-frame.ts';
 import { describeError, type Logger } from '../shared/log.ts';
 import {
   deleteConnection,

@@ -1,7 +1,7 @@
 // $disconnect: delete the item. Idempotent (a missing item is fine) and best effort like the event itself:
 // items whose $disconnect never comes are removed by the table's TTL.
 import type { ConnectionStore } from '../shared/connection-store.ts';
-import { isRecord } from '../shared/dynamo-like.ts';
+import { isRecord } from '../../shared/guards.ts';
 import { describeError, type Logger } from '../shared/log.ts';
 import { readConnectionId, readRequestId, requestContextOf, type RouteResponse } from '../shared/websocket-event.ts';
 

@@ -2,6 +2,7 @@
 // the numbers so a bug can never write `N: "NaN"`; unmarshalling validates every attribute that comes back,
 // since the table is shared with other writers and a bad item must be reported, not trusted.
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { isRecord } from '../../shared/guards.ts';
 
 export interface ConnectionItem {
   readonly connectionId: string;
@@ -57,10 +58,6 @@ export function marshalConnectionItem(item: ConnectionItem): DynamoItem {
 export function toConnectionView(item: ConnectionItem): ConnectionView {
   const { ttl: _internal, ...view } = item;
   return view;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 class Invalid extends Error {}

@@ -3,7 +3,8 @@
 import { DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshalConnectionItem, unmarshalConnectionItem, type ConnectionItem } from './connection-item.ts';
 import { findConnectionsBySub, type ConnectionsBySub, type FindBySubOptions } from './connections-by-sub.ts';
-import { errorName, isRecord, type DynamoLike } from './dynamo-like.ts';
+import { errorName, isRecord } from '../../shared/guards.ts';
+import type { DynamoLike } from './dynamo-like.ts';
 
 export type PutOutcome = 'stored' | 'already_exists';
 

@@ -2,7 +2,8 @@
 // connection of a user. Used by no handler yet; kept here so the query (and its validation) is ready.
 import { QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshalConnectionItem, type ConnectionItem } from './connection-item.ts';
-import { isRecord, type DynamoLike } from './dynamo-like.ts';
+import { isRecord } from '../../shared/guards.ts';
+import type { DynamoLike } from './dynamo-like.ts';
 
 export const SUB_INDEX = 'sub-index';
 

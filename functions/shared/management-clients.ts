@@ -5,7 +5,7 @@ import {
   GoneException,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import { errorName, httpStatusOf } from './dynamo-like.ts';
+import { errorName, httpStatusOf } from '../../shared/guards.ts';
 import { requestContextOf } from './websocket-event.ts';
 
 export interface ManagementLike {

@@ -1,7 +1,7 @@
 // Safe readers for the parts of API Gateway WebSocket events the connection Lambdas use. Events are typed
 // `unknown` and every field is checked: AWS has added and dropped fields over the years, and a local gateway
 // or a test may send less.
-import { isRecord } from './dynamo-like.ts';
+import { isRecord } from '../../shared/guards.ts';
 
 export interface AuthorizerContext {
   readonly sub: string;

@@ -2,16 +2,13 @@
 // `Unauthorized` error is 401, an explicit Deny or an Allow that does not cover the method ARN is 403, any
 // other error or a malformed result (bad policy, non-flat context, over 8 KB) is 500.
 import type { InvokeResult } from '../lambda-runner/pool.ts';
+import { isRecord } from '../../shared/guards.ts';
 
 export const AUTHORIZER_RESULT_LIMIT_BYTES = 8 * 1024;
 
 export type AuthorizerOutcome =
   | { kind: 'allow'; principalId: string; context: Record<string, string> }
   | { kind: 'reject'; status: 401 | 403 | 500; reason: string };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function asList(value: unknown): string[] | undefined {
   if (typeof value === 'string') return [value];

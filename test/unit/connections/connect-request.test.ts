@@ -7,7 +7,7 @@ import {
   storedHeaders,
   storedQueryParameters,
   truncate,
-} from '../../../functions/shared/connect-request.ts';
+} from '../../../functions/connect/connect-request.ts';
 import { CONNECTION_ID, connectEvent, EXP, NOW_MS, SECRET_TOKEN, SUB } from './helpers.ts';
 
 describe('connections: $connect request to item', () => {

@@ -22,12 +22,10 @@ describe('connections: findConnectionsBySub', () => {
   it('queries sub-index by sub and follows LastEvaluatedKey across pages', async () => {
     const page2Key = { connectionId: { S: 'b=' }, sub: { S: 'user-1' }, connectedAt: { N: '2' } };
     const send = sinon.stub();
-    send
-      .onFirstCall()
-      .resolves({
-        Items: [marshalConnectionItem(item('a=', 1)), marshalConnectionItem(item('b=', 2))],
-        LastEvaluatedKey: page2Key,
-      });
+    send.onFirstCall().resolves({
+      Items: [marshalConnectionItem(item('a=', 1)), marshalConnectionItem(item('b=', 2))],
+      LastEvaluatedKey: page2Key,
+    });
     send.onSecondCall().resolves({ Items: [marshalConnectionItem(item('c=', 3))] });
     const result = await findConnectionsBySub({ send }, 'conns', 'user-1', { pageSize: 2 });
 
@@ -67,11 +65,9 @@ describe('connections: findConnectionsBySub', () => {
 
   it('leaves out items whose ttl has passed when given the time', async () => {
     const nowMs = 1_800_000_000_000;
-    const send = sinon
-      .stub()
-      .resolves({
-        Items: [marshalConnectionItem(item('old=', 1, 1_799_999_999)), marshalConnectionItem(item('new=', 2))],
-      });
+    const send = sinon.stub().resolves({
+      Items: [marshalConnectionItem(item('old=', 1, 1_799_999_999)), marshalConnectionItem(item('new=', 2))],
+    });
     const result = await findConnectionsBySub({ send }, 'conns', 'user-1', { nowMs });
     expect(result.connections.map((c) => c.connectionId)).to.deep.equal(['new=']);
     expect(result.expired).to.equal(1);

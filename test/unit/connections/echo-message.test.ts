@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { buildEcho, errorFrame, MAX_POST_BYTES } from '../../../functions/shared/echo-message.ts';
+import { buildEcho, MAX_POST_BYTES } from '../../../functions/default/echo-message.ts';
 import type { ConnectionView } from '../../../functions/shared/connection-item.ts';
 
 const connection: ConnectionView = {
@@ -84,14 +84,5 @@ describe('connections: echo frames', () => {
     const deep = `${'['.repeat(60_000)}${']'.repeat(60_000)}`;
     const frame = echoOf(deep);
     expect(frame.message).to.equal(deep);
-  });
-
-  it('builds error frames', () => {
-    expect(decode(errorFrame('token_expired'))).to.deep.equal({ type: 'error', reason: 'token_expired' });
-    expect(decode(errorFrame('message_too_large', { limit: 131072 }))).to.deep.equal({
-      type: 'error',
-      reason: 'message_too_large',
-      limit: 131072,
-    });
   });
 });

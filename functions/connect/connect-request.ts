@@ -1,8 +1,8 @@
 // Pure functions that turn a `$connect` event into the connection item and the handshake answer.
-import type { ConnectionConfig } from './connection-config.ts';
-import type { ConnectionItem } from './connection-item.ts';
-import { isRecord } from './dynamo-like.ts';
-import { headerValues, requestContextOf, type AuthorizerContext } from './websocket-event.ts';
+import type { ConnectionConfig } from '../shared/connection-config.ts';
+import type { ConnectionItem } from '../shared/connection-item.ts';
+import { isRecord } from '../../shared/guards.ts';
+import { headerValues, requestContextOf, type AuthorizerContext } from '../shared/websocket-event.ts';
 
 // Caps keep an item far below DynamoDB's 400 KB and the echo below the 128 KB frame limit, whatever a
 // client (or a gateway without API Gateway's 4,096-character URL limit) sends.

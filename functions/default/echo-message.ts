@@ -1,11 +1,9 @@
-// Frames the default route sends back, as UTF-8 bytes ready for PostToConnection. Pure: the time is passed in.
-import type { ConnectionView } from './connection-item.ts';
+// The echo frame the default route sends back, as UTF-8 bytes ready for PostToConnection. Pure: the time is
+// passed in.
+import type { ConnectionView } from '../shared/connection-item.ts';
 
 /** PostToConnection's limit (the WebSocket message size limit): larger posts fail with 413. */
 export const MAX_POST_BYTES = 131_072;
-
-export type ErrorReason =
-  'token_expired' | 'connection_not_found' | 'connection_invalid' | 'message_too_large' | 'invalid_message';
 
 export type Echo =
   | { readonly ok: true; readonly data: Uint8Array }
@@ -20,10 +18,6 @@ export interface EchoInput {
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
-export function errorFrame(reason: ErrorReason, extra: Record<string, number> = {}): Uint8Array {
-  return Buffer.from(JSON.stringify({ type: 'error', reason, ...extra }), 'utf8');
-}
 
 /** JSON text is echoed parsed; anything else as the text itself. */
 function parseText(text: string): unknown {
