@@ -21,7 +21,9 @@ describe('connections: $disconnect handler', () => {
     const command = send.firstCall.args[0] as DeleteItemCommand;
     expect(command).to.be.instanceOf(DeleteItemCommand);
     expect(command.input).to.deep.equal({ TableName: 'conns', Key: { connectionId: { S: CONNECTION_ID } } });
-    expect(logs.records()).to.deep.equal([
+    const records = logs.records();
+    expect(records[0]?.['timestamp']).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(records.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'timestamp')))).to.deep.equal([
       {
         level: 'info',
         fn: 'disconnect',
