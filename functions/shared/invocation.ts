@@ -1,6 +1,6 @@
 // The two ids every log record of an invocation carries: Lambda's request id (from the handler's context
 // argument) and API Gateway's request id (from the event), both read defensively.
-import { isRecord } from './dynamo-like.ts';
+import { isRecord } from '../../shared/guards.ts';
 import type { RequestIds } from './log.ts';
 import { readRequestId } from './websocket-event.ts';
 
