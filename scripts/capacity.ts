@@ -1,0 +1,72 @@
+// Capacity and cost model for the stack on AWS, the reconnect-storm simulation, and the 500-client validation
+// against the local stack. Figures and their sources: --sources; the method: docs/scale.md.
+//   npx tsx scripts/capacity.ts [--workload chat|notifications] [--users 100000] [--json] [model flags]
+//   npx tsx scripts/capacity.ts --scale-table          the 10k / 100k / 1M table of docs/scale.md
+//   npx tsx scripts/capacity.ts --sources              every AWS figure with its page and date read
+import { ArgsError, parseArgs } from './cli/args.ts';
+import { monthlyCost } from './capacity/cost.ts';
+import { costText, quotaText, scaleMarkdown, sourcesText, type ScaleRow } from './capacity/format.ts';
+import { inputsFromArgs, MODEL_VALUE_FLAGS } from './capacity/options.ts';
+import { quotaReport } from './capacity/quotas.ts';
+
+const USAGE = `usage: npx tsx scripts/capacity.ts [options]
+  --workload chat|notifications   preset (default chat); --users N (default 100000)
+  --json                          machine-readable output
+  --sources                       print every AWS figure with its source page and the date read
+  --scale-table                   the docs/scale.md table: both workloads at 10k, 100k and 1M users
+model inputs (each overrides the preset or default):
+  --connections-per-user --session-minutes --session-distribution exponential|fixed
+  --messages-per-minute --message-bytes --pushes-per-minute --push-fanout --push-bytes
+  --memory-mb --architecture arm64|x86_64 --warm-ms fn=ms,.. --init-ms fn=ms,.. --log-bytes fn=bytes,..
+  --control-per-recipient-ms --cold-start-share --item-bytes --per-user-limit on|off
+  --revocation-table on|off --revocation-check on|off --getuser-cache-hit --refresh-every-minutes
+  --platform-log-bytes --access-log-bytes --access-logs on|off --emf-metrics --peak-factor --stage-rate-limit
+  --set figure=value,..           override an AWS figure (names: --sources)
+`;
+
+function main(argv: string[]): number {
+  const args = parseArgs(argv, {
+    booleans: ['json', 'help', 'sources', 'scale-table'],
+    values: [...MODEL_VALUE_FLAGS],
+  });
+  if (args.flags.has('help')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (args.flags.has('sources')) {
+    process.stdout.write(`${sourcesText()}\n`);
+    return 0;
+  }
+  if (args.flags.has('scale-table')) {
+    const rows: ScaleRow[] = [];
+    for (const workload of ['chat', 'notifications'] as const)
+      for (const users of [10_000, 100_000, 1_000_000]) {
+        const inp = inputsFromArgs(args, users);
+        const preset = inputsFromArgs(
+          parseArgs(['--workload', workload], { booleans: [], values: ['workload'] }),
+          users,
+        );
+        // The preset's workload, with any other flag given applied on top.
+        inp.workload = args.values.has('workload') ? inp.workload : preset.workload;
+        rows.push({ workload, users, cost: monthlyCost(inp), quotas: quotaReport(inp) });
+      }
+    if (args.flags.has('json')) process.stdout.write(`${JSON.stringify(rows)}\n`);
+    else process.stdout.write(`${scaleMarkdown(rows)}\n`);
+    return 0;
+  }
+  const inp = inputsFromArgs(args);
+  const cost = monthlyCost(inp);
+  const quotas = quotaReport(inp);
+  if (args.flags.has('json')) process.stdout.write(`${JSON.stringify({ inputs: inp, cost, quotas })}\n`);
+  else process.stdout.write(`${costText(inp, cost)}\n\n${quotaText(quotas)}\n`);
+  return 0;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (err) {
+  process.stderr.write(
+    `capacity: ${err instanceof ArgsError ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : String(err)}\n`,
+  );
+  process.exitCode = 1;
+}
