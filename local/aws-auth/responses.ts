@@ -62,6 +62,10 @@ export function awsError(protocol: ErrorProtocol, code: string, message: string,
 
 /** The answer to a failed signature check. */
 export function authFailure(protocol: ErrorProtocol, reason: AuthErrorCode, message: string): AwsErrorResponse {
+  // DynamoDB words this one failure its own way.
+  if (protocol === 'dynamodb-json' && reason === 'MissingAuthenticationTokenException') {
+    return awsError(protocol, reason, 'Request is missing Authentication Token');
+  }
   return awsError(protocol, reason, message);
 }
 
