@@ -223,7 +223,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     });
     cleanups.push(() => dynamo.close());
     const dynamoClient = localDynamoClient(dynamo.endpoint, region);
-    cleanups.push(async () => dynamoClient.destroy());
+    cleanups.push(() => Promise.resolve(dynamoClient.destroy()));
     const table = await ensureConnectionsTable(dynamoClient, tableName);
     log.emit('info', 'dynamodb', 'table_ready', {
       tableName,
@@ -353,7 +353,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
           .finally(() => (sweeping = false));
       }, sweepEvery);
       timer.unref();
-      cleanups.push(async () => clearInterval(timer));
+      cleanups.push(() => Promise.resolve(clearInterval(timer)));
     }
 
     if (wantWeb) {

@@ -85,8 +85,6 @@ try {
     err instanceof ArgsError ||
     err instanceof TargetError ||
     (err instanceof Error && /SignInError|BrowserSignInError/.test(err.name));
-  say(
-    `connect: ${known ? (err as Error).message : err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`,
-  );
+  say(`connect: ${known ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
   process.exit(1);
 }

@@ -169,7 +169,7 @@ async function main(): Promise<number> {
     // Workers per function, like a Lambda concurrency limit.
     maxConcurrency: workers,
   });
-  let failed = false;
+  let failed: boolean;
   try {
     // One sign-in; every connection reuses the token.
     const { accessToken } = await signInWithHostedUi({

@@ -35,6 +35,6 @@ try {
     err instanceof ArgsError ||
     err instanceof TargetError ||
     (err instanceof Error && /SignInError|BrowserSignInError/.test(err.name));
-  say(`token: ${known ? (err as Error).message : err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+  say(`token: ${known ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
   process.exit(1);
 }

@@ -127,7 +127,8 @@ export type RunCommand = (command: string, args: string[]) => Promise<{ stdout: 
 export const runCommand: RunCommand = (command, args) =>
   new Promise((resolve, reject) => {
     execFile(command, args, { timeout: 60_000, maxBuffer: 8 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) reject(Object.assign(err, { stderr }));
+      if (err)
+        reject(Object.assign(new Error(err.message, { cause: err }), { code: err.code, killed: err.killed, stderr }));
       else resolve({ stdout, stderr });
     });
   });

@@ -24,25 +24,22 @@ export class JwksFetchError extends Error {
   }
 }
 
+/** The abort's reason as an Error (AbortSignal.timeout gives a TimeoutError; a bare abort() an AbortError). */
+function abortError(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new Error('aborted', { cause: reason });
+}
+
 /** Rejects as soon as `signal` aborts, even when `promise` ignores the signal (an injected transport may). */
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) {
     promise.catch(() => undefined);
-    return Promise.reject(signal.reason);
+    return Promise.reject(abortError(signal));
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
+    const onAbort = (): void => reject(abortError(signal));
     signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
+    promise.finally(() => signal.removeEventListener('abort', onAbort)).then(resolve, reject);
   });
 }
 
@@ -51,8 +48,9 @@ async function readCapped(body: AsyncIterable<Uint8Array>, maxBytes: number, sig
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await raceAbort(iterator.next(), signal);
-    if (done) break;
+    const step = await raceAbort(iterator.next(), signal);
+    if (step.done) break;
+    const value = step.value;
     total += value.byteLength;
     if (total > maxBytes) throw new JwksFetchError('too_large', `body exceeds ${maxBytes} bytes`);
     chunks.push(value);

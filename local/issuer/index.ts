@@ -71,7 +71,7 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
     try {
       users.add(user);
     } catch (err) {
-      throw new Error(`Issuer option users: ${JSON.stringify(user?.username)}: ${describeError(err)}`);
+      throw new Error(`Issuer option users: ${JSON.stringify(user?.username)}: ${describeError(err)}`, { cause: err });
     }
   }
   const keys = await KeyRing.create();
@@ -220,16 +220,14 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
   }
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    let path = '/';
-    let query = new URLSearchParams();
+    let parsed: URL;
     try {
-      const parsed = new URL(req.url ?? '/', 'http://issuer.invalid');
-      path = parsed.pathname;
-      query = parsed.searchParams;
+      parsed = new URL(req.url ?? '/', 'http://issuer.invalid');
     } catch {
       sendPage(res, 400, errorPage('The request address is malformed.'));
       return;
     }
+    const { pathname: path, searchParams: query } = parsed;
     route(req, res, path, query).catch((err: unknown) => {
       const isApi = apiPaths.has(path);
       if (err instanceof BadRequest) {

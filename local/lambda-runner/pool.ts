@@ -181,7 +181,7 @@ export class FunctionPool {
       if (slot.retire) this.retire(slot);
       const durationMs = Date.now() - current.started;
       if (msg.ok) {
-        let value: unknown = null;
+        let value: unknown;
         try {
           value = JSON.parse(msg.json);
         } catch {

@@ -81,8 +81,7 @@ export function parseTerraformOutputs(text: string): Target {
   if (typeof raw !== 'object' || raw === null) throw new TargetError('terraform output -json did not print an object');
   const values: Record<string, unknown> = {};
   for (const [key, entry] of Object.entries(raw as Record<string, unknown>)) {
-    if (typeof entry === 'object' && entry !== null && 'value' in entry)
-      values[key] = (entry as { value: unknown }).value;
+    if (typeof entry === 'object' && entry !== null && 'value' in entry) values[key] = entry.value;
   }
   const where = 'terraform outputs';
   const scopes = values.scopes;
@@ -92,14 +91,14 @@ export function parseTerraformOutputs(text: string): Target {
     hostedUiUrl: absoluteUrl(str(values, 'hosted_ui_url', where), 'hosted_ui_url', where, ['http:', 'https:']),
     clientId: str(values, 'client_id', where),
     redirectUri: absoluteUrl(str(values, 'redirect_uri', where), 'redirect_uri', where, ['http:', 'https:']),
-    ...(Array.isArray(scopes) && scopes.every((s) => typeof s === 'string') ? { scopes: scopes as string[] } : {}),
+    ...(Array.isArray(scopes) && scopes.every((s) => typeof s === 'string') ? { scopes: scopes } : {}),
     tokenQueryParam: typeof values.token_query_param === 'string' ? values.token_query_param : 'token',
     tokenHeader: typeof values.token_header === 'string' ? values.token_header : 'Authorization',
   };
 }
 
 export function readTerraformTarget(dir: string, terraformBin = 'terraform'): Promise<Target> {
-  return new Promise((resolve, reject) => {
+  return new Promise<string>((resolve, reject) => {
     execFile(
       terraformBin,
       [`-chdir=${dir}`, 'output', '-json'],
@@ -116,12 +115,8 @@ export function readTerraformTarget(dir: string, terraformBin = 'terraform'): Pr
           );
           return;
         }
-        try {
-          resolve(parseTerraformOutputs(stdout));
-        } catch (parseErr) {
-          reject(parseErr);
-        }
+        resolve(stdout);
       },
     );
-  });
+  }).then(parseTerraformOutputs);
 }

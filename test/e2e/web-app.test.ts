@@ -196,7 +196,7 @@ describe('web app in headless Chromium against the local stack', function () {
     expect(connectionData.connection.username).to.equal(stack.demoUser.username);
     expect(connectionData.connection.sub).to.be.a('string').and.not.equal('');
     expect(connectionData.connection.tokenExp).to.be.a('number');
-    expect(JSON.stringify(connectionData)).to.not.contain(tokenResponse.access_token as string);
+    expect(JSON.stringify(connectionData)).to.not.contain(tokenResponse.access_token);
     await screenshot(page, '05-echo');
     // Refreshing the README's picture is opt-in, so a plain test run leaves the working tree clean.
     if (process.env.UPDATE_DOCS_SCREENSHOT === '1') {

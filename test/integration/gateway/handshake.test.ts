@@ -2,7 +2,7 @@
 // Gateway maps them, identity sources, event shapes, $connect answers and subprotocols.
 import { expect } from 'chai';
 import net from 'node:net';
-import { startFixtureGateway, type FixtureGateway } from '../helpers/fixture-gateway.ts';
+import { startFixtureGateway, type FixtureGateway, type RecordedEvent } from '../helpers/fixture-gateway.ts';
 import { eventually, mustOpen, openClient } from '../helpers/ws-client.ts';
 
 /** Sends a raw handshake; resolves with the status line once the gateway closes the socket (or after 3 s). */
@@ -109,11 +109,11 @@ describe('gateway handshake (fixture Lambdas)', function () {
       headers: { AUTHORIZATION: 'Bearer abc', 'x-Custom': 'v' },
     });
     await client.close();
-    const event = fx.eventsOf('authorizer')[before] as Record<string, any>;
+    const event = fx.eventsOf('authorizer')[before] as RecordedEvent;
     expect(event.type).to.equal('REQUEST');
     expect(event.methodArn).to.equal('arn:aws:execute-api:eu-west-1:000000000000:abc123defg/dev/$connect');
-    expect(event.headers.AUTHORIZATION).to.equal('Bearer abc');
-    expect(event.headers['x-Custom']).to.equal('v');
+    expect(event.headers?.AUTHORIZATION).to.equal('Bearer abc');
+    expect(event.headers?.['x-Custom']).to.equal('v');
     expect(event.headers).to.include.keys(
       'Sec-WebSocket-Key',
       'Sec-WebSocket-Version',
@@ -121,7 +121,7 @@ describe('gateway handshake (fixture Lambdas)', function () {
       'Upgrade',
       'X-Forwarded-For',
     );
-    expect(event.multiValueHeaders.AUTHORIZATION).to.deep.equal(['Bearer abc']);
+    expect(event.multiValueHeaders?.AUTHORIZATION).to.deep.equal(['Bearer abc']);
     expect(event.queryStringParameters).to.deep.equal({ a: '2', b: 'x y' });
     expect(event.multiValueQueryStringParameters).to.deep.equal({ a: ['1', '2'], b: ['x y'] });
     const rc = event.requestContext;
@@ -136,7 +136,7 @@ describe('gateway handshake (fixture Lambdas)', function () {
     expect(rc.requestTime).to.match(/^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/);
     expect(rc.connectedAt).to.be.a('number');
     expect(rc.requestTimeEpoch).to.be.a('number');
-    expect(rc.identity.sourceIp).to.equal('127.0.0.1');
+    expect(rc.identity?.sourceIp).to.equal('127.0.0.1');
     expect(rc.domainName).to.equal(fx.gateway.api.domainName);
     expect(rc.extendedRequestId).to.be.a('string');
     expect(rc.requestId).to.be.a('string');
@@ -155,7 +155,7 @@ describe('gateway handshake (fixture Lambdas)', function () {
     const before = fx.eventsOf('connect').length;
     const client = await mustOpen(`${fx.gateway.websocketUrl}?x=1`, { headers: { 'User-Agent': 'test-agent' } });
     await client.close();
-    const event = fx.eventsOf('connect')[before] as Record<string, any>;
+    const event = fx.eventsOf('connect')[before] as RecordedEvent;
     expect(event.requestContext.authorizer).to.include({
       principalId: 'user-1',
       sub: 'user-1',
@@ -163,10 +163,10 @@ describe('gateway handshake (fixture Lambdas)', function () {
       admin: 'true',
       env: 'authorizer',
     });
-    expect(event.requestContext.authorizer.integrationLatency).to.be.a('number');
+    expect(event.requestContext.authorizer?.integrationLatency).to.be.a('number');
     expect(event.requestContext.identity).to.deep.equal({ sourceIp: '127.0.0.1', userAgent: 'test-agent' });
     expect(event.isBase64Encoded).to.equal(false);
-    expect(Object.keys(event.headers).map((h: string) => h.toLowerCase())).to.not.include.members([
+    expect(Object.keys(event.headers ?? {}).map((h: string) => h.toLowerCase())).to.not.include.members([
       'connection',
       'upgrade',
     ]);
@@ -203,17 +203,21 @@ describe('gateway handshake (fixture Lambdas)', function () {
       () => fx.eventsOf('disconnect').some((e) => e.requestContext.disconnectStatusCode === 4001),
       '$disconnect',
     );
-    const event = fx.eventsOf('disconnect').find((e) => e.requestContext.disconnectStatusCode === 4001) as Record<
-      string,
-      any
-    >;
-    expect(Object.keys(event.headers).sort()).to.deep.equal(['Host', 'X-Forwarded-For', 'x-api-key', 'x-restapi']);
+    const event = fx
+      .eventsOf('disconnect')
+      .find((e) => e.requestContext.disconnectStatusCode === 4001) as RecordedEvent;
+    expect(Object.keys(event.headers ?? {}).sort()).to.deep.equal([
+      'Host',
+      'X-Forwarded-For',
+      'x-api-key',
+      'x-restapi',
+    ]);
     expect(event.requestContext).to.include({
       routeKey: '$disconnect',
       eventType: 'DISCONNECT',
       disconnectReason: 'bye now',
     });
-    expect(event.requestContext.authorizer.principalId).to.equal('user-1');
+    expect(event.requestContext.authorizer?.principalId).to.equal('user-1');
   });
 });
 

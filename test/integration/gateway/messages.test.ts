@@ -9,7 +9,7 @@ import {
   GetConnectionCommand,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import { startFixtureGateway, type FixtureGateway } from '../helpers/fixture-gateway.ts';
+import { startFixtureGateway, type FixtureGateway, type RecordedEvent } from '../helpers/fixture-gateway.ts';
 import { eventually, mustOpen, openClient } from '../helpers/ws-client.ts';
 
 function managementClient(endpoint: string): ApiGatewayManagementApiClient {
@@ -50,7 +50,7 @@ describe('gateway messages (fixture Lambdas)', function () {
     const client = await mustOpen(fx.gateway.websocketUrl);
     client.send('hello');
     await client.next();
-    const event = fx.eventsOf('default').at(-1) as Record<string, any>;
+    const event = fx.eventsOf('default').at(-1) as RecordedEvent;
     expect(event).to.not.have.property('headers');
     expect(event.body).to.equal('hello');
     expect(event.isBase64Encoded).to.equal(false);

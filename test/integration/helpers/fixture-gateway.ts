@@ -9,9 +9,20 @@ import type { Logger } from '../../../functions/shared/log.ts';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'lambdas');
 
+/** An event as a fixture Lambda recorded it: the fields the tests read are typed, the rest stays unknown. */
+export interface RecordedEvent {
+  [field: string]: unknown;
+  headers?: Record<string, string>;
+  multiValueHeaders?: Record<string, string[]>;
+  requestContext: Record<string, unknown> & {
+    authorizer?: Record<string, unknown>;
+    identity?: Record<string, unknown>;
+  };
+}
+
 export interface Recorded {
   fn: string;
-  event: Record<string, unknown> & { requestContext: Record<string, unknown> };
+  event: RecordedEvent;
 }
 
 export interface FixtureGateway {

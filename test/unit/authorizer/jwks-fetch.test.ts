@@ -17,6 +17,11 @@ async function failureOf(p: Promise<unknown>): Promise<JwksFetchError> {
   throw new Error('fetchJwks resolved but should have failed');
 }
 
+/** A response body that yields the given chunks, each on a later tick as from a socket. */
+async function* chunks(...parts: Uint8Array[]): AsyncGenerator<Uint8Array> {
+  for (const part of parts) yield await Promise.resolve(part);
+}
+
 describe('fetchJwks over node:http', () => {
   let server: JwksServer;
   beforeEach(async () => {
@@ -144,16 +149,14 @@ describe('fetchJwks with an injected transport', () => {
 
   it('passes the abort signal, the connect deadline and an accept header', async () => {
     let seen: HttpGetOptions | undefined;
-    const spy: HttpGet = async (_url, options) => {
+    const spy: HttpGet = (_url, options) => {
       seen = options;
-      return {
+      return Promise.resolve({
         status: 200,
         contentLength: undefined,
-        body: (async function* () {
-          yield Buffer.from('{"keys":[]}');
-        })(),
+        body: chunks(Buffer.from('{"keys":[]}')),
         cancel: () => undefined,
-      };
+      });
     };
     expect(await fetchJwks(spy, 'https://keys.example.com/jwks.json', limits)).to.deep.equal({ keys: [] });
     expect(seen?.signal).to.be.instanceOf(AbortSignal);
@@ -163,14 +166,13 @@ describe('fetchJwks with an injected transport', () => {
 
   it('cancels the body it refuses', async () => {
     let cancelled = 0;
-    const get: HttpGet = async () => ({
-      status: 503,
-      contentLength: 2,
-      body: (async function* () {
-        yield Buffer.from('{}');
-      })(),
-      cancel: () => (cancelled += 1),
-    });
+    const get: HttpGet = () =>
+      Promise.resolve({
+        status: 503,
+        contentLength: 2,
+        body: chunks(Buffer.from('{}')),
+        cancel: () => (cancelled += 1),
+      });
     expect((await failureOf(fetchJwks(get, 'https://keys.example.com/jwks.json', limits))).kind).to.equal(
       'http_status',
     );

@@ -48,11 +48,13 @@ function setup(
   const item = 'item' in options ? options.item : marshalConnectionItem(stored);
   const dynamo =
     options.dynamo ??
-    sinon.stub().callsFake(async (command: unknown) => {
-      if (command instanceof GetItemCommand)
-        return item === undefined ? { $metadata: {} } : { Item: item, $metadata: {} };
-      return { $metadata: {} };
-    });
+    sinon
+      .stub()
+      .callsFake((command: unknown) =>
+        Promise.resolve(
+          command instanceof GetItemCommand && item !== undefined ? { Item: item, $metadata: {} } : { $metadata: {} },
+        ),
+      );
   const api = options.api ?? sinon.stub().resolves({ $metadata: {} });
   const createClient = sinon.stub().returns({ send: api });
   const logs = captureLog('default');
@@ -210,11 +212,13 @@ describe('connections: $default handler', () => {
     });
 
     it('still closes the connection and deletes the item when sending the error fails, then answers 500', async () => {
-      const api = sinon.stub().callsFake(async (command: unknown) => {
-        if (command instanceof PostToConnectionCommand)
-          throw new LimitExceededException({ message: 'slow', $metadata: {} });
-        return {};
-      });
+      const api = sinon
+        .stub()
+        .callsFake((command: unknown) =>
+          command instanceof PostToConnectionCommand
+            ? Promise.reject(new LimitExceededException({ message: 'slow', $metadata: {} }))
+            : Promise.resolve({}),
+        );
       const s = setup({ nowMs: EXP * 1000, api });
       expect(await s.handler(messageEvent('hi'))).to.deep.equal({ statusCode: 500 });
       expect(commandsOf(s.api, DeleteConnectionCommand)).to.have.length(1);
@@ -223,11 +227,13 @@ describe('connections: $default handler', () => {
     });
 
     it('still deletes the item when closing fails, then answers 500', async () => {
-      const api = sinon.stub().callsFake(async (command: unknown) => {
-        if (command instanceof DeleteConnectionCommand)
-          throw new LimitExceededException({ message: 'slow', $metadata: {} });
-        return {};
-      });
+      const api = sinon
+        .stub()
+        .callsFake((command: unknown) =>
+          command instanceof DeleteConnectionCommand
+            ? Promise.reject(new LimitExceededException({ message: 'slow', $metadata: {} }))
+            : Promise.resolve({}),
+        );
       const s = setup({ nowMs: EXP * 1000, api });
       expect(await s.handler(messageEvent('hi'))).to.deep.equal({ statusCode: 500 });
       expect(commandsOf(s.dynamo, DeleteItemCommand)).to.have.length(1);
@@ -269,10 +275,13 @@ describe('connections: $default handler', () => {
   });
 
   it('answers 500 and logs store_failed when deleting a stale item fails', async () => {
-    const dynamo = sinon.stub().callsFake(async (command: unknown) => {
-      if (command instanceof GetItemCommand) return { Item: marshalConnectionItem(stored) };
-      throw new InternalServerError({ message: 'boom', $metadata: {} });
-    });
+    const dynamo = sinon
+      .stub()
+      .callsFake((command: unknown) =>
+        command instanceof GetItemCommand
+          ? Promise.resolve({ Item: marshalConnectionItem(stored) })
+          : Promise.reject(new InternalServerError({ message: 'boom', $metadata: {} })),
+      );
     const api = sinon.stub().rejects(new GoneException({ message: 'gone', $metadata: {} }));
     const { handler, logs } = setup({ dynamo, api });
     expect(await handler(messageEvent('hi'))).to.deep.equal({ statusCode: 500 });

@@ -89,10 +89,10 @@ describe('connections: management endpoint selection', () => {
     const seen: { hostname: string; path: string; method: string }[] = [];
     // Stops the request after it is built and before it is signed or sent.
     client.middlewareStack.add(
-      () => async (args) => {
+      () => (args) => {
         const request = args.request as { hostname: string; path: string; method: string };
         seen.push({ hostname: request.hostname, path: request.path, method: request.method });
-        return { output: { $metadata: {} }, response: {} } as never;
+        return Promise.resolve({ output: { $metadata: {} }, response: {} });
       },
       { step: 'build', name: 'captureRequest' },
     );

@@ -4,7 +4,6 @@ import sinon from 'sinon';
 import { AuthSession, type AuthDeps } from '../../../web/src/auth-session.ts';
 import { challengeS256 } from '../../../web/src/pkce.ts';
 import { PENDING_KEY } from '../../../web/src/sign-in-flow.ts';
-import type { FetchLike } from '../../../web/src/token-client.ts';
 import { decodePayload } from '../../../web/src/token-claims.ts';
 import { CONFIG, fakeJwt, fixedCrypto, ManualTimers, MemoryStorage } from './helpers.ts';
 
@@ -41,7 +40,7 @@ function harness(): Harness {
   const clock = { now: T0 };
   const deps: AuthDeps = {
     config: CONFIG,
-    fetch: fetch as unknown as FetchLike,
+    fetch: fetch,
     storage,
     crypto: fixedCrypto(),
     nowMs: () => clock.now,
@@ -66,7 +65,7 @@ function harness(): Harness {
 }
 
 function respond(stub: sinon.SinonStub, status: number, body: string): void {
-  stub.resolves({ ok: status < 300, status, text: async () => body });
+  stub.resolves({ ok: status < 300, status, text: () => Promise.resolve(body) });
 }
 
 /** Starts a sign-in and returns the state it sent. */
@@ -91,7 +90,7 @@ describe('web: AuthSession', () => {
     const url = new URL(h.navigate.lastCall.args[0] as string);
     expect(url.pathname).to.equal('/oauth2/authorize');
     expect(state).to.match(/^[A-Za-z0-9_-]{43}$/);
-    expect(url.searchParams.get('code_challenge')).to.equal(await challengeS256(webcrypto as never, verifier));
+    expect(url.searchParams.get('code_challenge')).to.equal(await challengeS256(webcrypto, verifier));
     expect(state, 'state and verifier must be independent values').to.not.equal(verifier);
   });
 

@@ -110,7 +110,7 @@ describe('web: deployed-stack config (make web)', () => {
 
   describe('running terraform', () => {
     it('runs terraform -chdir=<dir> output -json', async () => {
-      const run = sinon.spy(async () => ({ stdout: JSON.stringify(OUTPUTS), stderr: '' }));
+      const run = sinon.spy(() => Promise.resolve({ stdout: JSON.stringify(OUTPUTS), stderr: '' }));
       expect(await readTerraformOutputs('terraform', run)).to.deep.equal(EXPECTED);
       expect(run.firstCall.args).to.deep.equal(['terraform', ['-chdir=terraform', 'output', '-json']]);
     });
@@ -126,27 +126,29 @@ describe('web: deployed-stack config (make web)', () => {
     }
 
     it('says when terraform is not installed', async () => {
-      const err = await failure(async () => {
-        throw Object.assign(new Error('spawn terraform ENOENT'), { code: 'ENOENT' });
-      });
+      const err = await failure(() =>
+        Promise.reject(Object.assign(new Error('spawn terraform ENOENT'), { code: 'ENOENT' })),
+      );
       expect(err.message).to.equal(
         'terraform is not installed or not on PATH: install Terraform, or pass --config <file.json>',
       );
     });
 
     it('passes on the first lines of terraform stderr when it fails', async () => {
-      const err = await failure(async () => {
-        throw Object.assign(new Error('exit 1'), {
-          code: 1,
-          stderr: '\nError: Backend initialization required\n  please run "terraform init"\n',
-        });
-      });
+      const err = await failure(() =>
+        Promise.reject(
+          Object.assign(new Error('exit 1'), {
+            code: 1,
+            stderr: '\nError: Backend initialization required\n  please run "terraform init"\n',
+          }),
+        ),
+      );
       expect(err.message).to.contain('Backend initialization required');
       expect(err.message).to.contain('Run terraform init and apply first');
     });
 
     it('says when terraform prints something other than JSON', async () => {
-      const err = await failure(async () => ({ stdout: 'Warning: No outputs found', stderr: '' }));
+      const err = await failure(() => Promise.resolve({ stdout: 'Warning: No outputs found', stderr: '' }));
       expect(err.message).to.equal('terraform output -json did not print JSON');
     });
   });

@@ -67,9 +67,9 @@ function harness(tokens: (string | undefined)[] = ['tok-1'], extra: Partial<Sock
       return socket;
     },
     // Each call takes the next queued token, or keeps the last one.
-    getToken: async () => {
+    getToken: () => {
       if (queue.length > 0) current = queue.shift();
-      return current;
+      return Promise.resolve(current);
     },
     onState: (state, detail) => states.push([state, detail]),
     onLog: (entry) => log.push(entry),

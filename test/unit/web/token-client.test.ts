@@ -13,7 +13,9 @@ import { CONFIG } from './helpers.ts';
 const GOOD = { access_token: 'a.b.c', id_token: 'd.e.f', refresh_token: 'r', expires_in: 3600, token_type: 'Bearer' };
 
 function answering(status: number, body: string): FetchLike & sinon.SinonSpy {
-  return sinon.spy(async () => ({ ok: status >= 200 && status < 300, status, text: async () => body }));
+  return sinon.spy(() =>
+    Promise.resolve({ ok: status >= 200 && status < 300, status, text: () => Promise.resolve(body) }),
+  );
 }
 
 async function rejection(promise: Promise<unknown>): Promise<TokenError> {
@@ -82,9 +84,7 @@ describe('web: token endpoint client', () => {
   });
 
   it('says when the endpoint cannot be reached', async () => {
-    const fetch: FetchLike = async () => {
-      throw new TypeError('Failed to fetch');
-    };
+    const fetch: FetchLike = () => Promise.reject(new TypeError('Failed to fetch'));
     const err = await rejection(postForm(refreshRequest(CONFIG, 'r'), { fetch }));
     expect(err.code).to.equal('network');
   });
