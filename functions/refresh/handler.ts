@@ -1,0 +1,165 @@
+// The `refresh` route: `{"action":"refresh","token":"..."}` on an open connection. The new token is verified with
+// exactly the authorizer's checks (the shared verifier), must belong to the connection's user and expire later
+// than the stored expiry; then one conditional UpdateItem moves the expiry of record. The client gets
+// `token_refreshed` or `refresh_rejected` with a reason code, and the connection stays open until its current
+// expiry. A refresh arriving after that expiry closes the connection as $default does. The token is never
+// stored or logged.
+import type { ConnectionStore } from '../shared/connection-store.ts';
+import { errorFrame } from '../shared/echo-message.ts';
+import { describeError, type Logger } from '../shared/log.ts';
+import {
+  deleteConnection,
+  postToConnection,
+  type ManagementClients,
+  type ManagementLike,
+} from '../shared/management-clients.ts';
+import { isRecord } from '../shared/dynamo-like.ts';
+import { readConnectionId, readRequestId, type RouteResponse } from '../shared/websocket-event.ts';
+import type { TokenVerifier } from '../shared/token/verifier.ts';
+import { parseRefreshRequest } from './refresh-request.ts';
+import { planRefresh, storedExpiryPassed } from './refresh-rules.ts';
+import type { RefreshStore, StoredRead } from './refresh-store.ts';
+import { refreshRejectedFrame, tokenRefreshedFrame } from './frames.ts';
+
+export interface RefreshDeps {
+  readonly verifier: TokenVerifier;
+  readonly store: RefreshStore;
+  readonly connections: Pick<ConnectionStore, 'delete'>;
+  readonly management: ManagementClients;
+  /** True when CONTEXT_CLAIMS is set: the stored `claims` follow the new token. */
+  readonly storesClaims: boolean;
+  /** Epoch milliseconds. */
+  readonly now: () => number;
+  readonly log: Logger;
+}
+
+const OK: RouteResponse = { statusCode: 200 };
+const FAILED: RouteResponse = { statusCode: 500 };
+/** Attempts of read → plan → conditional update when another writer changed the item in between. */
+const MAX_ATTEMPTS = 3;
+
+export function createRefreshHandler(deps: RefreshDeps): (event: unknown) => Promise<RouteResponse> {
+  const { verifier, store, connections, management, storesClaims, now, log } = deps;
+
+  return async (event) => {
+    const requestId = readRequestId(event);
+    const connectionId = readConnectionId(event);
+    let client: ManagementLike;
+    try {
+      if (connectionId === undefined) throw new Error('requestContext.connectionId is missing or invalid');
+      client = management.forEvent(event);
+    } catch (err) {
+      log('error', 'bad_event', { requestId, detail: describeError(err) });
+      return FAILED;
+    }
+    const base = { requestId, connectionId };
+
+    const send = async (data: Uint8Array, answer: string): Promise<RouteResponse> => {
+      try {
+        const sent = await postToConnection(client, connectionId, data);
+        if (sent === 'gone') {
+          await connections.delete(connectionId);
+          log('info', 'stale_connection_removed', base);
+        }
+        return OK;
+      } catch (err) {
+        log('error', 'post_failed', { ...base, answer, error: describeError(err) });
+        return FAILED;
+      }
+    };
+
+    const reject = (
+      detail: string,
+      fields: Record<string, string | number | undefined> = {},
+    ): Promise<RouteResponse> => {
+      log('info', 'refresh_rejected', { ...base, ...fields, detail });
+      return send(refreshRejectedFrame(detail), 'refresh_rejected');
+    };
+
+    // As $default closes an expired connection: tell the client, close the socket, forget the item. Every step
+    // is attempted even when an earlier one fails.
+    const expire = async (tokenExp: number): Promise<RouteResponse> => {
+      let failed = false;
+      let gone = false;
+      try {
+        gone = (await postToConnection(client, connectionId, errorFrame('token_expired'))) === 'gone';
+      } catch (err) {
+        failed = true;
+        log('error', 'post_failed', { ...base, answer: 'token_expired', error: describeError(err) });
+      }
+      if (!gone) {
+        try {
+          await deleteConnection(client, connectionId);
+        } catch (err) {
+          failed = true;
+          log('error', 'close_failed', { ...base, error: describeError(err) });
+        }
+      }
+      try {
+        await connections.delete(connectionId);
+      } catch (err) {
+        failed = true;
+        log('error', 'store_failed', { ...base, operation: 'delete', error: describeError(err) });
+      }
+      log('info', 'token_expired', { ...base, tokenExp, during: 'refresh' });
+      return failed ? FAILED : OK;
+    };
+
+    const request = parseRefreshRequest(
+      isRecord(event) ? event['body'] : undefined,
+      isRecord(event) ? event['isBase64Encoded'] : undefined,
+    );
+    if (!request.ok) return reject(request.reason);
+
+    let verifiedSub: string | undefined;
+    let verifiedExp = 0;
+    let claims: Readonly<Record<string, string>> | undefined;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+      let read: StoredRead;
+      try {
+        read = await store.read(connectionId);
+      } catch (err) {
+        log('error', 'store_failed', { ...base, operation: 'get', error: describeError(err) });
+        return FAILED;
+      }
+      if (read.status === 'missing') return reject('connection_not_found');
+      if (read.status === 'invalid') {
+        log('error', 'item_invalid', { ...base, detail: read.problem });
+        return reject('connection_invalid');
+      }
+      const stored = read.item;
+      if (storedExpiryPassed(stored, now())) return expire(stored.tokenExp);
+
+      if (verifiedSub === undefined) {
+        const outcome = await verifier.verify(request.token);
+        if (!outcome.ok) return reject(outcome.reason, { sub: stored.sub });
+        verifiedSub = outcome.claims.sub;
+        verifiedExp = outcome.claims.exp;
+        if (storesClaims) claims = outcome.picked.stored;
+        for (const name of outcome.picked.skipped)
+          log('warn', 'context_claim_skipped', { ...base, claim: name.slice(0, 128) });
+      }
+
+      const plan = planRefresh(stored, { sub: verifiedSub, exp: verifiedExp }, now());
+      if (plan.kind === 'reject') return reject(plan.detail, { sub: stored.sub });
+      let result: 'updated' | 'conflict';
+      try {
+        result = await store.update(connectionId, stored, plan.update, claims);
+      } catch (err) {
+        log('error', 'store_failed', { ...base, operation: 'update', error: describeError(err) });
+        return FAILED;
+      }
+      if (result === 'updated') {
+        log('info', 'token_refreshed', {
+          ...base,
+          sub: stored.sub,
+          tokenExp: plan.update.tokenExp,
+          previousExp: stored.tokenExp,
+          refreshCount: plan.update.refreshCount,
+        });
+        return send(tokenRefreshedFrame(plan.update.tokenExp), 'token_refreshed');
+      }
+    }
+    return reject('conflict');
+  };
+}

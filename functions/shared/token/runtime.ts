@@ -1,0 +1,36 @@
+// Module-load set-up of the verifier for an entry point (authorizer, refresh): the JWKS cache with its first
+// fetch started at once, and the revocation checks the configuration asks for (and none it does not).
+import type { Logger } from '../log.ts';
+import { createJwksCache, type JwksCache } from '../../authorizer/jwks-cache.ts';
+import { nodeHttpGet } from '../../authorizer/http-get.ts';
+import { nodeHttpRequest } from './http-request.ts';
+import { createCognitoCheck } from './cognito-check.ts';
+import { createRevocationClient, createRevocationReader } from './revocations.ts';
+import { createTokenVerifier, type TokenVerifier } from './verifier.ts';
+import type { VerifierConfig } from './verifier-config.ts';
+
+export interface VerifierRuntime {
+  readonly keys: JwksCache;
+  readonly verifier: TokenVerifier;
+}
+
+export function startVerifier(config: VerifierConfig, log: Logger, now: () => number = Date.now): VerifierRuntime {
+  const keys = createJwksCache({ jwksUri: config.jwksUri, get: nodeHttpGet, now, log });
+  void keys.refresh();
+  const revocations =
+    config.revocationsTable === undefined
+      ? undefined
+      : createRevocationReader({ dynamo: createRevocationClient(), tableName: config.revocationsTable });
+  const online =
+    config.cognitoCheck === undefined
+      ? undefined
+      : createCognitoCheck({ config: config.cognitoCheck, request: nodeHttpRequest, now });
+  const verifier = createTokenVerifier({
+    config,
+    keys,
+    now,
+    ...(revocations ? { revocations } : {}),
+    ...(online ? { online } : {}),
+  });
+  return { keys, verifier };
+}
