@@ -5,7 +5,7 @@
 // expiry. A refresh arriving after that expiry closes the connection as $default does. The token is never
 // stored or logged.
 import type { ConnectionStore } from '../shared/connection-store.ts';
-import { errorFrame } from '../shared/echo-message.ts';
+import { errorFrame } from '../shared/error-frame.ts';
 import { describeError, type Logger } from '../shared/log.ts';
 import {
   deleteConnection,
@@ -13,7 +13,7 @@ import {
   type ManagementClients,
   type ManagementLike,
 } from '../shared/management-clients.ts';
-import { isRecord } from '../shared/dynamo-like.ts';
+import { isRecord } from '../../shared/guards.ts';
 import { readConnectionId, readRequestId, type RouteResponse } from '../shared/websocket-event.ts';
 import type { TokenVerifier } from '../shared/token/verifier.ts';
 import { parseRefreshRequest } from './refresh-request.ts';

@@ -3,7 +3,7 @@
 // stored claims, only if the item still exists, still belongs to that sub and is still in the state read.
 import { GetItemCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshalConnectionItem } from '../shared/connection-item.ts';
-import { errorName, isRecord } from '../shared/dynamo-like.ts';
+import { errorName, isRecord } from '../../shared/guards.ts';
 import type { RefreshUpdate, StoredConnection } from './refresh-rules.ts';
 
 export interface RefreshDynamo {
