@@ -13,13 +13,14 @@ UNIT := 'test/unit/**/*.test.ts'
 INTEGRATION := 'test/integration/**/*.test.ts'
 E2E := 'test/e2e/**/*.test.ts'
 
-.PHONY: help deps build typecheck test test-js test-unit test-integration test-e2e test-node22 \
+.PHONY: help deps build typecheck lint format test test-js test-unit test-integration test-e2e test-node22 \
         bench loadtest local web tf-check tf-lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
-$(NPM_STAMP): package.json package-lock.json
+# npm ci installs what the lock says, so only a changed lock makes the install stale (not an edited script).
+$(NPM_STAMP): package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
@@ -31,7 +32,14 @@ build: deps ## Bundle every Lambda into dist/<name>/index.js and dist/<name>.zip
 typecheck: deps ## Strict TypeScript check of functions, local stack, web app, scripts and tests
 	npx tsc -p tsconfig.json --noEmit
 
-test: build typecheck test-js test-node22 tf-check ## Run every test: types, unit, integration, browser e2e, Node 22, Terraform
+lint: deps ## ESLint (type-aware) and Prettier's check over the whole repository
+	npx eslint .
+	npx prettier --check .
+
+format: deps ## Rewrite files in the committed Prettier format
+	npx prettier --write .
+
+test: build typecheck lint test-js test-node22 tf-check ## Run every test: types, lint, unit, integration, browser e2e, Node 22, Terraform
 
 test-js: build ## Mocha: unit, integration and browser end-to-end suites on this machine's Node
 	node $(MOCHA) $(UNIT) $(INTEGRATION) $(E2E)
