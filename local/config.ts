@@ -2,9 +2,8 @@
 // throws a ConfigError naming the variable (main.ts prints it and exits 1).
 import { ConfigError, optionalInt, optionalString, type Env } from '../functions/shared/env.ts';
 import type { StackOptions } from './stack.ts';
+import { STAGE_NAME, TABLE_NAME } from '../shared/formats.ts';
 
-const STAGE = /^[A-Za-z0-9_-]{1,128}$/;
-const TABLE = /^[A-Za-z0-9_.-]{3,255}$/;
 const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
 function port(env: Env, name: string, fallback: number): number {
@@ -14,9 +13,9 @@ function port(env: Env, name: string, fallback: number): number {
 /** Reads the `make local` environment. Unset variables take the documented defaults. */
 export function stackOptionsFromEnv(env: Env): StackOptions {
   const stage = optionalString(env, 'STAGE') ?? 'dev';
-  if (!STAGE.test(stage)) throw new ConfigError('STAGE', 'must be 1 to 128 of A-Z a-z 0-9 _ -');
+  if (!STAGE_NAME.test(stage)) throw new ConfigError('STAGE', 'must be 1 to 128 of A-Z a-z 0-9 _ -');
   const tableName = optionalString(env, 'CONNECTIONS_TABLE') ?? 'connections-local';
-  if (!TABLE.test(tableName)) throw new ConfigError('CONNECTIONS_TABLE', 'must be 3 to 255 of A-Z a-z 0-9 _ . -');
+  if (!TABLE_NAME.test(tableName)) throw new ConfigError('CONNECTIONS_TABLE', 'must be 3 to 255 of A-Z a-z 0-9 _ . -');
   const demoUsername = optionalString(env, 'DEMO_USERNAME') ?? 'demo';
   const demoPassword = env.DEMO_PASSWORD ?? 'Demo-passw0rd!';
   if (demoPassword.length === 0) throw new ConfigError('DEMO_PASSWORD', 'must not be empty');

@@ -2,6 +2,7 @@
 // throws a ConfigError naming the variable, so a bad deployment fails loudly instead of rejecting every user.
 import { ConfigError, optionalEnum, optionalString, parseList, requiredString, type Env } from '../shared/env.ts';
 import type { LogLevel } from '../shared/log.ts';
+import { CLIENT_ID, HEADER_NAME, isLoopbackHost, QUERY_PARAMETER_NAME, SCOPE } from '../../shared/formats.ts';
 
 export type TokenUse = 'access' | 'id';
 export type TokenSource = 'header' | 'query' | 'protocol';
@@ -31,26 +32,11 @@ export interface AuthorizerConfig {
 
 // Cognito pool ids are `<region>_<id>`; the region part also names the issuer host.
 const USER_POOL_ID = /^([a-z]{2,4}(?:-[a-z]+)+-\d{1,2})_[0-9A-Za-z]{1,40}$/;
-// Cognito app client ids: word characters and '+', up to 128 (the API's own constraint).
-const CLIENT_ID = /^[\w+]{1,128}$/;
-// RFC 9110 token characters, which is what a header field name may contain.
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
-const QUERY_PARAM = /^[A-Za-z0-9._~-]{1,64}$/;
-// OAuth scope tokens (RFC 6749 §3.3): printable ASCII except space, '"' and '\'.
-const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]{1,256}$/;
 // Cognito group names: no commas here since the context joins groups with ','.
 const GROUP = /^[^,\s][^,]{0,127}$/;
 
 export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 5;
 export const DEFAULT_MAX_TOKEN_LENGTH = 8192;
-
-/** True for hosts that never leave the machine, where plain http cannot be intercepted on the network. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (host === '[::1]' || host === '::1') return true;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
 
 function parseUrl(name: string, value: string): URL {
   let url: URL;
@@ -121,7 +107,7 @@ export function loadConfig(env: Env): AuthorizerConfig {
     throw new ConfigError('TOKEN_HEADER', 'must not be Sec-WebSocket-Protocol (use TOKEN_SOURCES=protocol)');
   }
   const tokenQueryParam = optionalString(env, 'TOKEN_QUERY_PARAM') ?? 'token';
-  if (!QUERY_PARAM.test(tokenQueryParam))
+  if (!QUERY_PARAMETER_NAME.test(tokenQueryParam))
     throw new ConfigError('TOKEN_QUERY_PARAM', 'is not a valid query parameter name');
 
   const requiredScopes = validatedList(

@@ -2,6 +2,7 @@
 // missing or malformed value throws a ConfigError naming the variable, so a bad deployment fails loudly
 // instead of failing every connection.
 import { ConfigError, optionalInt, optionalString, parseList, requiredString, type Env } from './env.ts';
+import { HEADER_NAME, QUERY_PARAMETER_NAME, TABLE_NAME } from '../../shared/formats.ts';
 
 export interface ConnectionConfig {
   readonly tableName: string;
@@ -26,12 +27,6 @@ export const MIN_TTL_SECONDS = 60;
 export const MAX_TTL_SECONDS = 604_800;
 export const MAX_STORED_HEADERS = 20;
 
-// DynamoDB table names: 3 to 255 of [A-Za-z0-9_.-].
-const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
-// RFC 9110 token characters, which is what a header field name may contain.
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
-// Same rule as the authorizer's TOKEN_QUERY_PARAM, so both read the same variable the same way.
-const QUERY_PARAM = /^[A-Za-z0-9._~-]{1,64}$/;
 // Headers that carry credentials: storing them would put tokens or sessions in the table and in every echo.
 const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set([
   'authorization',
@@ -90,7 +85,7 @@ export function loadConnectionConfig(env: Env): ConnectionConfig {
   const ttlSeconds = optionalInt(env, 'CONNECTION_TTL_SECONDS', DEFAULT_TTL_SECONDS, MIN_TTL_SECONDS, MAX_TTL_SECONDS);
   const headers = storedHeaders(env);
   const tokenQueryParam = optionalString(env, 'TOKEN_QUERY_PARAM') ?? 'token';
-  if (!QUERY_PARAM.test(tokenQueryParam))
+  if (!QUERY_PARAMETER_NAME.test(tokenQueryParam))
     throw new ConfigError('TOKEN_QUERY_PARAM', 'is not a valid query parameter name');
   // Validated here so a typo fails the cold start rather than the first DynamoDB call.
   endpointUrl(env, 'AWS_ENDPOINT_URL_DYNAMODB');

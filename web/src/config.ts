@@ -1,5 +1,6 @@
 // The app's settings, shared by the browser (which fetches /config.json) and the Node servers (which produce it).
 // One validator for both, so a bad value is refused where it enters rather than failing later in a redirect.
+import { CLIENT_ID, isLoopbackHost, QUERY_PARAMETER_NAME, SCOPE } from '../../shared/formats.ts';
 
 export interface WebConfig {
   /** Hosted UI base URL, e.g. https://prefix.auth.us-east-1.amazoncognito.com (no path). */
@@ -26,16 +27,7 @@ export class WebConfigError extends Error {
   }
 }
 
-const CLIENT_ID = /^[\w+]{1,128}$/; // Cognito's ClientId pattern
-const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]{1,256}$/; // RFC 6749 scope-token characters
 const MAX_URL = 2048;
-const QUERY_PARAM = /^[A-Za-z0-9_.~-]{1,64}$/;
-
-function isLoopback(hostname: string): boolean {
-  return (
-    hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]' || hostname.endsWith('.localhost')
-  );
-}
 
 function url(field: string, value: unknown, secure: string, plain: string): URL {
   if (typeof value !== 'string' || value === '') throw new WebConfigError(field, 'is required');
@@ -49,7 +41,7 @@ function url(field: string, value: unknown, secure: string, plain: string): URL 
   if (parsed.username !== '' || parsed.password !== '') throw new WebConfigError(field, 'must not carry credentials');
   if (parsed.hash !== '') throw new WebConfigError(field, 'must not have a #fragment');
   // Plain http/ws only on loopback: anything else would carry codes and tokens in clear text.
-  if (parsed.protocol === plain && !isLoopback(parsed.hostname))
+  if (parsed.protocol === plain && !isLoopbackHost(parsed.hostname))
     throw new WebConfigError(field, `must use ${secure}// unless on localhost`);
   if (parsed.protocol !== secure && parsed.protocol !== plain)
     throw new WebConfigError(field, `must be a ${secure}// URL`);
@@ -77,7 +69,10 @@ export function parseWebConfig(input: unknown): WebConfig {
       throw new WebConfigError('scopes', `has an invalid scope ${JSON.stringify(scope)}`);
   }
   const tokenQueryParam = raw['tokenQueryParam'];
-  if (tokenQueryParam !== undefined && (typeof tokenQueryParam !== 'string' || !QUERY_PARAM.test(tokenQueryParam))) {
+  if (
+    tokenQueryParam !== undefined &&
+    (typeof tokenQueryParam !== 'string' || !QUERY_PARAMETER_NAME.test(tokenQueryParam))
+  ) {
     throw new WebConfigError('tokenQueryParam', 'must be 1 to 64 letters, digits, _ . ~ or -');
   }
   const config: WebConfig = {
