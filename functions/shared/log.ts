@@ -47,8 +47,8 @@ export interface FunctionLogger extends Logger {
   /** The lowest level written; lower records are skipped before any formatting. */
   readonly level: LogLevel;
   enabled(level: LogLevel): boolean;
-  /** The same logger with both request ids on every record. */
-  forRequest(ids: RequestIds): FunctionLogger;
+  /** The same logger with both request ids (and optional `fields`) on every record. */
+  forRequest(ids: RequestIds, fields?: LogFields): FunctionLogger;
   /**
    * One record that is also an EMF metric record: counts `metrics` with no extra line. Never dropped by a log
    * level: it is written whatever the level, and its `level` is raised to the function's and Lambda's filter
@@ -171,7 +171,7 @@ export function createLogger(fn: string, sinkOrOptions?: LogSink | LoggerOptions
   const fnJson = JSON.stringify(fn);
   const namespaceJson = JSON.stringify(namespace);
 
-  const build = (ids: RequestIds): FunctionLogger => {
+  const build = (ids: RequestIds, bound?: LogFields): FunctionLogger => {
     const requestId = cap(ids.requestId);
     const apiRequestId = cap(ids.apiRequestId);
     const taken = new Set<string>();
@@ -184,6 +184,9 @@ export function createLogger(fn: string, sinkOrOptions?: LogSink | LoggerOptions
       taken.add('apiRequestId');
       idsJson += `,"apiRequestId":${JSON.stringify(apiRequestId)}`;
     }
+    // Bound fields are serialised once, here, not on every record.
+    idsJson += fieldsJson(bound, taken);
+    for (const key of Object.keys(bound ?? {})) if (bound?.[key] !== undefined) taken.add(key);
 
     const head = (ms: number, recordLevel: RecordLevel, reason: string): string =>
       `{"timestamp":"${new Date(ms).toISOString()}","level":"${recordLevel}","fn":${fnJson},"reason":${JSON.stringify(reason)}${idsJson}`;
@@ -220,7 +223,7 @@ export function createLogger(fn: string, sinkOrOptions?: LogSink | LoggerOptions
       fn,
       level,
       enabled: (l: LogLevel) => RANK[l] >= floor,
-      forRequest: (next: RequestIds) => build(next),
+      forRequest: (next: RequestIds, fields?: LogFields) => build(next, fields),
       metric,
     });
   };
