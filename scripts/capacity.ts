@@ -5,9 +5,20 @@
 //   npx tsx scripts/capacity.ts --sources              every AWS figure with its page and date read
 import { ArgsError, parseArgs } from './cli/args.ts';
 import { monthlyCost } from './capacity/cost.ts';
-import { costText, quotaText, scaleMarkdown, sourcesText, type ScaleRow } from './capacity/format.ts';
+import {
+  costText,
+  quotaText,
+  scaleMarkdown,
+  sourcesText,
+  stormMarkdown,
+  type ScaleRow,
+  type StormRow,
+} from './capacity/format.ts';
 import { inputsFromArgs, MODEL_VALUE_FLAGS } from './capacity/options.ts';
 import { quotaReport } from './capacity/quotas.ts';
+import { simulateStorm } from './capacity/storm.ts';
+import { stormOptionsFromArgs, STORM_VALUE_FLAGS } from './capacity/storm-options.ts';
+import { stormParams, type StormCase } from './capacity/storm-cases.ts';
 
 const USAGE = `usage: npx tsx scripts/capacity.ts [options]
   --workload chat|notifications   preset (default chat); --users N (default 100000)
@@ -22,12 +33,17 @@ model inputs (each overrides the preset or default):
   --revocation-table on|off --revocation-check on|off --getuser-cache-hit --refresh-every-minutes
   --platform-log-bytes --access-log-bytes --access-logs on|off --emf-metrics --peak-factor --stage-rate-limit
   --set figure=value,..           override an AWS figure (names: --sources)
+reconnect storm (--storm): synchronized expiry, client-side spread, server-side spread
+  --clients N (default 100000) --seed N (default 1) --spread-seconds S (default 600)
+  --backoff baseMs,maxMs,attempts (default: the web app's DEFAULT_BACKOFF)
+  --compare-backoff baseMs,maxMs,attempts   add a synchronized row with another back-off
+  --warm-envs N (default 5) --client-leg-ms N (default 50) --horizon-seconds S (default 3600)
 `;
 
 function main(argv: string[]): number {
   const args = parseArgs(argv, {
-    booleans: ['json', 'help', 'sources', 'scale-table'],
-    values: [...MODEL_VALUE_FLAGS],
+    booleans: ['json', 'help', 'sources', 'scale-table', 'storm'],
+    values: [...MODEL_VALUE_FLAGS, ...STORM_VALUE_FLAGS],
   });
   if (args.flags.has('help')) {
     process.stdout.write(USAGE);
@@ -52,6 +68,24 @@ function main(argv: string[]): number {
       }
     if (args.flags.has('json')) process.stdout.write(`${JSON.stringify(rows)}\n`);
     else process.stdout.write(`${scaleMarkdown(rows)}\n`);
+    return 0;
+  }
+  if (args.flags.has('storm')) {
+    const inp = inputsFromArgs(args);
+    const { options, compare } = stormOptionsFromArgs(args);
+    const rows: StormRow[] = [];
+    const run = (label: string, which: StormCase, backoff = options.backoff): void => {
+      rows.push({ label, backoff, result: simulateStorm(stormParams(inp, { ...options, backoff }, which)) });
+    };
+    run('synchronized expiry', 'synchronized');
+    if (compare) run('synchronized expiry', 'synchronized', compare);
+    run(`client-side spread (${options.spreadMs / 1000} s, make-before-break)`, 'client-spread');
+    run(`server-side spread (${options.spreadMs / 1000} s planned close)`, 'server-spread');
+    if (args.flags.has('json')) process.stdout.write(`${JSON.stringify({ options, rows })}\n`);
+    else
+      process.stdout.write(
+        `reconnect storm: ${options.clients} clients, seed ${options.seed}, ${inp.figures.apigwNewConnectionsPerSecond}/s new connections (burst ${inp.figures.apigwNewConnectionsBurst}), ${inp.figures.lambdaConcurrency} Lambda concurrency\n${stormMarkdown(rows)}\n`,
+      );
     return 0;
   }
   const inp = inputsFromArgs(args);

@@ -3,6 +3,8 @@ import { FIGURES } from './figures.ts';
 import { FUNCTION_NAMES, type Inputs } from './inputs.ts';
 import type { CostReport } from './cost.ts';
 import type { QuotaReport } from './quotas.ts';
+import type { StormResult } from './storm.ts';
+import type { BackoffOptions } from '../../web/src/backoff.ts';
 
 export function usd(n: number): string {
   if (n >= 100) return `$${Math.round(n).toLocaleString('en-US')}`;
@@ -90,6 +92,26 @@ export function scaleMarkdown(rows: ScaleRow[]): string {
   const body = rows.map((r) => {
     const c = r.cost;
     return `| ${r.workload} | ${count(r.users)} | ${count(c.traffic.concurrentConnections)} | ${usd(c.apiGateway.usd)} | ${usd(c.lambda.usd)} | ${usd(c.dynamodb.usd)} | ${usd(c.cloudwatch.usd)} | **${usd(c.totalUsd)}** | ${pct(c.authorizerShare)} | ${pct(c.logsShare)} | ${r.quotas.first.name} (${r.quotas.first.headroom.toFixed(2)}x) |`;
+  });
+  return [head, ...body].join('\n');
+}
+
+export interface StormRow {
+  label: string;
+  backoff: BackoffOptions;
+  result: StormResult;
+}
+
+const secs = (ms: number | undefined): string => (ms === undefined ? 'never' : `${(ms / 1000).toFixed(1)} s`);
+
+export function stormMarkdown(rows: StormRow[]): string {
+  const head =
+    '| case | back-off (base, cap, attempts) | connected | gave up | 99% connected after | reconnect gap p99 | handshakes | throttled by quota | throttled by Lambda | DynamoDB throttled | JWKS fetches (cold authorizers) | $disconnect lost | peak concurrency |\n' +
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+  const body = rows.map((row) => {
+    const r = row.result;
+    const b = row.backoff;
+    return `| ${row.label} | ${b.baseMs / 1000} s, ${b.maxMs / 1000} s, ${b.maxAttempts} | ${count(r.connected)} | ${count(r.gaveUp)} | ${secs(r.t99Ms)} | ${secs(r.gapP99Ms)} | ${count(r.handshakes)} | ${count(r.throttledByQuota)} | ${count(r.throttledByLambda)} | ${count(r.throttledByDynamoDb)} | ${count(r.jwksFetches)} | ${count(r.disconnectsLost)} | ${count(r.peakConcurrency)} |`;
   });
   return [head, ...body].join('\n');
 }
