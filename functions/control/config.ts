@@ -1,5 +1,6 @@
 // The control function's configuration, validated at cold start: a missing or malformed value throws a
 // ConfigError naming the variable.
+import { TABLE_NAME } from '../../shared/formats.ts';
 import { ConfigError, optionalString, requiredString, type Env } from '../shared/env.ts';
 
 export interface ControlConfig {
@@ -10,8 +11,6 @@ export interface ControlConfig {
   readonly managementEndpoint: string;
 }
 
-// DynamoDB table names: 3 to 255 of [A-Za-z0-9_.-].
-const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 const TABLE_HINT = '3 to 255 of A-Z a-z 0-9 _ . -';
 
 function managementEndpoint(env: Env): string {

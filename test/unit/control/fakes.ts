@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import {
   DeleteConnectionCommand,
+  GetConnectionCommand,
   GoneException,
   LimitExceededException,
   PostToConnectionCommand,
@@ -144,6 +145,7 @@ export class FakeManagement {
   readonly states = new Map<string, ConnectionState>();
   readonly posts: { connectionId: string; frame: Record<string, unknown> }[] = [];
   readonly deletes: string[] = [];
+  readonly gets: string[] = [];
   inFlight = 0;
   maxInFlight = 0;
 
@@ -154,7 +156,9 @@ export class FakeManagement {
     return this;
   }
 
-  send = async (command: PostToConnectionCommand | DeleteConnectionCommand): Promise<unknown> => {
+  send = async (
+    command: PostToConnectionCommand | DeleteConnectionCommand | GetConnectionCommand,
+  ): Promise<unknown> => {
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
@@ -162,7 +166,13 @@ export class FakeManagement {
       else await Promise.resolve();
       const id = command.input.ConnectionId ?? '';
       const state = this.states.get(id) ?? 'gone';
+      if (command instanceof GetConnectionCommand) this.gets.push(id);
       if (state === 'gone') throw new GoneException({ message: 'Gone', $metadata: { httpStatusCode: 410 } });
+      if (command instanceof GetConnectionCommand) {
+        if (state === 'failing')
+          throw new LimitExceededException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } });
+        return { connectedAt: new Date(NOW_MS - 60_000), $metadata: {} };
+      }
       if (command instanceof PostToConnectionCommand) {
         if (state === 'failing')
           throw new LimitExceededException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } });
