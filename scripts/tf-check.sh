@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Terraform checks, offline when a provider mirror is available:
-#   fmt -check -recursive, then per directory (root, every module, every example, in parallel):
+#   fmt -check -recursive, README tables up to date, then per directory (root, every module, every example, in parallel):
 #   init -backend=false, validate, and `terraform test` (mocked AWS provider) where a tests/ dir exists.
 # Prints one result line per directory and a final `terraform: N passed, N failed` (N = test run blocks).
 #
@@ -68,6 +68,17 @@ else
   echo "FAIL  fmt -check -recursive terraform/ (run: terraform fmt -recursive terraform)"
   sed 's/^/      /' "$work/fmt.log"
   status=1
+fi
+
+# The READMEs' Inputs/Outputs tables are generated from variables.tf/outputs.tf (terraform/tools/docs.mjs).
+if command -v node >/dev/null 2>&1; then
+  if node "$tf_root/tools/docs.mjs" --check >"$work/docs.log" 2>&1; then
+    echo "ok    README input/output tables match variables.tf and outputs.tf"
+  else
+    echo "FAIL  README input/output tables are stale (run: node terraform/tools/docs.mjs)"
+    sed 's/^/      /' "$work/docs.log"
+    status=1
+  fi
 fi
 
 dirs=("$tf_root")

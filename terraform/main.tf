@@ -15,6 +15,19 @@ locals {
     TOKEN_QUERY_PARAM      = var.token_query_param
   }
 
+  # DynamoDB uses a customer managed table key as the calling role: readers need Decrypt and DescribeKey, writers
+  # GenerateDataKey as well. Nothing when the AWS managed key is used.
+  table_key_read = var.table_kms_key_arn == null ? [] : [{
+    sid       = "UseTableKey"
+    actions   = ["kms:Decrypt", "kms:DescribeKey"]
+    resources = [var.table_kms_key_arn]
+  }]
+  table_key_write = var.table_kms_key_arn == null ? [] : [{
+    sid       = "UseTableKey"
+    actions   = ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"]
+    resources = [var.table_kms_key_arn]
+  }]
+
   lambda_defaults = {
     runtime            = var.lambda_runtime
     architecture       = var.lambda_architecture
@@ -60,11 +73,11 @@ module "connect_function" {
   description           = "$connect: stores the authorized connection"
   zip_path              = "${local.zip_dir}/connect.zip"
   environment_variables = local.connection_environment
-  policy_statements = [{
+  policy_statements = concat([{
     sid       = "StoreConnection"
     actions   = ["dynamodb:PutItem"]
     resources = [module.connections_table.arn]
-  }]
+  }], local.table_key_write)
   runtime            = local.lambda_defaults.runtime
   architecture       = local.lambda_defaults.architecture
   memory_size        = local.lambda_defaults.memory_size
@@ -80,11 +93,11 @@ module "disconnect_function" {
   description           = "$disconnect: removes the connection"
   zip_path              = "${local.zip_dir}/disconnect.zip"
   environment_variables = local.connection_environment
-  policy_statements = [{
+  policy_statements = concat([{
     sid       = "RemoveConnection"
     actions   = ["dynamodb:DeleteItem"]
     resources = [module.connections_table.arn]
-  }]
+  }], local.table_key_read)
   runtime            = local.lambda_defaults.runtime
   architecture       = local.lambda_defaults.architecture
   memory_size        = local.lambda_defaults.memory_size
@@ -100,7 +113,7 @@ module "default_function" {
   description           = "$default: echoes messages, closes connections whose token expired"
   zip_path              = "${local.zip_dir}/default.zip"
   environment_variables = local.connection_environment
-  policy_statements = [
+  policy_statements = concat([
     {
       sid       = "ReadAndExpireConnection"
       actions   = ["dynamodb:GetItem", "dynamodb:DeleteItem"]
@@ -115,7 +128,7 @@ module "default_function" {
         module.websocket_api.manage_connections_arns["DELETE"],
       ]
     },
-  ]
+  ], local.table_key_read)
   runtime            = local.lambda_defaults.runtime
   architecture       = local.lambda_defaults.architecture
   memory_size        = local.lambda_defaults.memory_size

@@ -139,10 +139,11 @@ output "function_names" {
 output "log_groups" {
   description = "Log groups by source (each with the configured retention)."
   value = {
-    authorizer = module.authorizer.log_group_name
-    connect    = module.connect_function.log_group_name
-    default    = module.default_function.log_group_name
-    disconnect = module.disconnect_function.log_group_name
-    api_access = module.websocket_api.access_log_group_name
+    authorizer    = module.authorizer.log_group_name
+    connect       = module.connect_function.log_group_name
+    default       = module.default_function.log_group_name
+    disconnect    = module.disconnect_function.log_group_name
+    api_access    = module.websocket_api.access_log_group_name
+    api_execution = module.websocket_api.execution_log_group_name
   }
 }

@@ -1,12 +1,22 @@
 variable "name" {
-  description = "Name prefix of every resource (pool, table, functions, API, log groups). Unique per account and region."
+  description = "Name prefix of every resource (pool, table, functions, API, log groups). Unique per account and region; IAM role names, global to the account, also carry the region (`<name>-connect-<region>`)."
   type        = string
   default     = "ws-auth"
 
   validation {
-    # Short enough that `<name>-disconnect` and `<name>-authorizer` stay within IAM's 64-character role names.
     condition     = can(regex("^[a-z][a-z0-9-]{1,38}[a-z0-9]$", var.name))
     error_message = "name must be 3 to 40 characters: lowercase letters, digits and '-', starting with a letter."
+  }
+
+  validation {
+    # The longest role name, `<name>-authorizer-<region>`, must fit IAM's 64 characters.
+    condition     = length(var.name) + length("-authorizer-") + length(var.region) <= 64
+    error_message = "name is too long for this region: the role `<name>-authorizer-<region>` would exceed IAM's 64 characters."
+  }
+
+  validation {
+    condition     = !var.create_api_gateway_cloudwatch_role || length(var.name) + length("-apigw-cloudwatch-") + length(var.region) <= 64
+    error_message = "name is too long for create_api_gateway_cloudwatch_role: the role `<name>-apigw-cloudwatch-<region>` would exceed IAM's 64 characters."
   }
 }
 
@@ -41,6 +51,11 @@ variable "callback_urls" {
     condition     = length(var.callback_urls) > 0 && alltrue([for u in var.callback_urls : can(regex("^(https://[^/?#\\s]+|http://localhost(:[0-9]{1,5})?)(/[^#\\s]*)?$", u))])
     error_message = "callback_urls must list at least one https:// URL (http:// only for localhost), without a #fragment."
   }
+
+  validation {
+    condition     = alltrue([for u in var.callback_urls : length(u) <= 1024])
+    error_message = "callback_urls must each be at most 1,024 characters (Cognito's limit)."
+  }
 }
 
 variable "logout_urls" {
@@ -52,16 +67,33 @@ variable "logout_urls" {
     condition     = alltrue([for u in var.logout_urls : can(regex("^(https://[^/?#\\s]+|http://localhost(:[0-9]{1,5})?)(/[^#\\s]*)?$", u))])
     error_message = "logout_urls must be https:// URLs (http:// only for localhost), without a #fragment."
   }
+
+  validation {
+    condition     = alltrue([for u in var.logout_urls : length(u) <= 1024])
+    error_message = "logout_urls must each be at most 1,024 characters (Cognito's limit)."
+  }
 }
 
 variable "oauth_scopes" {
-  description = "Scopes the web app client may request from the hosted UI."
+  description = "Scopes the web app client may request from the hosted UI. Custom `<resource-server>/<scope>` scopes only with an existing pool (the created pool has no resource server)."
   type        = list(string)
   default     = ["openid", "email", "profile"]
 
   validation {
     condition     = length(var.oauth_scopes) > 0 && alltrue([for s in var.oauth_scopes : contains(["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"], s) || can(regex("^[\\x21\\x23-\\x5B\\x5D-\\x7E]+/[\\x21\\x23-\\x5B\\x5D-\\x7E]+$", s))])
     error_message = "oauth_scopes must be non-empty and each one of openid, email, phone, profile, aws.cognito.signin.user.admin or <resource-server>/<scope>."
+  }
+
+  validation {
+    condition     = alltrue([for sc in var.oauth_scopes : length(sc) <= 256])
+    error_message = "oauth_scopes must each be at most 256 characters (Cognito's limit)."
+  }
+
+  validation {
+    # Cognito refuses the client (ScopeDoesNotExistException) unless a resource server defines a custom scope, and
+    # the created pool has none.
+    condition     = var.existing_user_pool_id != null || alltrue([for sc in var.oauth_scopes : !strcontains(sc, "/")])
+    error_message = "oauth_scopes: custom scopes (<resource-server>/<scope>) need a resource server, which the created pool does not have. Create the pool, resource server and client yourself and set existing_user_pool_id / existing_client_ids."
   }
 }
 
@@ -93,8 +125,9 @@ variable "token_header" {
   default     = "Authorization"
 
   validation {
-    condition     = can(regex("^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$", var.token_header)) && lower(var.token_header) != "sec-websocket-protocol"
-    error_message = "token_header must be a valid header name and not Sec-WebSocket-Protocol (use the protocol token source)."
+    # API Gateway accepts identity-source names of [A-Za-z0-9._-] only (route.request.header.<name>).
+    condition     = can(regex("^[A-Za-z0-9._-]{1,64}$", var.token_header)) && lower(var.token_header) != "sec-websocket-protocol"
+    error_message = "token_header must be 1 to 64 letters, digits, '.', '_' or '-' (what an API Gateway identity source accepts), and not Sec-WebSocket-Protocol (use the protocol token source)."
   }
 }
 
@@ -104,8 +137,9 @@ variable "token_query_param" {
   default     = "token"
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9._~-]{1,64}$", var.token_query_param))
-    error_message = "token_query_param must be 1 to 64 of letters, digits, '.', '_', '~' or '-'."
+    # API Gateway accepts identity-source names of [A-Za-z0-9._-] only (route.request.querystring.<name>).
+    condition     = can(regex("^[A-Za-z0-9._-]{1,64}$", var.token_query_param))
+    error_message = "token_query_param must be 1 to 64 of letters, digits, '.', '_' or '-' (what an API Gateway identity source accepts)."
   }
 }
 
@@ -139,6 +173,15 @@ variable "allowed_groups" {
   validation {
     condition     = alltrue([for g in var.allowed_groups : can(regex("^[^,\\s][^,]{0,127}$", g))])
     error_message = "allowed_groups must be group names of 1 to 128 characters without commas."
+  }
+
+  validation {
+    # Lambda refuses more than 4 KB of environment (names and values). The lists below are the authorizer's
+    # variable part; the rest of its environment (ids, endpoints, flags) stays under the 1,200 bytes reserved.
+    condition = (1200 + length(join(",", var.allowed_groups)) + length(join(" ", var.required_scopes)) +
+      length(join(",", var.existing_client_ids)) + length(var.token_header) + length(var.token_query_param)
+    ) <= 4096
+    error_message = "allowed_groups, required_scopes and existing_client_ids together overflow the authorizer's 4 KB Lambda environment: use fewer or shorter names."
   }
 }
 
@@ -224,13 +267,19 @@ variable "deletion_protection" {
 }
 
 variable "table_kms_key_arn" {
-  description = "Customer managed KMS key for the connections table; null uses the AWS managed key."
+  description = "Customer managed KMS key for the tables; null uses the AWS managed key. Each function role that reads a table gets kms:Decrypt and kms:DescribeKey on it, and kms:GenerateDataKey where it writes."
   type        = string
   default     = null
 
   validation {
     condition     = var.table_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.table_kms_key_arn, "x")))
     error_message = "table_kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)."
+  }
+
+  validation {
+    # DynamoDB encrypts only with a key of the table's region.
+    condition     = var.table_kms_key_arn == null || try(split(":", var.table_kms_key_arn)[3] == var.region, false)
+    error_message = "table_kms_key_arn must be a key in the stack's region."
   }
 }
 

@@ -4,8 +4,9 @@ terraform {
 
   required_providers {
     aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.95, < 7.0"
+      source = "hashicorp/aws"
+      # < 6.0: modules/websocket-api sets aws_api_gateway_account.reset_on_delete, which 6.0 removed.
+      version = ">= 5.95, < 6.0"
     }
   }
 }

@@ -57,6 +57,11 @@ mock_provider "aws" {
       execution_arn = "arn:aws:execute-api:eu-west-1:123456789012:abc123"
     }
   }
+  mock_data "aws_region" {
+    defaults = {
+      name = "eu-west-1"
+    }
+  }
   mock_data "aws_caller_identity" {
     defaults = {
       account_id = "123456789012"
@@ -406,4 +411,85 @@ run "plain_http_callback_is_refused" {
     callback_urls = ["http://app.example.com/"]
   }
   expect_failures = [var.callback_urls]
+}
+
+run "customer_table_key_is_granted_to_every_role_touching_the_table" {
+  variables {
+    table_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+  assert {
+    condition = [for st in jsondecode(module.connect_function.policy_json).Statement : st if st.Sid == "UseTableKey"] == [{
+      Sid      = "UseTableKey"
+      Effect   = "Allow"
+      Action   = ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"]
+      Resource = ["arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
+    }]
+    error_message = "connect (a writer) lacks Decrypt, DescribeKey and GenerateDataKey on the table key"
+  }
+  assert {
+    condition = alltrue([for p in [module.default_function.policy_json, module.disconnect_function.policy_json] :
+      [for st in jsondecode(p).Statement : st if st.Sid == "UseTableKey"] == [{
+        Sid      = "UseTableKey"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt", "kms:DescribeKey"]
+        Resource = ["arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
+    }]])
+    error_message = "default or disconnect lacks exactly Decrypt and DescribeKey on the table key"
+  }
+}
+
+run "role_names_carry_the_region_and_execution_logs_get_a_group" {
+  variables {
+    api_logging_level = "ERROR"
+  }
+  assert {
+    condition = [module.connect_function.role_name, module.default_function.role_name, module.disconnect_function.role_name] == [
+    "ws-auth-connect-eu-west-1", "ws-auth-default-eu-west-1", "ws-auth-disconnect-eu-west-1"]
+    error_message = "role names do not carry the region: a second region would collide (IAM names are global)"
+  }
+  assert {
+    condition     = output.log_groups.api_execution == "API-Gateway-Execution-Logs_abc123/prod" && module.websocket_api.execution_log_retention_days == 30
+    error_message = "execution logging has no log group of the stack's with its retention"
+  }
+  assert {
+    condition     = jsondecode(module.websocket_api.access_log_format).integrationError == "$context.integration.error"
+    error_message = "the access log uses the HTTP/REST variable $context.integrationErrorMessage, which a WebSocket stage refuses"
+  }
+}
+
+run "name_too_long_for_the_region_is_refused" {
+  command = plan
+  variables {
+    name   = "a-forty-character-stack-name-for-testing"
+    region = "ap-southeast-2"
+  }
+  expect_failures = [var.name]
+}
+
+run "custom_scope_on_the_created_pool_is_refused" {
+  command = plan
+  variables {
+    oauth_scopes = ["openid", "chat/write"]
+  }
+  expect_failures = [var.oauth_scopes]
+}
+
+run "limits_aws_checks_and_moto_does_not_are_refused" {
+  command = plan
+  variables {
+    token_header      = "X~Token"
+    token_query_param = "t~k"
+    callback_urls     = ["https://app.example.com/${format("%01100d", 0)}"]
+    table_kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+  expect_failures = [var.token_header, var.token_query_param, var.callback_urls, var.table_kms_key_arn]
+}
+
+run "groups_overflowing_the_lambda_environment_are_refused" {
+  command = plan
+  variables {
+    # 32 groups of 128 characters: more than Lambda's 4 KB environment.
+    allowed_groups = [for i in range(32) : format("g%0127d", i)]
+  }
+  expect_failures = [var.allowed_groups]
 }

@@ -19,6 +19,14 @@ locals {
   }
   identity_sources = length(var.token_sources) == 1 ? [local.identity_source_of[var.token_sources[0]]] : []
 
+  # Whether UpdateAuthorizer clears identity sources when they go from one to none is not documented (the
+  # provider sends an empty list). Each enforced source therefore gets its own authorizer instance, keyed here, so
+  # switching token_sources creates the new authorizer, moves $connect to it, then deletes the old one. Names
+  # differ per key because API Gateway refuses two authorizers of one name on an API.
+  identity_mode   = length(var.token_sources) == 1 ? var.token_sources[0] : "any"
+  authorizer_name = local.identity_mode == "any" ? var.name : "${var.name}-${local.identity_mode}"
+  authorizer      = aws_apigatewayv2_authorizer.this[local.identity_mode]
+
   # The names and formats the authorizer's config.ts reads (docs/architecture.md).
   environment = merge(
     {
@@ -56,17 +64,37 @@ module "function" {
 
 # WebSocket APIs take neither result caching nor payload format / simple responses (HTTP-API-only arguments).
 resource "aws_apigatewayv2_authorizer" "this" {
+  for_each = toset([local.identity_mode])
+
   api_id           = var.api_id
-  name             = var.name
+  name             = local.authorizer_name
   authorizer_type  = "REQUEST"
   authorizer_uri   = module.function.invoke_arn
   identity_sources = local.identity_sources
+
+  # The provider retries DeleteAuthorizer's ConflictException (a route still uses it) until this timeout: fail
+  # soon with the message instead of after the default 30 minutes.
+  timeouts {
+    delete = var.delete_timeout
+  }
 }
 
 resource "aws_lambda_permission" "authorizer" {
-  statement_id  = "AllowApiGatewayAuthorizer"
+  for_each = aws_apigatewayv2_authorizer.this
+
+  statement_id  = each.key == "any" ? "AllowApiGatewayAuthorizer" : "AllowApiGatewayAuthorizer-${each.key}"
   action        = "lambda:InvokeFunction"
   function_name = module.function.function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${data.aws_apigatewayv2_api.this.execution_arn}/authorizers/${aws_apigatewayv2_authorizer.this.id}"
+  source_arn    = "${data.aws_apigatewayv2_api.this.execution_arn}/authorizers/${each.value.id}"
+}
+
+moved {
+  from = aws_apigatewayv2_authorizer.this
+  to   = aws_apigatewayv2_authorizer.this["any"]
+}
+
+moved {
+  from = aws_lambda_permission.authorizer
+  to   = aws_lambda_permission.authorizer["any"]
 }

@@ -1,6 +1,6 @@
 output "authorizer_id" {
   description = "Authorizer id: pass it to websocket-api's connect_authorizer_id (or set it on an existing $connect route)."
-  value       = aws_apigatewayv2_authorizer.this.id
+  value       = local.authorizer.id
 }
 
 output "identity_sources" {
@@ -45,5 +45,10 @@ output "environment" {
 
 output "permission_source_arn" {
   description = "Source ARN of the invoke permission: only this authorizer of this API may invoke the function."
-  value       = aws_lambda_permission.authorizer.source_arn
+  value       = aws_lambda_permission.authorizer[local.identity_mode].source_arn
+}
+
+output "authorizer_name" {
+  description = "Name of the REQUEST authorizer: `<name>`, or `<name>-<source>` when a single token source is enforced."
+  value       = local.authorizer.name
 }

@@ -75,8 +75,9 @@ variable "token_header" {
   default     = "Authorization"
 
   validation {
-    condition     = can(regex("^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$", var.token_header)) && lower(var.token_header) != "sec-websocket-protocol"
-    error_message = "token_header must be a valid header name and not Sec-WebSocket-Protocol (use the protocol token source)."
+    # API Gateway accepts identity-source names of [A-Za-z0-9._-] only (route.request.header.<name>).
+    condition     = can(regex("^[A-Za-z0-9._-]{1,64}$", var.token_header)) && lower(var.token_header) != "sec-websocket-protocol"
+    error_message = "token_header must be 1 to 64 letters, digits, '.', '_' or '-' (what an API Gateway identity source accepts), and not Sec-WebSocket-Protocol (use the protocol token source)."
   }
 }
 
@@ -86,8 +87,9 @@ variable "token_query_param" {
   default     = "token"
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9._~-]{1,64}$", var.token_query_param))
-    error_message = "token_query_param must be 1 to 64 of letters, digits, '.', '_', '~' or '-'."
+    # API Gateway accepts identity-source names of [A-Za-z0-9._-] only (route.request.querystring.<name>).
+    condition     = can(regex("^[A-Za-z0-9._-]{1,64}$", var.token_query_param))
+    error_message = "token_query_param must be 1 to 64 of letters, digits, '.', '_' or '-' (what an API Gateway identity source accepts)."
   }
 }
 
@@ -126,6 +128,17 @@ variable "log_level" {
   validation {
     condition     = var.log_level == null || contains(["debug", "info", "warn", "error"], coalesce(var.log_level, "info"))
     error_message = "log_level must be debug, info, warn or error."
+  }
+}
+
+variable "delete_timeout" {
+  description = "How long destroy retries deleting the authorizer while a route still uses it (ConflictException), e.g. 5m."
+  type        = string
+  default     = "5m"
+
+  validation {
+    condition     = can(regex("^[0-9]+[smh]$", var.delete_timeout))
+    error_message = "delete_timeout must be a duration such as 90s, 5m or 1h."
   }
 }
 

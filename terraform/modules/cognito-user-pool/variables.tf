@@ -73,6 +73,11 @@ variable "callback_urls" {
     condition     = alltrue([for u in var.callback_urls : can(regex("^(https://[^/?#\\s]+|http://localhost(:[0-9]{1,5})?)(/[^#\\s]*)?$", u))])
     error_message = "callback_urls must be https:// URLs (http:// only for localhost) without a #fragment."
   }
+
+  validation {
+    condition     = alltrue([for u in var.callback_urls : length(u) <= 1024])
+    error_message = "callback_urls must each be at most 1,024 characters (Cognito's limit)."
+  }
 }
 
 variable "logout_urls" {
@@ -89,10 +94,15 @@ variable "logout_urls" {
     condition     = alltrue([for u in var.logout_urls : can(regex("^(https://[^/?#\\s]+|http://localhost(:[0-9]{1,5})?)(/[^#\\s]*)?$", u))])
     error_message = "logout_urls must be https:// URLs (http:// only for localhost) without a #fragment."
   }
+
+  validation {
+    condition     = alltrue([for u in var.logout_urls : length(u) <= 1024])
+    error_message = "logout_urls must each be at most 1,024 characters (Cognito's limit)."
+  }
 }
 
 variable "oauth_scopes" {
-  description = "Scopes the client may request: openid, email, phone, profile, aws.cognito.signin.user.admin or `<resource-server>/<scope>`."
+  description = "Scopes the client may request: openid, email, phone, profile, aws.cognito.signin.user.admin (custom `<resource-server>/<scope>` scopes need a resource server this module does not create)."
   type        = list(string)
   default     = ["openid", "email", "profile"]
 
@@ -105,6 +115,18 @@ variable "oauth_scopes" {
     # Cognito rejects email/phone/profile without openid.
     condition     = contains(var.oauth_scopes, "openid") || length(setintersection(var.oauth_scopes, ["email", "phone", "profile"])) == 0
     error_message = "oauth_scopes: email, phone and profile need openid as well."
+  }
+
+  validation {
+    condition     = alltrue([for sc in var.oauth_scopes : length(sc) <= 256])
+    error_message = "oauth_scopes must each be at most 256 characters (Cognito's limit)."
+  }
+
+  validation {
+    # Cognito refuses the client (ScopeDoesNotExistException) unless a resource server defines the scope, and this
+    # module creates none.
+    condition     = alltrue([for sc in var.oauth_scopes : !strcontains(sc, "/")])
+    error_message = "oauth_scopes: custom scopes (<resource-server>/<scope>) need a resource server, which this module does not create. Create the pool, resource server and client yourself and pass existing_user_pool_id / existing_client_ids to the root stack."
   }
 }
 

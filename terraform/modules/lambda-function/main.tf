@@ -1,5 +1,9 @@
+data "aws_region" "current" {}
+
 locals {
   log_group_name = "/aws/lambda/${var.name}"
+  # IAM role names are global to the account: the region keeps a deployment in a second region from colliding.
+  role_name = coalesce(var.role_name, "${var.name}-${data.aws_region.current.name}")
   # A missing zip must not abort the plan inside filebase64sha256 before the precondition can explain it.
   source_code_hash = try(filebase64sha256(var.zip_path), null)
 
@@ -15,12 +19,21 @@ locals {
   # Only this function's log group: no logs:CreateLogGroup (Terraform owns the group and its retention).
   logs_policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [{
-      Sid      = "WriteOwnLogs"
-      Effect   = "Allow"
-      Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-      Resource = ["${aws_cloudwatch_log_group.this.arn}:*"]
-    }]
+    Statement = concat(
+      [{
+        Sid      = "WriteOwnLogs"
+        Effect   = "Allow"
+        Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        Resource = ["${aws_cloudwatch_log_group.this.arn}:*"]
+      }],
+      # X-Ray takes no resource-level permissions: "*" is the only resource these two actions accept.
+      var.tracing_enabled ? [{
+        Sid      = "WriteTraces"
+        Effect   = "Allow"
+        Action   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+        Resource = ["*"]
+      }] : [],
+    )
   })
 
   # jsonencode rather than aws_iam_policy_document: exact, reviewable and testable under a mocked provider.
@@ -41,11 +54,18 @@ resource "aws_cloudwatch_log_group" "this" {
 }
 
 resource "aws_iam_role" "this" {
-  name                 = var.name
+  name                 = local.role_name
   description          = "Execution role of the ${var.name} Lambda function"
   assume_role_policy   = local.assume_role_policy
   permissions_boundary = var.permissions_boundary_arn
   tags                 = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = length(local.role_name) <= 64
+      error_message = "The role name ${local.role_name} is longer than IAM's 64 characters: shorten name or set role_name."
+    }
+  }
 }
 
 resource "aws_iam_role_policy" "logs" {
@@ -85,6 +105,15 @@ resource "aws_lambda_function" "this" {
   logging_config {
     log_format = "JSON"
     log_group  = aws_cloudwatch_log_group.this.name
+    # Lambda drops stdout JSON records below this level (the functions also read it as AWS_LAMBDA_LOG_LEVEL).
+    application_log_level = var.application_log_level
+  }
+
+  dynamic "tracing_config" {
+    for_each = var.tracing_enabled ? [1] : []
+    content {
+      mode = "Active"
+    }
   }
 
   tags = var.tags

@@ -1,11 +1,22 @@
 variable "name" {
-  description = "Function name; also names its role (`<name>`) and log group (`/aws/lambda/<name>`)."
+  description = "Function name; also names its role (`<name>-<region>` unless role_name is set) and log group (`/aws/lambda/<name>`)."
   type        = string
 
   validation {
     # 64 is Lambda's limit; IAM role names allow the same characters.
     condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.name))
     error_message = "name must be 1 to 64 characters of letters, digits, '-' or '_'."
+  }
+}
+
+variable "role_name" {
+  description = "Name of the function's execution role; null gives `<name>-<region>` (IAM role names are global to the account, so the region keeps two regions apart)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.role_name == null || can(regex("^[A-Za-z0-9_+=,.@-]{1,64}$", coalesce(var.role_name, "x")))
+    error_message = "role_name must be 1 to 64 characters of letters, digits or _ + = , . @ -."
   }
 }
 
@@ -105,6 +116,12 @@ variable "environment_variables" {
     ], k)])
     error_message = "environment_variables must not set variables reserved by Lambda (AWS_REGION, AWS_ACCESS_KEY_ID, _HANDLER, ...)."
   }
+
+  validation {
+    # Lambda refuses a function whose variables (names and values) exceed 4 KB in total.
+    condition     = sum(concat([0], [for k, v in var.environment_variables : length(k) + length(v)])) <= 4096
+    error_message = "environment_variables exceed Lambda's 4 KB total (names and values): shorten the lists they carry (groups, claims, scopes, client ids)."
+  }
 }
 
 variable "policy_statements" {
@@ -184,6 +201,23 @@ variable "permissions_boundary_arn" {
     condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", var.permissions_boundary_arn))
     error_message = "permissions_boundary_arn must be an IAM policy ARN."
   }
+}
+
+variable "application_log_level" {
+  description = "Lambda's application log level (logging_config, JSON format): TRACE, DEBUG, INFO, WARN, ERROR or FATAL; null keeps Lambda's default (INFO)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.application_log_level == null || contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], coalesce(var.application_log_level, "INFO"))
+    error_message = "application_log_level must be TRACE, DEBUG, INFO, WARN, ERROR or FATAL."
+  }
+}
+
+variable "tracing_enabled" {
+  description = "X-Ray active tracing; the role then also gets xray:PutTraceSegments and xray:PutTelemetryRecords."
+  type        = bool
+  default     = false
 }
 
 variable "tags" {

@@ -1,3 +1,5 @@
+data "aws_region" "current" {}
+
 locals {
   routes = merge(
     {
@@ -30,9 +32,36 @@ locals {
     authorizerError    = "$context.authorizer.error"
     error              = "$context.error.message"
     errorType          = "$context.error.responseType"
-    integrationError   = "$context.integrationErrorMessage"
+    integrationError   = "$context.integration.error"
     integrationLatency = "$context.integrationLatency"
   })
+
+  # The variables API Gateway accepts in a WebSocket access-log format (docs/architecture.md). CreateStage refuses
+  # any other one ("The following context variables are not supported"), e.g. the HTTP/REST-only
+  # $context.integrationErrorMessage. $context.authorizer.<key> names any key of the authorizer's context.
+  websocket_log_variables = [
+    "apiId", "authorize.error", "authorize.latency", "authorize.status", "authorizer.error",
+    "authorizer.integrationLatency", "authorizer.integrationStatus", "authorizer.latency", "authorizer.requestId",
+    "authorizer.status", "authorizer.principalId", "authenticate.error", "authenticate.latency",
+    "authenticate.status", "connectedAt", "connectionId", "domainName", "error.message", "error.messageString",
+    "error.responseType", "error.validationErrorString", "eventType", "extendedRequestId", "identity.accountId",
+    "identity.apiKey", "identity.apiKeyId", "identity.caller", "identity.cognitoAuthenticationProvider",
+    "identity.sourceIp", "identity.user", "identity.userAgent", "identity.userArn", "integration.error",
+    "integration.integrationStatus", "integration.latency", "integration.requestId", "integration.status",
+    "integrationLatency", "messageId", "requestId", "requestTime", "requestTimeEpoch", "routeKey", "stage", "status",
+    "waf.error", "waf.latency", "waf.status",
+  ]
+  access_log_variables = [for m in regexall("\\$context\\.([A-Za-z0-9_.]+)", local.access_log_format) : m[0]]
+  unsupported_access_log_variables = [for v in local.access_log_variables : v
+    if !contains(local.websocket_log_variables, v) && !(startswith(v, "authorizer.") && length(split(".", v)) == 2)
+  ]
+
+  # IAM role names are global to the account: the region keeps a second regional deployment from colliding.
+  cloudwatch_role_name = coalesce(var.cloudwatch_role_name, "${var.name}-apigw-cloudwatch-${data.aws_region.current.name}")
+
+  # With ERROR or INFO, API Gateway writes execution logs to this group, and would create it itself with no
+  # retention, outliving the stack. Created here first, it has the stack's retention and is deleted with it.
+  execution_log_group_name = "API-Gateway-Execution-Logs_${aws_apigatewayv2_api.this.id}/${var.stage_name}"
 }
 
 resource "aws_apigatewayv2_api" "this" {
@@ -84,6 +113,15 @@ resource "aws_cloudwatch_log_group" "access" {
   tags              = var.tags
 }
 
+resource "aws_cloudwatch_log_group" "execution" {
+  count = var.logging_level == "OFF" ? 0 : 1
+
+  name              = local.execution_log_group_name
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.log_kms_key_arn
+  tags              = var.tags
+}
+
 resource "aws_apigatewayv2_stage" "this" {
   api_id      = aws_apigatewayv2_api.this.id
   name        = var.stage_name
@@ -109,13 +147,20 @@ resource "aws_apigatewayv2_stage" "this" {
 
   tags = var.tags
 
-  depends_on = [aws_api_gateway_account.this]
+  depends_on = [aws_api_gateway_account.this, aws_cloudwatch_log_group.execution]
+
+  lifecycle {
+    precondition {
+      condition     = length(local.unsupported_access_log_variables) == 0
+      error_message = "The access log format uses variables a WebSocket API does not support: ${join(", ", local.unsupported_access_log_variables)}."
+    }
+  }
 }
 
 resource "aws_iam_role" "cloudwatch" {
   count = var.create_account_cloudwatch_role ? 1 : 0
 
-  name = "${var.name}-apigateway-cloudwatch"
+  name = local.cloudwatch_role_name
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -125,6 +170,13 @@ resource "aws_iam_role" "cloudwatch" {
     }]
   })
   tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = length(local.cloudwatch_role_name) <= 64
+      error_message = "The CloudWatch role name ${local.cloudwatch_role_name} is longer than IAM's 64 characters: shorten name or set cloudwatch_role_name."
+    }
+  }
 }
 
 resource "aws_iam_role_policy_attachment" "cloudwatch" {
@@ -138,5 +190,7 @@ resource "aws_api_gateway_account" "this" {
   count = var.create_account_cloudwatch_role ? 1 : 0
 
   cloudwatch_role_arn = aws_iam_role.cloudwatch[0].arn
-  depends_on          = [aws_iam_role_policy_attachment.cloudwatch]
+  # On destroy, clear the account setting instead of leaving it pointing at the deleted role.
+  reset_on_delete = true
+  depends_on      = [aws_iam_role_policy_attachment.cloudwatch]
 }

@@ -74,3 +74,23 @@ output "throttling" {
     rate_limit  = aws_apigatewayv2_stage.this.default_route_settings[0].throttling_rate_limit
   }
 }
+
+output "execution_log_group_name" {
+  description = "Log group of the stage's execution logs (null when logging_level is OFF)."
+  value       = one(aws_cloudwatch_log_group.execution[*].name)
+}
+
+output "execution_log_retention_days" {
+  description = "Retention of the execution log group, in days (null when logging_level is OFF)."
+  value       = one(aws_cloudwatch_log_group.execution[*].retention_in_days)
+}
+
+output "cloudwatch_role_name" {
+  description = "Name of the account CloudWatch role (null unless create_account_cloudwatch_role is true)."
+  value       = one(aws_iam_role.cloudwatch[*].name)
+}
+
+output "access_log_format" {
+  description = "The stage's access-log format (JSON with WebSocket context variables only)."
+  value       = local.access_log_format
+}

@@ -141,7 +141,7 @@ variable "access_logs_enabled" {
 }
 
 variable "logging_level" {
-  description = "Execution logging: OFF, ERROR or INFO. Anything but OFF also needs the account-level CloudWatch role."
+  description = "Execution logging: OFF, ERROR or INFO. Anything but OFF also needs the account-level CloudWatch role; the module then creates the execution log group `API-Gateway-Execution-Logs_<api id>/<stage>` with log_retention_days, so it is not left behind without retention."
   type        = string
   default     = "OFF"
 
@@ -155,14 +155,27 @@ variable "create_account_cloudwatch_role" {
   description = <<-EOT
     Create the API Gateway account-level CloudWatch role, which WebSocket access logs and execution logging need.
     It is one setting per account and region, shared by every REST and WebSocket API: enable it in one stack only,
-    and not at all if `aws apigateway get-account` already shows a cloudwatchRoleArn.
+    and not at all if `aws apigateway get-account` already shows a cloudwatchRoleArn (it would replace it). On
+    destroy the setting is reset (`reset_on_delete`): the region then has no CloudWatch role, so other APIs there
+    stop logging until one is set again.
   EOT
   type        = bool
   default     = false
 }
 
+variable "cloudwatch_role_name" {
+  description = "Name of the account CloudWatch role when create_account_cloudwatch_role is true; null gives `<name>-apigw-cloudwatch-<region>` (IAM role names are global to the account, so the region keeps two regions apart)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.cloudwatch_role_name == null || can(regex("^[A-Za-z0-9_+=,.@-]{1,64}$", coalesce(var.cloudwatch_role_name, "x")))
+    error_message = "cloudwatch_role_name must be 1 to 64 characters of letters, digits or _ + = , . @ -."
+  }
+}
+
 variable "log_retention_days" {
-  description = "Retention of the access log group, in days (a value CloudWatch Logs accepts)."
+  description = "Retention of the access log group and, with logging_level ERROR or INFO, of the execution log group, in days (a value CloudWatch Logs accepts)."
   type        = number
   default     = 30
 

@@ -4,8 +4,9 @@ terraform {
 
   required_providers {
     aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.95"
+      source = "hashicorp/aws"
+      # 6.0 removed aws_api_gateway_account.reset_on_delete (it always resets there); this module sets it.
+      version = ">= 5.95, < 6.0"
     }
   }
 }

@@ -1,4 +1,7 @@
 mock_provider "aws" {
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
   mock_data "aws_apigatewayv2_api" {
     defaults = {
       protocol_type = "WEBSOCKET"
@@ -38,5 +41,10 @@ run "existing_api_gets_an_authorizer_that_requires_the_header" {
   assert {
     condition     = strcontains(output.attach_command, "--authorization-type CUSTOM --authorizer-id auth42")
     error_message = "the attach command does not set the authorizer on $connect"
+  }
+  assert {
+    # On AWS, DeleteAuthorizer answers ConflictException while $connect uses the authorizer.
+    condition     = strcontains(output.detach_command, "--api-id abc123 --route-id {} --authorization-type NONE")
+    error_message = "the example gives no way to detach the authorizer from $connect before destroy"
   }
 }

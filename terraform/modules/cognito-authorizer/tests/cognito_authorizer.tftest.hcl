@@ -1,4 +1,9 @@
 mock_provider "aws" {
+  mock_data "aws_region" {
+    defaults = {
+      name = "eu-west-1"
+    }
+  }
   mock_data "aws_apigatewayv2_api" {
     defaults = {
       protocol_type = "WEBSOCKET"
@@ -38,34 +43,34 @@ variables {
 
 run "authorizer_is_a_request_lambda_authorizer_on_the_api" {
   assert {
-    condition     = aws_apigatewayv2_authorizer.this.authorizer_type == "REQUEST" && aws_apigatewayv2_authorizer.this.api_id == "abc123"
+    condition     = one(values(aws_apigatewayv2_authorizer.this)).authorizer_type == "REQUEST" && one(values(aws_apigatewayv2_authorizer.this)).api_id == "abc123"
     error_message = "authorizer is not a REQUEST authorizer on the given API"
   }
   assert {
-    condition     = aws_apigatewayv2_authorizer.this.authorizer_uri == "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:ws-test-authorizer/invocations"
+    condition     = one(values(aws_apigatewayv2_authorizer.this)).authorizer_uri == "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:ws-test-authorizer/invocations"
     error_message = "authorizer does not invoke the authorizer Lambda"
   }
   assert {
     # HTTP-API-only arguments fail at apply on a WebSocket API.
-    condition     = aws_apigatewayv2_authorizer.this.authorizer_result_ttl_in_seconds == null || aws_apigatewayv2_authorizer.this.authorizer_result_ttl_in_seconds == 0
+    condition     = one(values(aws_apigatewayv2_authorizer.this)).authorizer_result_ttl_in_seconds == null || one(values(aws_apigatewayv2_authorizer.this)).authorizer_result_ttl_in_seconds == 0
     error_message = "authorizer sets result caching, which WebSocket APIs reject"
   }
 }
 
 run "permission_is_scoped_to_this_authorizer" {
   assert {
-    condition     = aws_lambda_permission.authorizer.source_arn == "arn:aws:execute-api:eu-west-1:123456789012:abc123/authorizers/auth42"
+    condition     = one(values(aws_lambda_permission.authorizer)).source_arn == "arn:aws:execute-api:eu-west-1:123456789012:abc123/authorizers/auth42"
     error_message = "invoke permission is not scoped to <execution arn>/authorizers/<id>"
   }
   assert {
-    condition     = aws_lambda_permission.authorizer.principal == "apigateway.amazonaws.com" && aws_lambda_permission.authorizer.action == "lambda:InvokeFunction"
+    condition     = one(values(aws_lambda_permission.authorizer)).principal == "apigateway.amazonaws.com" && one(values(aws_lambda_permission.authorizer)).action == "lambda:InvokeFunction"
     error_message = "permission grants something other than lambda:InvokeFunction to API Gateway"
   }
 }
 
 run "several_token_sources_configure_no_identity_source" {
   assert {
-    condition     = length(aws_apigatewayv2_authorizer.this.identity_sources) == 0
+    condition     = length(one(values(aws_apigatewayv2_authorizer.this)).identity_sources) == 0
     error_message = "identity sources set with several token sources: API Gateway would demand all of them"
   }
 }
@@ -76,7 +81,7 @@ run "header_source_alone_requires_the_header" {
     token_header  = "X-Auth-Token"
   }
   assert {
-    condition     = aws_apigatewayv2_authorizer.this.identity_sources == toset(["route.request.header.X-Auth-Token"])
+    condition     = one(values(aws_apigatewayv2_authorizer.this)).identity_sources == toset(["route.request.header.X-Auth-Token"])
     error_message = "header-only source does not make API Gateway require the token header"
   }
 }
@@ -87,7 +92,7 @@ run "query_source_alone_requires_the_parameter" {
     token_query_param = "access_token"
   }
   assert {
-    condition     = aws_apigatewayv2_authorizer.this.identity_sources == toset(["route.request.querystring.access_token"])
+    condition     = one(values(aws_apigatewayv2_authorizer.this)).identity_sources == toset(["route.request.querystring.access_token"])
     error_message = "query-only source does not make API Gateway require the query parameter"
   }
 }
@@ -97,7 +102,7 @@ run "protocol_source_alone_requires_sec_websocket_protocol" {
     token_sources = ["protocol"]
   }
   assert {
-    condition     = aws_apigatewayv2_authorizer.this.identity_sources == toset(["route.request.header.Sec-WebSocket-Protocol"])
+    condition     = one(values(aws_apigatewayv2_authorizer.this)).identity_sources == toset(["route.request.header.Sec-WebSocket-Protocol"])
     error_message = "protocol-only source does not make API Gateway require Sec-WebSocket-Protocol"
   }
 }
@@ -185,4 +190,44 @@ run "bad_runtime_is_refused" {
     runtime = "python3.12"
   }
   expect_failures = [var.runtime]
+}
+
+run "each_enforced_source_has_its_own_authorizer_instance" {
+  variables {
+    token_sources = ["header"]
+  }
+  assert {
+    # Switching to or from one enforced source replaces the authorizer (create, move $connect, delete) instead of
+    # an UpdateAuthorizer from one identity source to none, whose effect is not documented.
+    condition     = keys(aws_apigatewayv2_authorizer.this) == ["header"] && output.authorizer_name == "ws-test-authorizer-header"
+    error_message = "a single header source does not get its own authorizer instance and name"
+  }
+  assert {
+    condition     = keys(aws_lambda_permission.authorizer) == ["header"] && aws_lambda_permission.authorizer["header"].statement_id == "AllowApiGatewayAuthorizer-header"
+    error_message = "the authorizer instance has no permission of its own"
+  }
+}
+
+run "several_sources_keep_the_plain_name_and_a_short_delete_timeout" {
+  assert {
+    condition     = keys(aws_apigatewayv2_authorizer.this) == ["any"] && output.authorizer_name == "ws-test-authorizer"
+    error_message = "several token sources do not use the 'any' instance named after the module"
+  }
+  assert {
+    condition     = aws_apigatewayv2_authorizer.this["any"].timeouts.delete == "5m"
+    error_message = "destroy would retry a ConflictException for the provider's default 30 minutes"
+  }
+  assert {
+    condition     = module.function.role_name == "ws-test-authorizer-eu-west-1"
+    error_message = "the authorizer role name does not include the region (IAM names are global to the account)"
+  }
+}
+
+run "identity_source_name_outside_api_gateway_characters_is_refused" {
+  command = plan
+  variables {
+    token_header      = "X-Token~v1"
+    token_query_param = "tok~en"
+  }
+  expect_failures = [var.token_header, var.token_query_param]
 }

@@ -204,3 +204,28 @@ run "short_token_validity_is_refused" {
   }
   expect_failures = [var.access_token_validity_minutes]
 }
+
+run "urls_over_1024_characters_are_refused" {
+  command = plan
+  variables {
+    callback_urls = ["https://app.example.com/${format("%01100d", 0)}"]
+    logout_urls   = ["https://app.example.com/${format("%01100d", 1)}"]
+  }
+  expect_failures = [var.callback_urls, var.logout_urls]
+}
+
+run "custom_scope_without_resource_server_is_refused" {
+  command = plan
+  variables {
+    oauth_scopes = ["openid", "chat/write"]
+  }
+  expect_failures = [var.oauth_scopes]
+}
+
+run "scope_over_256_characters_is_refused" {
+  command = plan
+  variables {
+    oauth_scopes = ["openid", format("s%0300d", 0)]
+  }
+  expect_failures = [var.oauth_scopes]
+}

@@ -1,6 +1,11 @@
 # Mocked AWS provider: no credentials, no network. ARN-typed attributes get ARN-shaped defaults because the
 # provider still validates arguments such as the function's role ARN.
 mock_provider "aws" {
+  mock_data "aws_region" {
+    defaults = {
+      name = "eu-west-1"
+    }
+  }
   mock_resource "aws_iam_role" {
     defaults = {
       arn = "arn:aws:iam::123456789012:role/fixture"
@@ -182,4 +187,48 @@ run "reserved_environment_variable_is_refused" {
     environment_variables = { AWS_REGION = "eu-west-1" }
   }
   expect_failures = [var.environment_variables]
+}
+
+run "role_name_carries_the_region" {
+  assert {
+    # IAM role names are global to the account: ws-test-connect in a second region must not collide.
+    condition     = aws_iam_role.this.name == "ws-test-connect-eu-west-1"
+    error_message = "the role name does not include the region: ${aws_iam_role.this.name}"
+  }
+}
+
+run "role_name_over_64_characters_is_refused" {
+  command = plan
+  variables {
+    name = "a-function-name-of-sixty-characters-which-leaves-no-region-room"
+  }
+  expect_failures = [aws_iam_role.this]
+}
+
+run "environment_over_4_kb_is_refused" {
+  command = plan
+  variables {
+    # 32 groups of 128 characters: what ALLOWED_GROUPS may carry, and more than Lambda's 4 KB.
+    environment_variables = { ALLOWED_GROUPS = join(",", [for i in range(32) : format("%0128d", i)]) }
+  }
+  expect_failures = [var.environment_variables]
+}
+
+run "tracing_and_log_level_when_asked" {
+  variables {
+    tracing_enabled       = true
+    application_log_level = "WARN"
+  }
+  assert {
+    condition     = aws_lambda_function.this.tracing_config[0].mode == "Active"
+    error_message = "tracing_enabled does not turn on X-Ray active tracing"
+  }
+  assert {
+    condition     = aws_lambda_function.this.logging_config[0].application_log_level == "WARN" && aws_lambda_function.this.logging_config[0].log_format == "JSON"
+    error_message = "application_log_level does not reach logging_config"
+  }
+  assert {
+    condition     = [for st in jsondecode(output.logs_policy_json).Statement : st.Action if st.Sid == "WriteTraces"] == [["xray:PutTraceSegments", "xray:PutTelemetryRecords"]]
+    error_message = "a traced function cannot write its segments"
+  }
 }

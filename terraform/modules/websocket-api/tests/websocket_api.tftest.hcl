@@ -1,4 +1,9 @@
 mock_provider "aws" {
+  mock_data "aws_region" {
+    defaults = {
+      name = "eu-west-1"
+    }
+  }
   mock_resource "aws_apigatewayv2_api" {
     defaults = {
       id            = "abc123"
@@ -131,6 +136,27 @@ run "stage_throttles_logs_and_measures" {
   }
 }
 
+run "access_log_format_uses_only_websocket_variables" {
+  assert {
+    # The WebSocket list of the API Gateway developer guide; CreateStage refuses anything else.
+    condition = alltrue([for m in regexall("\\$context\\.([A-Za-z0-9_.]+)", output.access_log_format) : contains([
+      "apiId", "authorize.error", "authorize.latency", "authorize.status", "authorizer.error",
+      "authorizer.integrationLatency", "authorizer.integrationStatus", "authorizer.latency", "authorizer.requestId",
+      "authorizer.status", "authorizer.principalId", "authenticate.error", "authenticate.latency", "authenticate.status",
+      "connectedAt", "connectionId", "domainName", "error.message", "error.messageString", "error.responseType",
+      "error.validationErrorString", "eventType", "extendedRequestId", "identity.sourceIp", "identity.userAgent",
+      "integration.error", "integration.integrationStatus", "integration.latency", "integration.requestId",
+      "integration.status", "integrationLatency", "messageId", "requestId", "requestTime", "requestTimeEpoch",
+      "routeKey", "stage", "status",
+    ], m[0])])
+    error_message = "the access log format uses a variable outside the WebSocket list: ${output.access_log_format}"
+  }
+  assert {
+    condition     = length(aws_cloudwatch_log_group.execution) == 0
+    error_message = "an execution log group exists although logging_level is OFF"
+  }
+}
+
 run "throttling_defaults_are_positive" {
   assert {
     condition = (aws_apigatewayv2_stage.this.default_route_settings[0].throttling_burst_limit > 0 &&
@@ -187,6 +213,19 @@ run "account_cloudwatch_role_when_asked" {
   variables {
     create_account_cloudwatch_role = true
     logging_level                  = "ERROR"
+  }
+  assert {
+    # IAM role names are global to the account: a second region must not collide.
+    condition     = aws_iam_role.cloudwatch[0].name == "ws-test-apigw-cloudwatch-eu-west-1"
+    error_message = "the CloudWatch role name does not include the region: ${aws_iam_role.cloudwatch[0].name}"
+  }
+  assert {
+    condition     = aws_api_gateway_account.this[0].reset_on_delete == true
+    error_message = "destroying the stack would leave the account pointing at a deleted CloudWatch role"
+  }
+  assert {
+    condition     = aws_cloudwatch_log_group.execution[0].name == "API-Gateway-Execution-Logs_abc123/prod" && aws_cloudwatch_log_group.execution[0].retention_in_days == 30
+    error_message = "ERROR execution logging does not get its log group with the retention (API Gateway would create one without)"
   }
   assert {
     condition     = aws_api_gateway_account.this[0].cloudwatch_role_arn == aws_iam_role.cloudwatch[0].arn
@@ -252,4 +291,13 @@ run "dollar_extra_route_is_refused" {
     extra_routes = { "$connect" = var.default_function }
   }
   expect_failures = [var.extra_routes]
+}
+
+run "cloudwatch_role_name_over_64_characters_is_refused" {
+  command = plan
+  variables {
+    name                           = "a-websocket-api-name-that-is-long-enough-to-overflow"
+    create_account_cloudwatch_role = true
+  }
+  expect_failures = [aws_iam_role.cloudwatch]
 }
