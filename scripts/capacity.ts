@@ -19,6 +19,10 @@ import { quotaReport } from './capacity/quotas.ts';
 import { simulateStorm } from './capacity/storm.ts';
 import { stormOptionsFromArgs, STORM_VALUE_FLAGS } from './capacity/storm-options.ts';
 import { stormParams, type StormCase } from './capacity/storm-cases.ts';
+import { validate, validateText } from './capacity/validate.ts';
+import { number } from './capacity/options.ts';
+import { DEFAULT_BACKOFF } from '../web/src/backoff.ts';
+import { parseBackoff } from './capacity/storm-options.ts';
 
 const USAGE = `usage: npx tsx scripts/capacity.ts [options]
   --workload chat|notifications   preset (default chat); --users N (default 100000)
@@ -38,13 +42,28 @@ reconnect storm (--storm): synchronized expiry, client-side spread, server-side 
   --backoff baseMs,maxMs,attempts (default: the web app's DEFAULT_BACKOFF)
   --compare-backoff baseMs,maxMs,attempts   add a synchronized row with another back-off
   --warm-envs N (default 5) --client-leg-ms N (default 50) --horizon-seconds S (default 3600)
+validation against the local stack (--validate): a benchmark, prediction and measurement side by side
+  --clients N (default 500) --workers N per function (default 2) --seed N --backoff baseMs,maxMs,attempts
+  --calibration-rounds N (default 30)
 `;
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    booleans: ['json', 'help', 'sources', 'scale-table', 'storm'],
-    values: [...MODEL_VALUE_FLAGS, ...STORM_VALUE_FLAGS],
+    booleans: ['json', 'help', 'sources', 'scale-table', 'storm', 'validate'],
+    values: [...MODEL_VALUE_FLAGS, ...STORM_VALUE_FLAGS, 'workers', 'calibration-rounds'],
   });
+  if (args.flags.has('validate')) {
+    const raw = args.values.get('backoff');
+    const report = await validate({
+      clients: number(args, 'clients', 500, 1, 5000),
+      workers: number(args, 'workers', 2, 1, 64),
+      seed: number(args, 'seed', 1, 0, 2 ** 32 - 1),
+      backoff: raw === undefined ? DEFAULT_BACKOFF : parseBackoff(raw, 'backoff'),
+      calibrationRounds: number(args, 'calibration-rounds', 30, 3, 1000),
+    });
+    process.stdout.write(args.flags.has('json') ? `${JSON.stringify(report)}\n` : `${validateText(report)}\n`);
+    return 0;
+  }
   if (args.flags.has('help')) {
     process.stdout.write(USAGE);
     return 0;
@@ -96,8 +115,14 @@ function main(argv: string[]): number {
   return 0;
 }
 
+// The SDK's Node 20 deprecation notice is noise in a benchmark; other warnings still print.
+process.removeAllListeners('warning');
+process.on('warning', (w) => {
+  if (!`${w.name} ${w.message}`.includes('NodeVersionSupportWarning'))
+    process.stderr.write(`${w.name}: ${w.message}\n`);
+});
 try {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2));
 } catch (err) {
   process.stderr.write(
     `capacity: ${err instanceof ArgsError ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : String(err)}\n`,
