@@ -49,7 +49,7 @@ await rename(`${file}.tmp`, file);
 process.stdout.write(
   [
     'local stack ready',
-    `  web app             ${stack.webServed ? config.webUrl : `(not served: web/server.ts not found; callback ${config.webUrl})`}`,
+    `  web app             ${config.webUrl}`,
     `  WebSocket           ${config.websocketUrl}`,
     `  management API      ${config.managementEndpoint}`,
     `  hosted UI (issuer)  ${config.hostedUiUrl}   issuer ${config.issuer}`,

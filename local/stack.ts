@@ -41,7 +41,6 @@ export interface RunningStack {
   issuer: RunningIssuer;
   gateway: RunningGateway;
   pools: Record<string, FunctionPool>;
-  webServed: boolean;
   stop(): Promise<void>;
 }
 
@@ -398,7 +397,6 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       issuer,
       gateway,
       pools,
-      webServed: wantWeb,
       // Gateway first (closes sockets with 1001 and waits for every $disconnect), then workers, then servers.
       stop: () => (stopping ??= stopAll()),
     };

@@ -105,7 +105,7 @@ export function createDefaultHandler(deps: DefaultDeps): (event: unknown) => Pro
     // The stored item still carries tokenExp, so a bad context is not fatal here; it is worth a warning.
     if (!read.ok) log('warn', 'authorizer_context_invalid', { ...base, detail: read.problem });
     const contextExp = read.ok ? read.context.exp : undefined;
-    if (contextExp !== undefined && isTokenExpired([contextExp], nowMs)) return expire(contextExp);
+    if (contextExp !== undefined && isTokenExpired(contextExp, nowMs)) return expire(contextExp);
 
     let found: Awaited<ReturnType<ConnectionStore['get']>>;
     try {
@@ -123,7 +123,7 @@ export function createDefaultHandler(deps: DefaultDeps): (event: unknown) => Pro
       return sendError('connection_invalid');
     }
     const { item } = found;
-    if (isTokenExpired([item.tokenExp], nowMs)) return expire(item.tokenExp);
+    if (isTokenExpired(item.tokenExp, nowMs)) return expire(item.tokenExp);
 
     const body = isRecord(event) ? event['body'] : undefined;
     const isBase64Encoded = isRecord(event) ? event['isBase64Encoded'] : undefined;

@@ -2,7 +2,8 @@
 // so a token refresh accepts exactly what the authorizer accepts. Validated once at cold start; a bad value
 // throws a ConfigError naming the variable.
 import { ConfigError, optionalEnum, optionalString, type Env } from '../env.ts';
-import { loadConfig, isLoopbackHost, type AuthorizerConfig } from '../../authorizer/config.ts';
+import { loadConfig, type AuthorizerConfig } from '../../authorizer/config.ts';
+import { isLoopbackHost } from '../../../shared/formats.ts';
 import { parseContextClaims, type ContextClaim } from './context-claims.ts';
 import type { Answer, CognitoCheckConfig } from './cognito-check.ts';
 
