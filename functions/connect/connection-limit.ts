@@ -59,7 +59,7 @@ export async function checkConnectionLimit(
     onInvalid: (problem) => deps.log('warn', 'item_invalid', { detail: problem }),
   })) {
     if (item.connectionId === connectionId) continue;
-    if (item.ttl * 1000 <= nowMs || isTokenExpired([item.tokenExp], nowMs)) continue;
+    if (item.ttl * 1000 <= nowMs || isTokenExpired(item.tokenExp, nowMs)) continue;
     counted.push(item);
   }
   if (counted.length < max) return { ok: true, live: counted.length, removed: 0 };

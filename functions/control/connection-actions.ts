@@ -89,7 +89,7 @@ export async function deliver(
       tally.gone += 1;
       return;
     }
-    if (isTokenExpired([item.tokenExp], nowMs)) {
+    if (isTokenExpired(item.tokenExp, nowMs)) {
       tally[await expire(deps, item)] += 1;
       return;
     }

@@ -163,7 +163,7 @@ export function createControlHandler(
     const cut = { truncated: false };
     for await (const item of itemsOf(sub, log, context, cut)) {
       // Past TTL or token expiry the connection is not live, whatever its item still says.
-      if (item.ttl * 1000 <= nowMs || isTokenExpired([item.tokenExp], nowMs)) continue;
+      if (item.ttl * 1000 <= nowMs || isTokenExpired(item.tokenExp, nowMs)) continue;
       if (connections.length === MAX_LIST_ENTRIES) {
         cut.truncated = true;
         break;
