@@ -1,6 +1,7 @@
 // Token claims in exactly Cognito's shape and order (see /work/shared/reference/cognito-tokens.md). Pure:
 // every id and time is passed in, so tests can compare whole payloads.
 import { createHash } from 'node:crypto';
+import type { ClaimValue } from './user-claims.ts';
 
 export interface TokenSubject {
   sub: string;
@@ -8,6 +9,15 @@ export interface TokenSubject {
   email?: string;
   emailVerified: boolean;
   groups: string[];
+  /** Extra claims (LOCAL_USER_CLAIMS), standing in for custom attributes and a pre-token-generation trigger. */
+  claims?: Record<string, ClaimValue>;
+}
+
+/** Adds the configured extra claims last; a name the token already has is never overwritten. */
+function withExtraClaims(claims: Record<string, unknown>, subject: TokenSubject): Record<string, unknown> {
+  for (const [name, value] of Object.entries(subject.claims ?? {}))
+    if (!Object.hasOwn(claims, name)) claims[name] = value;
+  return claims;
 }
 
 /** One sign-in. Refreshes reuse it: Cognito keeps auth_time, origin_jti and event_id across refreshes. */
@@ -45,7 +55,7 @@ export function accessTokenClaims(auth: Authentication, issuance: Issuance): Rec
     jti: issuance.jti,
     username: auth.subject.username,
   });
-  return claims;
+  return withExtraClaims(claims, auth.subject);
 }
 
 /** OIDC at_hash for RS256: base64url of the left half of SHA-256 over the access token's ASCII. */
@@ -71,5 +81,5 @@ export function idTokenClaims(auth: Authentication, issuance: Issuance, accessTo
     jti: issuance.jti,
   });
   if (auth.subject.email !== undefined) claims.email = auth.subject.email;
-  return claims;
+  return withExtraClaims(claims, auth.subject);
 }

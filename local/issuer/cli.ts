@@ -1,6 +1,7 @@
 // Runs the local issuer on its own: `npx tsx local/issuer/cli.ts`. Configuration from the environment, so it
 // can stand in for a user pool beside any app. The local stack (local/stack.ts) embeds startIssuer instead.
 import { ConfigError, optionalInt, optionalString, parseList, type Env } from '../../functions/shared/env.ts';
+import { parseUserClaims } from './user-claims.ts';
 import { startIssuer, type IssuerOptions } from './index.ts';
 
 export function optionsFromEnv(env: Env): IssuerOptions {
@@ -23,6 +24,14 @@ export function optionsFromEnv(env: Env): IssuerOptions {
     idTokenTtlSeconds: optionalInt(env, 'ISSUER_ID_TOKEN_TTL_SECONDS', 3600, 1, 86400),
     codeTtlSeconds: optionalInt(env, 'ISSUER_CODE_TTL_SECONDS', 300, 1, 3600),
   };
+  const userClaims = optionalString(env, 'LOCAL_USER_CLAIMS');
+  if (userClaims !== undefined) {
+    const parsed = parseUserClaims(userClaims);
+    if (!parsed.ok) throw new ConfigError('LOCAL_USER_CLAIMS', parsed.reason.replace(/^LOCAL_USER_CLAIMS /, ''));
+    options.userClaims = parsed.claims;
+  }
+  const stateDir = optionalString(env, 'ISSUER_STATE_DIR');
+  if (stateDir) options.stateDir = stateDir;
   const poolId = optionalString(env, 'ISSUER_POOL_ID');
   if (poolId) options.poolId = poolId;
   const region = optionalString(env, 'ISSUER_REGION');

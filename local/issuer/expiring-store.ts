@@ -51,6 +51,28 @@ export class ExpiringStore<V> {
     this.entries.delete(key);
   }
 
+  /** Live entries with their expiry (epoch ms), for a state file. */
+  export(): Array<[string, V, number]> {
+    const now = this.options.now();
+    return [...this.entries].filter(([, e]) => e.expiresAt > now).map(([key, e]) => [key, e.value, e.expiresAt]);
+  }
+
+  /** Loads entries written by export(); an entry that fails `accept` or has expired is skipped. */
+  import(entries: unknown, accept: (value: unknown) => value is V): number {
+    if (!Array.isArray(entries)) return 0;
+    const now = this.options.now();
+    let loaded = 0;
+    for (const entry of entries) {
+      if (!Array.isArray(entry) || entry.length !== 3) continue;
+      const [key, value, expiresAt] = entry as [unknown, unknown, unknown];
+      if (typeof key !== 'string' || typeof expiresAt !== 'number' || expiresAt <= now || !accept(value)) continue;
+      this.entries.set(key, { value, expiresAt });
+      loaded++;
+    }
+    this.evict();
+    return loaded;
+  }
+
   get size(): number {
     return this.entries.size;
   }

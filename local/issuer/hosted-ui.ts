@@ -1,30 +1,28 @@
 // The hosted UI flow: authorize, the login and sign-up forms, the session cookie, logout.
 // Security properties, each relied on by tests:
 // - nothing redirects until client_id and redirect_uri are validated (authorize-params.ts);
-// - a form carries a random, single-use pending-request id, bound to an HttpOnly SameSite=Lax browser cookie,
-//   so a cross-site POST (which carries no such cookie) cannot complete a sign-in;
+// - a form carries its pending request itself, MAC'd and bound to an HttpOnly SameSite=Lax browser cookie
+//   (pending-forms.ts): a cross-site POST (which carries no such cookie) cannot complete a sign-in, each form
+//   is single-use, and a flood of anonymous authorize requests stores nothing and evicts no one's form;
+// - after 5 wrong passwords for a username, sign-in is locked for a growing period, as Cognito's (lockout.ts);
 // - every reflected value is HTML-escaped (pages.ts); pages send a restrictive CSP.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
 import { authorizeQuery, redirectWith, validateAuthorize, type AuthorizeRequest } from './authorize-params.ts';
 import { randomId } from './base64url.ts';
-import type { TokenSubject } from './claims.ts';
 import type { ResolvedClient } from './clients.ts';
 import { ExpiringStore } from './expiring-store.ts';
+import { SignInLockout } from './lockout.ts';
+import { PendingForms } from './pending-forms.ts';
+import type { ClaimValue } from './user-claims.ts';
 import { BadRequest, parseCookies, readForm, redirect, serializeCookie, singleParam } from './http.ts';
 import { errorPage, loginPage, signupPage } from './pages.ts';
 import { TokenIssuer } from './token-issuer.ts';
-import { UserInputError, validateNewUser, type StoredUser, type UserStore } from './users.ts';
+import { UserInputError, subjectOf, validateNewUser, type StoredUser, type UserStore } from './users.ts';
 import type { Logger } from '../../functions/shared/log.ts';
 
 export const SESSION_COOKIE = 'cognito';
 export const XSRF_COOKIE = 'XSRF-TOKEN';
 const COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
-
-interface PendingRequest {
-  request: AuthorizeRequest;
-  browserBinding: string;
-}
 
 interface Session {
   sub: string;
@@ -39,17 +37,7 @@ export interface HostedUiDeps {
   now: () => number;
   sessionTtlSeconds: number;
   loginTtlSeconds: number;
-}
-
-function subjectOf(user: StoredUser): TokenSubject {
-  const subject: TokenSubject = {
-    sub: user.sub,
-    username: user.username,
-    emailVerified: user.emailVerified,
-    groups: [...user.groups],
-  };
-  if (user.email !== undefined) subject.email = user.email;
-  return subject;
+  claimsFor?: (username: string) => Record<string, ClaimValue>;
 }
 
 /** Security headers of every page; form-action also lists the client's callback origins because browsers
@@ -78,11 +66,13 @@ export function sendPage(
 }
 
 export class HostedUi {
-  private readonly pending: ExpiringStore<PendingRequest>;
+  private readonly pending: PendingForms;
   private readonly sessions: ExpiringStore<Session>;
+  private readonly lockout: SignInLockout;
 
   constructor(private readonly deps: HostedUiDeps) {
-    this.pending = new ExpiringStore({ ttlMs: deps.loginTtlSeconds * 1000, maxEntries: 10_000, now: deps.now });
+    this.pending = new PendingForms({ ttlMs: deps.loginTtlSeconds * 1000, now: deps.now });
+    this.lockout = new SignInLockout({ now: deps.now });
     this.sessions = new ExpiringStore({ ttlMs: deps.sessionTtlSeconds * 1000, maxEntries: 10_000, now: deps.now });
   }
 
@@ -138,6 +128,18 @@ export class HostedUi {
     const { form, pending } = taken;
     const username = singleParam(form, 'username') ?? '';
     const password = singleParam(form, 'password') ?? '';
+    const lock = username === '' ? { ok: true as const } : this.lockout.check(username);
+    if (!lock.ok) {
+      // Checked before the password, as Cognito: attempts during a lock neither count nor reveal anything.
+      this.deps.log('warn', 'login_locked', { clientId: pending.request.clientId, retryAfter: lock.retryAfterSeconds });
+      this.showForm(req, res, pending.request, 'login', 200, {
+        username,
+        errors: [
+          `Password attempts exceeded. Too many failed sign-in attempts: try again in ${lock.retryAfterSeconds} second${lock.retryAfterSeconds === 1 ? '' : 's'}.`,
+        ],
+      });
+      return;
+    }
     if (username === '' || password === '') {
       this.showForm(req, res, pending.request, 'login', 200, {
         username,
@@ -154,9 +156,17 @@ export class HostedUi {
     }
     const user = await this.deps.users.authenticate(username, password);
     if (!user) {
+      this.lockout.recordFailure(username);
       this.deps.log('warn', 'login_failed', { clientId: pending.request.clientId });
       // Cognito's wording; it does not say which of the two was wrong.
       this.showForm(req, res, pending.request, 'login', 200, { username, errors: ['Incorrect username or password.'] });
+      return;
+    }
+    this.lockout.recordSuccess(username);
+    if (!user.enabled) {
+      // Said only after the right password, as Cognito's hosted UI does.
+      this.deps.log('warn', 'login_refused', { clientId: pending.request.clientId, detail: 'user_disabled' });
+      this.showForm(req, res, pending.request, 'login', 200, { username, errors: ['User is disabled.'] });
       return;
     }
     this.deps.log('info', 'login_succeeded', { clientId: pending.request.clientId, sub: user.sub });
@@ -243,7 +253,7 @@ export class HostedUi {
     if (!id || !COOKIE_VALUE.test(id)) return undefined;
     const session = this.sessions.get(id);
     const user = session ? this.deps.users.findBySub(session.sub) : undefined;
-    return session && user ? { session, user } : undefined;
+    return session && user?.enabled ? { session, user } : undefined;
   }
 
   private showForm(
@@ -256,8 +266,7 @@ export class HostedUi {
   ): void {
     const existing = parseCookies(req.headers.cookie).get(XSRF_COOKIE);
     const browserBinding = existing && COOKIE_VALUE.test(existing) ? existing : randomId();
-    const requestId = randomId();
-    this.pending.set(requestId, { request, browserBinding });
+    const requestId = this.pending.issue(request, browserBinding);
     const query = authorizeQuery(request);
     const html =
       page === 'login'
@@ -278,28 +287,29 @@ export class HostedUi {
   private async takePending(
     req: IncomingMessage,
     res: ServerResponse,
-  ): Promise<{ form: URLSearchParams; pending: PendingRequest } | undefined> {
+  ): Promise<{ form: URLSearchParams; pending: { request: AuthorizeRequest } } | undefined> {
     const form = await readForm(req);
     const requestId = singleParam(form, 'request_id');
-    const pending = requestId ? this.pending.take(requestId) : undefined;
-    if (!pending) {
-      this.deps.log('warn', 'form_rejected', { detail: requestId ? 'unknown_or_used_request' : 'missing_request_id' });
-      sendPage(
-        res,
-        400,
-        errorPage('This sign-in page has expired or was already used. Go back to the app and sign in again.'),
-      );
-      return undefined;
-    }
     const cookie = parseCookies(req.headers.cookie).get(XSRF_COOKIE) ?? '';
-    const expected = Buffer.from(pending.browserBinding);
-    const actual = Buffer.from(cookie);
-    if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
-      this.deps.log('warn', 'form_rejected', { detail: 'browser_binding_mismatch' });
-      sendPage(res, 403, errorPage('This form was not opened in this browser. Go back to the app and sign in again.'));
+    const taken = requestId ? this.pending.take(requestId, cookie) : ({ ok: false, reason: 'missing' } as const);
+    if (!taken.ok) {
+      this.deps.log('warn', 'form_rejected', { detail: taken.reason });
+      if (taken.reason === 'binding_mismatch') {
+        sendPage(
+          res,
+          403,
+          errorPage('This form was not opened in this browser. Go back to the app and sign in again.'),
+        );
+      } else {
+        sendPage(
+          res,
+          400,
+          errorPage('This sign-in page has expired or was already used. Go back to the app and sign in again.'),
+        );
+      }
       return undefined;
     }
-    return { form, pending };
+    return { form, pending: { request: taken.request } };
   }
 
   /** A new hosted-UI session (cookie) for a user who just proved who they are, then the code redirect. */
@@ -319,7 +329,7 @@ export class HostedUi {
     headers: Record<string, string> = {},
   ): void {
     const auth = TokenIssuer.authentication({
-      subject: subjectOf(user),
+      subject: subjectOf(user, this.deps.claimsFor?.(user.username) ?? {}),
       clientId: request.clientId,
       scopes: request.scopes,
       authTime,

@@ -1,8 +1,15 @@
 // A local, Cognito-compatible user pool: discovery, JWKS, the hosted UI (authorize, login, sign-up, logout),
-// the token, userInfo and revoke endpoints. Runs in-process for tests and for the local stack.
+// the token, userInfo and revoke endpoints, and Cognito's JSON API (POST / with X-Amz-Target) for GetUser,
+// GlobalSignOut, RevokeToken and the admin operations. Runs in-process for tests and for the local stack.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createLogger, describeError, type Logger } from '../../functions/shared/log.ts';
+import { checkAccessToken } from './access-token-check.ts';
+import type { CognitoPool, UserView } from './cognito-api.ts';
+import { handleJsonApi, isJsonApiRequest } from './cognito-http.ts';
 import { callbackOrigins } from './clients.ts';
+import { IssuerState } from './issuer-state.ts';
+import { StateDir } from './state-dir.ts';
+import { claimsFor } from './user-claims.ts';
 import { corsHeaders, preflightHeaders } from './cors.ts';
 import { HostedUi, sendPage } from './hosted-ui.ts';
 import { BadRequest, readForm, sendJson } from './http.ts';
@@ -13,11 +20,12 @@ import { HOSTED_UI_CSS } from './styles.ts';
 import { handleRevokeRequest, handleTokenRequest } from './token-endpoint.ts';
 import { TokenIssuer } from './token-issuer.ts';
 import { userInfo } from './userinfo.ts';
-import { UserStore, type IssuerUser } from './users.ts';
+import { UserStore, type IssuerUser, type StoredUser } from './users.ts';
 
 export type { IssuerClient } from './clients.ts';
 export type { IssuerUser } from './users.ts';
 export type { IssuerOptions } from './options.ts';
+export { parseUserClaims, DEFAULT_USER_CLAIMS, type UserClaims } from './user-claims.ts';
 
 export interface RunningIssuer {
   url: string; // http://127.0.0.1:<port>, the hosted UI base URL (like https://<prefix>.auth.<region>.amazoncognito.com)
@@ -31,6 +39,8 @@ export interface RunningIssuer {
   userInfoUrl: string;
   logoutUrl: string;
   revokeUrl: string;
+  /** Cognito's JSON API endpoint (the SDK's `endpoint`): the same origin as the hosted UI. */
+  cognitoEndpoint: string;
   addUser(user: IssuerUser): void;
   rotateKeys(): void;
   dropOldKeys(): void;
@@ -66,15 +76,34 @@ function listen(server: Server, host: string, port: number): Promise<number> {
 export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer> {
   const config = resolveOptions(options);
   const log: Logger = createLogger('issuer', config.log);
-  const users = new UserStore(config.poolId, config.passwordHashCost);
+  const stateDir = config.stateDir !== undefined ? StateDir.open(config.stateDir) : undefined;
+  const state = stateDir
+    ? new IssuerState(stateDir, config.poolId, (err) =>
+        log('error', 'state_write_failed', { error: describeError(err) }),
+      )
+    : undefined;
+  const saved = state?.load() ?? {};
+  const users = new UserStore(config.poolId, config.passwordHashCost, config.now);
+  if (saved.users !== undefined) {
+    try {
+      users.import(saved.users);
+    } catch (err) {
+      throw new Error(`Issuer state file ${stateDir?.path}/users.json: ${describeError(err)}`, { cause: err });
+    }
+  }
   for (const user of config.users) {
     try {
-      users.add(user);
+      users.seed(user);
     } catch (err) {
       throw new Error(`Issuer option users: ${JSON.stringify(user?.username)}: ${describeError(err)}`, { cause: err });
     }
   }
-  const keys = await KeyRing.create();
+  let keys: KeyRing;
+  try {
+    keys = saved.keys !== undefined ? KeyRing.fromExported(saved.keys) : await KeyRing.create();
+  } catch (err) {
+    throw new Error(`Issuer state file ${stateDir?.path}/keys.json: ${describeError(err)}`, { cause: err });
+  }
   const findClient = (clientId: string) => config.clients.get(clientId);
   const origins = callbackOrigins(config.clients.values());
 
@@ -93,7 +122,65 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
   const jwksUri = `${issuer}/.well-known/jwks.json`;
 
   const tokens = new TokenIssuer(keys, issuer, config, config.now);
+  tokens.import(saved.grants);
+  if (state) {
+    state.attach({ keys: () => keys.export(), users: () => users.export(), grants: () => tokens.export() });
+    tokens.onChange = (urgent) => (urgent ? state.saveNow('grants') : state.saveSoon('grants'));
+    users.onChange = () => state.saveNow('users');
+    state.saveNow('keys');
+    state.saveNow('users');
+    state.saveNow('grants');
+  }
+  const userClaims = (username: string) => claimsFor(config.userClaims, username);
+  const accessTokenDeps = {
+    keys,
+    issuer,
+    now: config.now,
+    familyStatus: (originJti: string) => tokens.familyStatus(originJti),
+    userState: (sub: string) => {
+      const user = users.findBySub(sub);
+      return user ? (user.enabled ? ('enabled' as const) : ('disabled' as const)) : undefined;
+    },
+  };
+  const view = (user: StoredUser | undefined): UserView | undefined => {
+    if (!user) return undefined;
+    const attributes: Record<string, string> = {};
+    for (const [name, value] of Object.entries(userClaims(user.username))) {
+      if (name.startsWith('custom:')) attributes[name] = String(value);
+    }
+    return {
+      username: user.username,
+      sub: user.sub,
+      enabled: user.enabled,
+      ...(user.email !== undefined ? { email: user.email } : {}),
+      emailVerified: user.emailVerified,
+      createdAt: user.createdAt,
+      modifiedAt: user.modifiedAt,
+      attributes,
+    };
+  };
+  const pool: CognitoPool = {
+    poolId: config.poolId,
+    checkAccessToken: (token) => checkAccessToken(token, accessTokenDeps),
+    findUser: (username) => view(users.find(username)),
+    globalSignOut: (sub) => void tokens.revokeUser(sub),
+    setEnabled: (username, enabled) => {
+      const user = users.setEnabled(username, enabled);
+      if (user && !enabled) tokens.revokeUser(user.sub); // as Cognito: disabling revokes the user's tokens
+      return user !== undefined;
+    },
+    deleteUser: (username) => {
+      const user = users.delete(username);
+      if (user) tokens.revokeUser(user.sub);
+      return user !== undefined;
+    },
+    revokeRefreshToken: (token, clientId) => {
+      if (!findClient(clientId)) return 'unknown_client';
+      return tokens.revokeRefreshToken(token, clientId) === 'revoked' ? 'revoked' : 'unknown_token';
+    },
+  };
   const hostedUi = new HostedUi({
+    claimsFor: userClaims,
     findClient,
     users,
     tokens,
@@ -147,6 +234,14 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
     const method = req.method ?? 'GET';
     const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
     const authorization = req.headers.authorization;
+    if (isJsonApiRequest(req, path)) {
+      return handleJsonApi(req, res, {
+        pool,
+        log,
+        region: config.region,
+        ...(config.awsCredentials ? { credentials: config.awsCredentials } : {}),
+      });
+    }
     const apiMethods = apiPaths.get(path);
     if (apiMethods) {
       const cors = corsHeaders(origin, origins);
@@ -164,7 +259,11 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
       if (path.endsWith('jwks.json')) return sendJson(res, 200, keys.jwks(), { ...cors, 'Cache-Control': 'no-cache' });
       if (path === '/oauth2/userInfo') {
         if (method === 'POST') req.resume();
-        const outcome = userInfo(authorization, { keys, issuer, tokens, users, now: config.now });
+        const outcome = userInfo(authorization, {
+          checkAccessToken: (token) => pool.checkAccessToken(token),
+          users,
+          claimsFor: userClaims,
+        });
         log(
           outcome.status === 200 ? 'info' : 'warn',
           outcome.reason === 'userinfo' ? 'userinfo_served' : 'userinfo_rejected',
@@ -176,7 +275,7 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
       }
       const form = await readForm(req);
       if (path === '/oauth2/token') {
-        const outcome = handleTokenRequest(form, authorization, { findClient, tokens, users });
+        const outcome = handleTokenRequest(form, authorization, { findClient, tokens, users, claimsFor: userClaims });
         if (!outcome.ok) {
           log('warn', 'token_rejected', { error: outcome.error, detail: outcome.reason });
           return sendJson(res, 400, { error: outcome.error }, { ...cors, ...NO_STORE });
@@ -257,7 +356,13 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
     else socket.destroy();
   });
 
-  log('info', 'issuer_started', { issuer, url, clients: config.clients.size });
+  log('info', 'issuer_started', {
+    issuer,
+    url,
+    clients: config.clients.size,
+    stateDir: stateDir?.path,
+    adminApi: config.awsCredentials !== undefined,
+  });
   let closing: Promise<void> | undefined;
   return {
     url,
@@ -271,10 +376,18 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
     userInfoUrl: `${url}/oauth2/userInfo`,
     logoutUrl: `${url}/logout`,
     revokeUrl: `${url}/oauth2/revoke`,
+    cognitoEndpoint: url,
     addUser: (user) => void users.add(user),
-    rotateKeys: () => keys.rotate(),
-    dropOldKeys: () => keys.dropOld(),
+    rotateKeys: () => {
+      keys.rotate();
+      state?.saveNow('keys');
+    },
+    dropOldKeys: () => {
+      keys.dropOld();
+      state?.saveNow('keys');
+    },
     close: () => {
+      state?.flush();
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections(); // keep-alive clients must not hold a test run open

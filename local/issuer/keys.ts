@@ -1,6 +1,13 @@
 // The pool's signing keys. The newest key signs; older keys stay published in the JWKS until dropped, which is
 // how a real pool rotates without breaking tokens already issued.
-import { createHash, generateKeyPair, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPair,
+  generateKeyPairSync,
+  type KeyObject,
+} from 'node:crypto';
 import { promisify } from 'node:util';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
@@ -44,6 +51,32 @@ export class KeyRing {
   static async create(): Promise<KeyRing> {
     // Async at start so a 2048-bit generation does not block other servers in the same process.
     return new KeyRing(toSigningKey(await generateKeyPairAsync('rsa', { modulusLength: 2048 })));
+  }
+
+  /** The private keys as PKCS#8 PEM, oldest first, for the state file. */
+  export(): string[] {
+    return this.keys.map((key) => key.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
+  }
+
+  /** A ring from export()'s output. Throws naming what is wrong: only RSA keys of 2048 bits or more are taken. */
+  static fromExported(value: unknown): KeyRing {
+    if (!Array.isArray(value) || value.length === 0) throw new Error('keys must be a non-empty array');
+    const keys = value.map((pem, index) => {
+      if (typeof pem !== 'string') throw new Error(`key ${index} is not a PEM string`);
+      let privateKey: KeyObject;
+      try {
+        privateKey = createPrivateKey(pem);
+      } catch (err) {
+        throw new Error(`key ${index} cannot be read: ${(err as Error).message}`, { cause: err });
+      }
+      if (privateKey.asymmetricKeyType !== 'rsa' || (privateKey.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
+        throw new Error(`key ${index} is not an RSA key of at least 2048 bits`);
+      }
+      return toSigningKey({ privateKey, publicKey: createPublicKey(privateKey) });
+    });
+    const ring = new KeyRing(keys[0] as SigningKey);
+    ring.keys = keys;
+    return ring;
   }
 
   get signingKey(): SigningKey {

@@ -1,5 +1,7 @@
 // Resolves and validates IssuerOptions once, at start: a bad option is a clear Error, never a later surprise.
 import { resolveClients, type IssuerClient, type ResolvedClient } from './clients.ts';
+import { isLocalCredentials, type LocalCredentials } from '../aws-auth/index.ts';
+import { DEFAULT_USER_CLAIMS, validateUserClaims, type UserClaims } from './user-claims.ts';
 import type { IssuerUser } from './users.ts';
 
 export interface IssuerOptions {
@@ -16,6 +18,15 @@ export interface IssuerOptions {
   sessionTtlSeconds?: number; // hosted-UI session cookie, default 3600 as Cognito
   loginTtlSeconds?: number; // how long a shown login form stays usable, default 900
   passwordHashCost?: number; // scrypt N, a power of two from 1024 to 65536, default 16384
+  /**
+   * Extra claims per username for access and ID tokens (LOCAL_USER_CLAIMS; parse it with parseUserClaims).
+   * Default { demo: { 'custom:tenant': 'acme' } }; {} for none.
+   */
+  userClaims?: UserClaims;
+  /** Keys, users and token state survive a restart in this directory (0700, files 0600). Absent: in memory. */
+  stateDir?: string;
+  /** The stack's per-run credentials: the JSON API's admin operations verify SigV4 with them. Absent: refused. */
+  awsCredentials?: LocalCredentials;
   now?: () => number; // ms clock, injectable
   log?: (line: string) => void;
 }
@@ -34,6 +45,9 @@ export interface ResolvedOptions {
   sessionTtlSeconds: number;
   loginTtlSeconds: number;
   passwordHashCost: number;
+  userClaims: UserClaims;
+  stateDir?: string;
+  awsCredentials?: LocalCredentials;
   now: () => number;
   log: (line: string) => void;
 }
@@ -74,7 +88,16 @@ export function resolveOptions(options: IssuerOptions): ResolvedOptions {
   const poolId = options.poolId ?? `${region}_local0001`;
   if (poolMatch && poolMatch[1] !== region)
     throw new Error(`Issuer option poolId ${poolId} does not start with region ${region}`);
+  const userClaims = validateUserClaims(options.userClaims ?? DEFAULT_USER_CLAIMS, 'Issuer option userClaims');
+  if (!userClaims.ok) throw new Error(userClaims.reason);
+  if (options.stateDir !== undefined && (typeof options.stateDir !== 'string' || options.stateDir.trim() === ''))
+    throw new Error('Issuer option stateDir must be a directory path');
+  if (options.awsCredentials !== undefined && !isLocalCredentials(options.awsCredentials))
+    throw new Error('Issuer option awsCredentials must be { accessKeyId, secretAccessKey } strings');
   return {
+    ...(options.stateDir !== undefined ? { stateDir: options.stateDir } : {}),
+    ...(options.awsCredentials !== undefined ? { awsCredentials: options.awsCredentials } : {}),
+    userClaims: userClaims.claims,
     host: options.host ?? '127.0.0.1',
     port,
     region,

@@ -3,8 +3,9 @@
 import type { ResolvedClient } from './clients.ts';
 import { CODE_VERIFIER, verifierMatches } from './pkce.ts';
 import type { TokenIssuer, TokenResponse } from './token-issuer.ts';
-import type { UserStore } from './users.ts';
+import { subjectOf, type UserStore } from './users.ts';
 import type { TokenSubject } from './claims.ts';
+import type { ClaimValue } from './user-claims.ts';
 
 export type OAuthError =
   'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type' | 'unsupported_token_type';
@@ -17,6 +18,8 @@ export interface TokenEndpointDeps {
   findClient: (clientId: string) => ResolvedClient | undefined;
   tokens: TokenIssuer;
   users: UserStore;
+  /** Extra claims for a user's tokens (LOCAL_USER_CLAIMS). */
+  claimsFor?: (username: string) => Record<string, ClaimValue>;
 }
 
 const MAX_PARAM = 4096;
@@ -62,17 +65,12 @@ export function clientIdOf(
   return { clientId };
 }
 
-function currentSubject(users: UserStore, sub: string): TokenSubject | undefined {
-  const user = users.findBySub(sub);
-  if (!user) return undefined;
-  const subject: TokenSubject = {
-    sub: user.sub,
-    username: user.username,
-    emailVerified: user.emailVerified,
-    groups: [...user.groups],
-  };
-  if (user.email !== undefined) subject.email = user.email;
-  return subject;
+/** The user as they are now (groups, claims), or why no tokens may be issued for them. */
+function currentSubject(deps: TokenEndpointDeps, sub: string): TokenSubject | 'user_gone' | 'user_disabled' {
+  const user = deps.users.findBySub(sub);
+  if (!user) return 'user_gone';
+  if (!user.enabled) return 'user_disabled';
+  return subjectOf(user, deps.claimsFor?.(user.username) ?? {});
 }
 
 export function handleTokenRequest(
@@ -100,29 +98,29 @@ export function handleTokenRequest(
     if (!CODE_VERIFIER.test(verifier)) return fail('invalid_request', 'malformed_code_verifier');
     const expired = deps.tokens.codes.hasExpired(code);
     // Taken before any other check: whatever happens next, a code is presented once (RFC 6749 4.1.2).
-    const grant = deps.tokens.codes.take(code);
-    if (!grant) return fail('invalid_grant', expired ? 'expired_code' : 'unknown_or_used_code');
+    const grant = deps.tokens.takeCode(code);
+    if (!grant) {
+      // RFC 9700 4.2.4: a code presented again means it leaked; revoke what its first redemption issued.
+      if (deps.tokens.detectCodeReuse(code)) return fail('invalid_grant', 'code_reused_tokens_revoked');
+      return fail('invalid_grant', expired ? 'expired_code' : 'unknown_or_used_code');
+    }
     if (grant.auth.clientId !== clientId) return fail('invalid_grant', 'code_client_mismatch');
     if (grant.redirectUri !== redirectUri) return fail('invalid_grant', 'redirect_uri_mismatch');
     if (!verifierMatches(verifier, grant.codeChallenge)) return fail('invalid_grant', 'pkce_mismatch');
-    const subject = currentSubject(deps.users, grant.auth.subject.sub);
-    if (!subject) return fail('invalid_grant', 'user_gone');
-    return {
-      ok: true,
-      body: deps.tokens.issueTokens({ ...grant.auth, subject }, true),
-      reason: 'code_redeemed',
-      clientId,
-      sub: subject.sub,
-    };
+    const subject = currentSubject(deps, grant.auth.subject.sub);
+    if (typeof subject === 'string') return fail('invalid_grant', subject);
+    const body = deps.tokens.issueTokens({ ...grant.auth, subject }, true);
+    deps.tokens.recordRedemption(code, grant.auth.originJti);
+    return { ok: true, body, reason: 'code_redeemed', clientId, sub: subject.sub };
   }
 
   const refreshToken = param(form, 'refresh_token');
   if (refreshToken === false || refreshToken === undefined) return fail('invalid_request', 'missing_refresh_token');
-  const grant = deps.tokens.refreshTokens.get(refreshToken);
-  if (!grant) return fail('invalid_grant', 'unknown_or_expired_refresh_token');
+  const grant = deps.tokens.refreshGrant(refreshToken);
+  if (!grant) return fail('invalid_grant', 'unknown_revoked_or_expired_refresh_token');
   if (grant.auth.clientId !== clientId) return fail('invalid_grant', 'refresh_client_mismatch');
-  const subject = currentSubject(deps.users, grant.auth.subject.sub);
-  if (!subject) return fail('invalid_grant', 'user_gone');
+  const subject = currentSubject(deps, grant.auth.subject.sub);
+  if (typeof subject === 'string') return fail('invalid_grant', subject);
   // As Cognito: new access and ID tokens for the same sign-in (auth_time, origin_jti kept), no new refresh token.
   return {
     ok: true,
@@ -147,8 +145,6 @@ export function handleRevokeRequest(
   if ('error' in client) return fail(client.error, client.reason);
   if (!deps.findClient(client.clientId)) return fail('invalid_client', 'unknown_client');
   if (token.split('.').length === 3) return fail('unsupported_token_type', 'access_token_revoke');
-  return {
-    ok: true,
-    reason: deps.tokens.revokeRefreshToken(token, client.clientId) ? 'revoked' : 'revoke_unknown_token',
-  };
+  const outcome = deps.tokens.revokeRefreshToken(token, client.clientId);
+  return { ok: true, reason: outcome === 'revoked' ? 'revoked' : `revoke_${outcome}` };
 }

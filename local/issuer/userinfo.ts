@@ -1,16 +1,15 @@
 // GET|POST /oauth2/userInfo: the signed-in user's attributes for a valid access token, shaped as Cognito's
-// (email_verified is the string "true"/"false" there, unlike the boolean in the ID token).
-import { verifyOwnJwt } from './jwt.ts';
-import type { KeyRing } from './keys.ts';
-import type { TokenIssuer } from './token-issuer.ts';
+// (email_verified is the string "true"/"false" there, unlike the boolean in the ID token). A revoked token, or
+// one of a disabled or deleted user, is refused as Cognito refuses it.
+import type { AccessTokenCheck } from './access-token-check.ts';
+import type { ClaimValue } from './user-claims.ts';
 import type { UserStore } from './users.ts';
 
 export interface UserInfoDeps {
-  keys: KeyRing;
-  issuer: string;
-  tokens: TokenIssuer;
+  checkAccessToken: (token: string) => AccessTokenCheck;
   users: UserStore;
-  now: () => number;
+  /** Configured extra claims; the custom:* ones are custom attributes, which userInfo returns. */
+  claimsFor?: (username: string) => Record<string, ClaimValue>;
 }
 
 export type UserInfoOutcome =
@@ -36,14 +35,9 @@ export function userInfo(authorization: string | undefined, deps: UserInfoDeps):
   }
   const match = /^Bearer +([A-Za-z0-9_.-]+)$/i.exec(authorization.trim());
   if (!match?.[1]) return refuse('malformed_authorization');
-  const verified = verifyOwnJwt(match[1], deps.keys, deps.issuer, Math.floor(deps.now() / 1000));
-  if (!verified.ok) return refuse(verified.reason);
-  const claims = verified.claims;
-  if (claims.token_use !== 'access') return refuse('not_access_token');
-  if (typeof claims.sub !== 'string' || typeof claims.scope !== 'string' || typeof claims.origin_jti !== 'string')
-    return refuse('malformed_claims');
-  if (deps.tokens.revokedOrigins.get(claims.origin_jti)) return refuse('revoked');
-  const scopes = claims.scope.split(' ');
+  const checked = deps.checkAccessToken(match[1]);
+  if (!checked.ok) return refuse(checked.reason);
+  const { scopes, sub } = checked.token;
   if (!scopes.includes('openid')) {
     return {
       status: 403,
@@ -51,9 +45,12 @@ export function userInfo(authorization: string | undefined, deps: UserInfoDeps):
       reason: 'insufficient_scope',
     };
   }
-  const user = deps.users.findBySub(claims.sub);
+  const user = deps.users.findBySub(sub);
   if (!user) return refuse('user_gone');
   const body: Record<string, string> = { sub: user.sub };
+  for (const [name, value] of Object.entries(deps.claimsFor?.(user.username) ?? {})) {
+    if (name.startsWith('custom:')) body[name] = String(value);
+  }
   if (user.email !== undefined && (scopes.includes('email') || scopes.includes('profile'))) {
     body.email_verified = String(user.emailVerified);
     body.email = user.email;

@@ -1,7 +1,9 @@
 // The pool's users. Passwords are kept only as scrypt hashes and compared in constant time; an unknown
 // username costs the same hash as a known one, so response time does not reveal which usernames exist.
 import { createHash, randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
+import type { TokenSubject } from './claims.ts';
 import { passwordPolicyFailures } from './password-policy.ts';
+import type { ClaimValue } from './user-claims.ts';
 
 export interface IssuerUser {
   username: string;
@@ -19,8 +21,42 @@ export interface StoredUser {
   email?: string;
   emailVerified: boolean;
   groups: string[];
+  /** AdminDisableUser / AdminEnableUser. */
+  enabled: boolean;
+  createdAt: number; // epoch ms
+  modifiedAt: number; // epoch ms
   salt: Buffer;
   hash: Buffer;
+  /** The scrypt N the hash was made with, so a restart with another cost still verifies old passwords. */
+  cost: number;
+}
+
+/** A user as written to the state file: the hash and salt, never the password. */
+export interface PersistedUser {
+  username: string;
+  sub: string;
+  email?: string;
+  emailVerified: boolean;
+  groups: string[];
+  enabled: boolean;
+  createdAt: number;
+  modifiedAt: number;
+  salt: string; // base64
+  hash: string; // base64
+  cost: number;
+}
+
+/** What a user's tokens say about them; `claims` are the configured extra claims. */
+export function subjectOf(user: StoredUser, claims: Record<string, ClaimValue> = {}): TokenSubject {
+  const subject: TokenSubject = {
+    sub: user.sub,
+    username: user.username,
+    emailVerified: user.emailVerified,
+    groups: [...user.groups],
+  };
+  if (user.email !== undefined) subject.email = user.email;
+  if (Object.keys(claims).length > 0) subject.claims = { ...claims };
+  return subject;
 }
 
 const KEY_LENGTH = 32;
@@ -86,11 +122,14 @@ export class UserStore {
   // Keyed by lower-cased username: new Cognito pools are case-insensitive.
   private readonly users = new Map<string, StoredUser>();
   private readonly dummy = { salt: randomBytes(16), hash: randomBytes(KEY_LENGTH) };
+  /** Called after any change to the users (sign-up, enable, disable, delete), for the state file. */
+  onChange: () => void = () => {};
 
   /** `scryptCost` is scrypt's N: the default is the common interactive-login setting; a load test may lower it. */
   constructor(
     private readonly poolId: string,
     private readonly scryptCost = DEFAULT_SCRYPT_COST,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Adds a user synchronously (tests, seeding). Throws a UserInputError naming the problem. */
@@ -124,10 +163,90 @@ export class UserStore {
   /** The user when the password matches; always spends one scrypt hash. */
   async authenticate(username: string, password: string): Promise<StoredUser | undefined> {
     const user = this.find(username);
-    const { salt, hash } = user ?? this.dummy;
-    const candidate = await scryptAsync(password, salt, this.scryptCost);
+    const { salt, hash, cost } = user ?? { ...this.dummy, cost: this.scryptCost };
+    const candidate = await scryptAsync(password, salt, cost);
     const match = timingSafeEqual(candidate, hash);
     return user && match ? user : undefined;
+  }
+
+  /** AdminEnableUser / AdminDisableUser; undefined when there is no such user. */
+  setEnabled(username: string, enabled: boolean): StoredUser | undefined {
+    const user = this.find(username);
+    if (!user) return undefined;
+    user.enabled = enabled;
+    user.modifiedAt = this.now();
+    this.onChange();
+    return user;
+  }
+
+  delete(username: string): StoredUser | undefined {
+    const user = this.find(username);
+    if (user) {
+      this.users.delete(username.toLowerCase());
+      this.onChange();
+    }
+    return user;
+  }
+
+  export(): PersistedUser[] {
+    return [...this.users.values()].map((user) => {
+      const persisted: PersistedUser = {
+        username: user.username,
+        sub: user.sub,
+        emailVerified: user.emailVerified,
+        groups: [...user.groups],
+        enabled: user.enabled,
+        createdAt: user.createdAt,
+        modifiedAt: user.modifiedAt,
+        salt: user.salt.toString('base64'),
+        hash: user.hash.toString('base64'),
+        cost: user.cost,
+      };
+      if (user.email !== undefined) persisted.email = user.email;
+      return persisted;
+    });
+  }
+
+  /** Loads users written by export(). Throws naming the first entry that is not a user. */
+  import(entries: unknown): number {
+    if (!Array.isArray(entries)) throw new Error('users must be an array');
+    for (const [index, entry] of entries.entries()) {
+      if (!isPersistedUser(entry)) throw new Error(`entry ${index} is not a user`);
+      const user: StoredUser = {
+        username: entry.username,
+        sub: entry.sub,
+        emailVerified: entry.emailVerified,
+        groups: [...entry.groups],
+        enabled: entry.enabled,
+        createdAt: entry.createdAt,
+        modifiedAt: entry.modifiedAt,
+        salt: Buffer.from(entry.salt, 'base64'),
+        hash: Buffer.from(entry.hash, 'base64'),
+        cost: entry.cost,
+      };
+      if (entry.email !== undefined) user.email = entry.email;
+      this.users.set(user.username.toLowerCase(), user);
+    }
+    return entries.length;
+  }
+
+  /**
+   * A configured user at start, over a persisted one of the same name: the configuration wins for password,
+   * email, groups and sub; the pool keeps its enabled flag and creation date.
+   */
+  seed(user: IssuerUser): StoredUser {
+    const previous = this.delete(user.username);
+    try {
+      const stored = this.add(user);
+      if (previous) {
+        stored.enabled = previous.enabled;
+        stored.createdAt = previous.createdAt;
+      }
+      return stored;
+    } catch (err) {
+      if (previous) this.users.set(previous.username.toLowerCase(), previous);
+      throw err;
+    }
   }
 
   private assertAcceptable(user: IssuerUser): void {
@@ -138,17 +257,47 @@ export class UserStore {
 
   private insert(user: IssuerUser, salt: Buffer, hash: () => Buffer, defaultEmailVerified: boolean): StoredUser {
     this.assertAcceptable(user);
+    const now = this.now();
     const stored: StoredUser = {
       username: user.username,
       sub: user.sub ?? stableSub(this.poolId, user.username.toLowerCase()),
       emailVerified: user.emailVerified ?? defaultEmailVerified,
       groups: [...new Set(user.groups ?? [])],
+      enabled: true,
+      createdAt: now,
+      modifiedAt: now,
       salt,
       hash: hash(),
+      cost: this.scryptCost,
     };
     if (user.email !== undefined) stored.email = user.email;
     if (this.findBySub(stored.sub)) throw new UserInputError('sub', 'Another user already has this sub.');
     this.users.set(user.username.toLowerCase(), stored);
+    this.onChange();
     return stored;
   }
+}
+
+function isPersistedUser(value: unknown): value is PersistedUser {
+  if (value === null || typeof value !== 'object') return false;
+  const u = value as Record<string, unknown>;
+  const COSTS = /^(1024|2048|4096|8192|16384|32768|65536)$/;
+  return (
+    typeof u.username === 'string' &&
+    USERNAME.test(u.username) &&
+    typeof u.sub === 'string' &&
+    /^[A-Za-z0-9-]{1,128}$/.test(u.sub) &&
+    (u.email === undefined || typeof u.email === 'string') &&
+    typeof u.emailVerified === 'boolean' &&
+    Array.isArray(u.groups) &&
+    u.groups.every((g) => typeof g === 'string') &&
+    typeof u.enabled === 'boolean' &&
+    typeof u.createdAt === 'number' &&
+    typeof u.modifiedAt === 'number' &&
+    typeof u.salt === 'string' &&
+    typeof u.hash === 'string' &&
+    Buffer.from(u.hash, 'base64').length === KEY_LENGTH &&
+    typeof u.cost === 'number' &&
+    COSTS.test(String(u.cost))
+  );
 }

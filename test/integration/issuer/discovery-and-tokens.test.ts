@@ -118,8 +118,10 @@ describe('issuer: discovery, JWKS and token shapes', function () {
       'iat',
       'jti',
       'username',
+      'custom:tenant', // the default extra claim of demo (LOCAL_USER_CLAIMS), last, as a trigger would add it
     ]);
     expect(payload).to.include({
+      'custom:tenant': 'acme',
       iss: issuer.issuer,
       version: 2,
       client_id: CLIENT_ID,
@@ -151,8 +153,10 @@ describe('issuer: discovery, JWKS and token shapes', function () {
       'iat',
       'jti',
       'email',
+      'custom:tenant',
     ]);
     expect(payload).to.include({
+      'custom:tenant': 'acme',
       sub: access.sub,
       email_verified: true,
       'cognito:username': 'demo',

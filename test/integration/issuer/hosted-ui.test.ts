@@ -88,7 +88,8 @@ describe('issuer: hosted UI authorize and login', function () {
     expect(html).to.match(/<button id="signin-button" type="submit">/);
     expect(html).to.match(/<label for="username">/);
     expect(html).to.contain('id="signup-link"');
-    expect(requestIdOf(html)).to.match(/^[A-Za-z0-9_-]{43}$/);
+    // The pending request itself, MAC'd: base64url payload, a dot, a 43-character HMAC-SHA256.
+    expect(requestIdOf(html)).to.match(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
     const csp = response.headers.get('content-security-policy') ?? '';
     expect(csp)
       .to.contain("default-src 'none'")

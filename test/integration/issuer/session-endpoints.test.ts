@@ -112,6 +112,7 @@ describe('issuer: refresh, userInfo, revoke and logout', function () {
       const body = (await response.json()) as Record<string, unknown>;
       expect(body).to.deep.equal({
         sub: decodeJwt(tokens.accessToken).payload.sub,
+        'custom:tenant': 'acme', // a custom attribute (the default LOCAL_USER_CLAIMS of demo)
         email_verified: 'true',
         email: 'demo@example.com',
         username: 'demo',
@@ -127,7 +128,7 @@ describe('issuer: refresh, userInfo, revoke and logout', function () {
         scopes: ['openid'],
       });
       const body = (await (await userInfo(`Bearer ${set.accessToken}`)).json()) as Record<string, unknown>;
-      expect(Object.keys(body)).to.deep.equal(['sub', 'username']);
+      expect(Object.keys(body)).to.deep.equal(['sub', 'custom:tenant', 'username']);
     });
 
     for (const [name, header] of [

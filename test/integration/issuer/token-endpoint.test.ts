@@ -45,10 +45,14 @@ describe('issuer: token endpoint', function () {
     expect(decodeJwt(String(body.access_token)).payload).to.not.have.property('nonce');
   });
 
-  it("refuses a reused code with invalid_grant, leaving the first exchange's tokens working", async function () {
+  it('refuses a reused code with invalid_grant and revokes every token of its first redemption (RFC 9700)', async function () {
     const result = await obtainCode(issuer);
     const first = await redeem(issuer, result);
     expect(first.response.status).to.equal(200);
+    const beforeReuse = await fetch(issuer.userInfoUrl, {
+      headers: { Authorization: `Bearer ${String(first.body.access_token)}` },
+    });
+    expect(beforeReuse.status).to.equal(200);
     const second = await redeem(issuer, result);
     expect(second.response.status).to.equal(400);
     expect(second.body).to.deep.equal({ error: 'invalid_grant' });
@@ -57,7 +61,19 @@ describe('issuer: token endpoint', function () {
       client_id: CLIENT_ID,
       refresh_token: String(first.body.refresh_token),
     });
-    expect(refreshed.response.status).to.equal(200);
+    expect(refreshed.response.status, 'refresh token of the first redemption').to.equal(400);
+    expect(refreshed.body).to.deep.equal({ error: 'invalid_grant' });
+    const afterReuse = await fetch(issuer.userInfoUrl, {
+      headers: { Authorization: `Bearer ${String(first.body.access_token)}` },
+    });
+    expect(afterReuse.status, 'access token of the first redemption').to.equal(401);
+    // A third presentation is just an unknown code: nothing more to revoke, and other sign-ins are untouched.
+    const other = await redeem(issuer, await obtainCode(issuer));
+    expect((await redeem(issuer, result)).response.status).to.equal(400);
+    const otherInfo = await fetch(issuer.userInfoUrl, {
+      headers: { Authorization: `Bearer ${String(other.body.access_token)}` },
+    });
+    expect(otherInfo.status).to.equal(200);
   });
 
   it('refuses a wrong code_verifier, and the code is spent by the attempt', async function () {
