@@ -76,7 +76,7 @@ function listen(server: Server, host: string, port: number): Promise<number> {
 export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer> {
   const config = resolveOptions(options);
   const log: Logger = createLogger('issuer', config.log);
-  const stateDir = config.stateDir !== undefined ? StateDir.open(config.stateDir) : undefined;
+  const stateDir = config.stateDir !== undefined ? await StateDir.open(config.stateDir) : undefined;
   const state = stateDir
     ? new IssuerState(stateDir, config.poolId, (err) =>
         log('error', 'state_write_failed', { error: describeError(err) }),
@@ -387,11 +387,10 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
       state?.saveNow('keys');
     },
     close: () => {
-      state?.flush();
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections(); // keep-alive clients must not hold a test run open
-      });
+      }).then(() => state?.flush());
       return closing;
     },
   };

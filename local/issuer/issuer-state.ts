@@ -1,7 +1,8 @@
 // Loads and saves the issuer's state files in its state directory: keys.json (signing keys), users.json (users
 // with password hashes) and grants.json (token families, refresh-token digests, redeemed codes). Each file names
-// its pool, so a directory is never silently reused for another pool. Revocations and user changes are written
-// at once; token issuance, which can be frequent (load tests), at most every 250 ms and on close.
+// its pool, so a directory is never silently reused for another pool. Revocations and user changes are queued
+// at once; token issuance, which can be frequent (load tests), at most every 250 ms. Writes run one at a time,
+// each with the state as it is when it runs, and close() waits for them.
 import { StateDir, StateDirError } from './state-dir.ts';
 
 export type StateFile = 'keys' | 'users' | 'grants';
@@ -14,6 +15,7 @@ export type LoadedState = Partial<Record<StateFile, unknown>>;
 export class IssuerState {
   private readonly pending = new Set<StateFile>();
   private timer: NodeJS.Timeout | undefined;
+  private queue: Promise<void> = Promise.resolve();
   private sources: Partial<Record<StateFile, () => unknown>> = {};
 
   constructor(
@@ -52,22 +54,22 @@ export class IssuerState {
     this.pending.delete(name);
     const source = this.sources[name];
     if (!source) return;
-    try {
-      this.dir.write(`${name}.json`, { version: VERSION, poolId: this.poolId, data: source() });
-    } catch (err) {
-      this.onError(err); // a full disk must not take sign-in down; the error is logged
-    }
+    this.queue = this.queue
+      .then(() => this.dir.write(`${name}.json`, { version: VERSION, poolId: this.poolId, data: source() }))
+      .catch((err: unknown) => this.onError(err)); // a full disk must not take sign-in down; the error is logged
   }
 
   saveSoon(name: StateFile): void {
     this.pending.add(name);
-    this.timer ??= setTimeout(() => this.flush(), SAVE_DELAY_MS);
+    this.timer ??= setTimeout(() => void this.flush(), SAVE_DELAY_MS);
     this.timer.unref();
   }
 
-  flush(): void {
+  /** Writes whatever is pending and resolves once every queued write is done. */
+  flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     for (const name of [...this.pending]) this.saveNow(name);
+    return this.queue;
   }
 }

@@ -1,8 +1,9 @@
 // The issuer's state directory (keys, users, token families survive a restart, as a real pool's do). Secrets
-// live here, so the directory is 0700 and every file 0600, written atomically (a temporary file renamed over the
-// old one) so a crash mid-write never leaves half a file. A file that cannot be read is a clear error at start.
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// live here: the directory is 0700 and every file 0600, written atomically by local/state-file.ts, so a crash
+// mid-write never leaves half a file. A file that cannot be read is a clear error at start.
+import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensurePrivateDir, writePrivateFile } from '../state-file.ts';
 
 export class StateDirError extends Error {
   constructor(message: string) {
@@ -17,13 +18,13 @@ export class StateDir {
   private constructor(readonly path: string) {}
 
   /** Creates the directory if needed and makes it private to this user. */
-  static open(path: string): StateDir {
-    if (typeof path !== 'string' || path.trim() === '')
+  static async open(path: string): Promise<StateDir> {
+    if (typeof path !== 'string' || path.trim() === '') {
       throw new StateDirError('Issuer option stateDir must be a directory path');
+    }
     try {
-      mkdirSync(path, { recursive: true, mode: 0o700 });
+      await ensurePrivateDir(path);
       if (!statSync(path).isDirectory()) throw new StateDirError(`Issuer state directory ${path} is not a directory`);
-      chmodSync(path, 0o700);
     } catch (err) {
       if (err instanceof StateDirError) throw err;
       throw new StateDirError(`Issuer state directory ${path} cannot be used: ${(err as Error).message}`);
@@ -51,15 +52,11 @@ export class StateDir {
     }
   }
 
-  write(name: string, value: unknown): void {
+  async write(name: string, value: unknown): Promise<void> {
     const file = this.file(name);
-    const temporary = `${file}.${process.pid}.tmp`;
     try {
-      writeFileSync(temporary, JSON.stringify(value), { mode: 0o600 });
-      chmodSync(temporary, 0o600); // the mode above is masked by umask; this is not
-      renameSync(temporary, file);
+      await writePrivateFile(file, JSON.stringify(value));
     } catch (err) {
-      rmSync(temporary, { force: true });
       throw new StateDirError(`Issuer state file ${file} cannot be written: ${(err as Error).message}`);
     }
   }

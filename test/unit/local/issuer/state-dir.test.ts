@@ -13,9 +13,9 @@ describe('issuer state directory', function () {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('creates a 0700 directory and writes 0600 files that read back', function () {
-    const dir = StateDir.open(join(root, 'a', 'b'));
-    dir.write('keys.json', { keys: [1, 2] });
+  it('creates a 0700 directory and writes 0600 files that read back', async function () {
+    const dir = await StateDir.open(join(root, 'a', 'b'));
+    await dir.write('keys.json', { keys: [1, 2] });
     expect(statSync(dir.path).mode & 0o777).to.equal(0o700);
     expect(statSync(join(dir.path, 'keys.json')).mode & 0o777).to.equal(0o600);
     expect(dir.read('keys.json')).to.deep.equal({ keys: [1, 2] });
@@ -23,25 +23,29 @@ describe('issuer state directory', function () {
     expect(readdirSync(dir.path)).to.deep.equal(['keys.json']); // no temporary file left behind
   });
 
-  it('tightens an existing directory and file', function () {
+  it('tightens an existing directory and file', async function () {
     const path = join(root, 'loose');
-    const dir = StateDir.open(path);
+    const dir = await StateDir.open(path);
     chmodSync(path, 0o755);
     writeFileSync(join(path, 'users.json'), '{}', { mode: 0o644 });
-    StateDir.open(path).read('users.json');
+    (await StateDir.open(path)).read('users.json');
     expect(statSync(path).mode & 0o777).to.equal(0o700);
     expect(statSync(join(dir.path, 'users.json')).mode & 0o777).to.equal(0o600);
   });
 
-  it('names a corrupt file and how to start fresh', function () {
-    const dir = StateDir.open(root);
+  it('names a corrupt file and how to start fresh', async function () {
+    const dir = await StateDir.open(root);
     writeFileSync(join(root, 'users.json'), '{"half');
     expect(() => dir.read('users.json')).to.throw(/users\.json is not valid JSON.*make local-reset/);
   });
 
-  it('refuses a path that is a file', function () {
+  it('refuses a path that is a file', async function () {
     const file = join(root, 'file');
     writeFileSync(file, 'x');
-    expect(() => StateDir.open(file)).to.throw(/cannot be used|not a directory/);
+    const error = await StateDir.open(file).then(
+      () => 'opened',
+      (err: Error) => err.message,
+    );
+    expect(error).to.match(/cannot be used|not a directory/);
   });
 });
