@@ -346,6 +346,14 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
       // A bug, not bad input: log it briefly, answer 500, keep serving.
       log('error', 'internal_error', { error: describeError(err) });
       if (res.headersSent) return void res.destroy();
+      if (isJsonApiRequest(req, path)) {
+        const body = JSON.stringify({ __type: 'InternalErrorException', message: 'Internal error.' });
+        res.writeHead(500, {
+          'Content-Type': 'application/x-amz-json-1.1',
+          'x-amzn-ErrorType': 'InternalErrorException',
+        });
+        return void res.end(body);
+      }
       return isApi
         ? sendJson(res, 500, { error: 'server_error' })
         : sendPage(res, 500, errorPage('Something went wrong.'));
