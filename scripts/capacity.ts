@@ -9,6 +9,7 @@ import {
   costText,
   quotaText,
   scaleMarkdown,
+  sourcesMarkdown,
   sourcesText,
   stormMarkdown,
   type ScaleRow,
@@ -27,7 +28,7 @@ import { parseBackoff } from './capacity/storm-options.ts';
 const USAGE = `usage: npx tsx scripts/capacity.ts [options]
   --workload chat|notifications   preset (default chat); --users N (default 100000)
   --json                          machine-readable output
-  --sources                       print every AWS figure with its source page and the date read
+  --sources [--markdown]          print every AWS figure with its source page and the date read
   --scale-table                   the docs/scale.md table: both workloads at 10k, 100k and 1M users
 model inputs (each overrides the preset or default):
   --connections-per-user --session-minutes --session-distribution exponential|fixed
@@ -49,7 +50,7 @@ validation against the local stack (--validate): a benchmark, prediction and mea
 
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    booleans: ['json', 'help', 'sources', 'scale-table', 'storm', 'validate'],
+    booleans: ['json', 'help', 'sources', 'markdown', 'scale-table', 'storm', 'validate'],
     values: [...MODEL_VALUE_FLAGS, ...STORM_VALUE_FLAGS, 'workers', 'calibration-rounds'],
   });
   if (args.flags.has('validate')) {
@@ -69,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (args.flags.has('sources')) {
-    process.stdout.write(`${sourcesText()}\n`);
+    process.stdout.write(`${args.flags.has('markdown') ? sourcesMarkdown() : sourcesText()}\n`);
     return 0;
   }
   if (args.flags.has('scale-table')) {

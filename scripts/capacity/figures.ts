@@ -12,6 +12,11 @@ export interface Figure {
   read: string;
   /** Not found in a published page: a stated assumption. */
   assumption?: boolean;
+  /**
+   * AWS pricing pages render their rate tables client-side, so the rate was not in the page text read; this is
+   * where the same rate was found quoted from that page.
+   */
+  quotedBy?: string;
   note?: string;
 }
 
@@ -35,7 +40,8 @@ export const FIGURES = {
     what: 'API Gateway WebSocket connection minutes ($0.25 per million, US East)',
     source: APIGW_PRICING,
     read: READ,
-    note: 'the page renders its rate table client-side; the rate is the one its WebSocket example uses',
+    quotedBy:
+      'https://repost.aws/questions/QU7IqgooGeQmqudOsmzTw5YQ/how-to-interpret-websocket-api-connection-minutes-pricing',
   },
   apigwMessageUsd: {
     value: 1.0 / 1e6,
@@ -43,6 +49,7 @@ export const FIGURES = {
     what: 'API Gateway WebSocket messages sent and received ($1.00 per million for the first billion, US East)',
     source: APIGW_PRICING,
     read: READ,
+    quotedBy: 'public design notes citing the page: $1.00/M messages sent and received, in 32 KB increments',
     note: 'the first tier; above 1 billion messages a month the rate is lower, so large totals are slightly overstated',
   },
   apigwMessageMeterBytes: {
@@ -51,6 +58,7 @@ export const FIGURES = {
     what: 'WebSocket messages are metered in 32 KB increments (a 33 KB message counts as 2)',
     source: APIGW_PRICING,
     read: READ,
+    quotedBy: 'Infracost usage docs for aws_apigatewayv2_api (message_size_kb)',
   },
   apigwNewConnectionsPerSecond: {
     value: 500,
@@ -116,6 +124,7 @@ export const FIGURES = {
     what: 'Lambda requests ($0.20 per million)',
     source: LAMBDA_PRICING,
     read: READ,
+    quotedBy: 'https://cloudchipr.com/blog/aws-lambda-pricing',
   },
   lambdaArmGbSecondUsd: {
     value: 0.0000133334,
@@ -123,6 +132,7 @@ export const FIGURES = {
     what: 'Lambda duration, arm64, first 7.5 billion GB-s a month (US East)',
     source: LAMBDA_PRICING,
     read: READ,
+    quotedBy: 'https://cloudchipr.com/blog/aws-lambda-pricing',
   },
   lambdaX86GbSecondUsd: {
     value: 0.0000166667,
@@ -130,6 +140,7 @@ export const FIGURES = {
     what: 'Lambda duration, x86_64, first 6 billion GB-s a month (US East)',
     source: LAMBDA_PRICING,
     read: READ,
+    quotedBy: 'https://cloudchipr.com/blog/aws-lambda-pricing',
   },
   lambdaConcurrency: {
     value: 1000,
@@ -151,6 +162,7 @@ export const FIGURES = {
     what: 'DynamoDB on-demand writes ($0.625 per million WRU, US East, since the November 2024 reduction)',
     source: DDB_PRICING,
     read: READ,
+    quotedBy: 'https://airbyte.com/data-engineering-resources/dynamodb-pricing',
   },
   ddbReadUnitUsd: {
     value: 0.125 / 1e6,
@@ -158,6 +170,7 @@ export const FIGURES = {
     what: 'DynamoDB on-demand reads ($0.125 per million RRU, US East)',
     source: DDB_PRICING,
     read: READ,
+    quotedBy: 'https://airbyte.com/data-engineering-resources/dynamodb-pricing',
   },
   ddbWriteUnitBytes: {
     value: 1024,
@@ -193,6 +206,8 @@ export const FIGURES = {
     what: 'CloudWatch Logs standard ingestion (US East)',
     source: CW_PRICING,
     read: READ,
+    assumption: true,
+    note: 'the rate was not in the text read nor found quoted; the long-standing US East list price',
   },
   cwMetricMonthUsd: {
     value: 0.3,
@@ -200,6 +215,8 @@ export const FIGURES = {
     what: 'CloudWatch custom metrics, first 10,000 (EMF-extracted metrics are custom metrics)',
     source: CW_PRICING,
     read: READ,
+    assumption: true,
+    note: 'the rate was not in the text read nor found quoted; the long-standing US East list price',
   },
   cognitoUserReadRps: {
     value: 120,

@@ -115,3 +115,13 @@ export function stormMarkdown(rows: StormRow[]): string {
   });
   return [head, ...body].join('\n');
 }
+
+export function sourcesMarkdown(): string {
+  const rows = Object.entries(FIGURES).map(([name, f]) => {
+    const flag = 'assumption' in f && f.assumption ? ' **assumption**' : '';
+    const note = 'note' in f && f.note ? ` (${f.note})` : '';
+    const quoted = 'quotedBy' in f && f.quotedBy ? `; rate quoted by ${f.quotedBy}` : '';
+    return `| \`${name}\` | ${Number(f.value.toPrecision(6))} ${f.unit} | ${f.what}${note}${flag} | ${f.source}${quoted} | ${f.read} |`;
+  });
+  return ['| figure | value | what | source | read |', '|---|---|---|---|---|', ...rows].join('\n');
+}
