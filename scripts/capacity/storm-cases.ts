@@ -1,6 +1,6 @@
 // The reconnect-storm cases compared in docs/scale.md, with their parameters taken from the model's inputs
 // (AWS figures, measured function times) so one set of flags drives both.
-import { DEFAULT_BACKOFF, type BackoffOptions } from '../../web/src/backoff.ts';
+import { DEFAULT_BACKOFF, DEFAULT_PLANNED_RECONNECT, type BackoffOptions } from '../../web/src/backoff.ts';
 import type { Inputs } from './inputs.ts';
 import type { StormParams } from './storm.ts';
 
@@ -22,7 +22,7 @@ export function defaultStormOptions(clients = 100_000): StormOptions {
   return {
     clients,
     seed: 1,
-    spreadMs: 600_000,
+    spreadMs: DEFAULT_PLANNED_RECONNECT.windowMs,
     backoff: DEFAULT_BACKOFF,
     warmEnvs: 5,
     clientLegMs: 50,
@@ -33,12 +33,11 @@ export function defaultStormOptions(clients = 100_000): StormOptions {
 export function stormParams(inp: Inputs, o: StormOptions, which: StormCase): StormParams {
   const f = inp.figures;
   const fn = inp.functions;
-  return {
+  const params: StormParams = {
     clients: o.clients,
     seed: o.seed,
     backoff: o.backoff,
     dropSpreadMs: which === 'server-spread' ? o.spreadMs : 0,
-    clientSpreadMs: which === 'client-spread' ? o.spreadMs : 0,
     newConnectionsPerSecond: f.apigwNewConnectionsPerSecond,
     newConnectionBurst: f.apigwNewConnectionsBurst,
     lambda: {
@@ -58,4 +57,6 @@ export function stormParams(inp: Inputs, o: StormOptions, which: StormCase): Sto
     clientLegMs: o.clientLegMs,
     horizonMs: o.horizonMs,
   };
+  if (which === 'client-spread') params.plannedReconnect = { ...DEFAULT_PLANNED_RECONNECT, windowMs: o.spreadMs };
+  return params;
 }

@@ -3,7 +3,12 @@
 // account's new-connection token bucket, then runs the authorizer and $connect on Lambda execution
 // environments (warm, cold with init + JWKS fetch, or throttled), and $connect writes to DynamoDB. Each drop
 // also runs $disconnect, which competes for the same account concurrency and table writes.
-import { backoffDelay, type BackoffOptions } from '../../web/src/backoff.ts';
+import {
+  backoffDelay,
+  plannedReconnectDelay,
+  type BackoffOptions,
+  type PlannedReconnectOptions,
+} from '../../web/src/backoff.ts';
 import { EventQueue } from './event-queue.ts';
 import { seededRandom } from './rng.ts';
 import { TokenBucket } from './token-bucket.ts';
@@ -24,11 +29,12 @@ export interface StormParams {
   /** Drops spread uniformly over [0, dropSpreadMs] (server-side planned close with jitter); 0 = all at once. */
   dropSpreadMs: number;
   /**
-   * Client-side spread: the first attempt is made at a uniform point of [0, clientSpreadMs] (a proactive
-   * reconnect before the 2-hour cut, old connection closed once the new one is open). 0 = the back-off's
-   * first delay after the drop, as the web app does today.
+   * Client-side spread: each client opens its replacement when the web app's planned reconnect says
+   * (plannedReconnectDelay, a uniform point of the last window before the 2-hour cut) and closes the old one
+   * then (make-before-break). Time 0 is the start of that window. Absent: the drop comes first and the client
+   * waits the back-off's first delay, as the web app does after a close.
    */
-  clientSpreadMs: number;
+  plannedReconnect?: PlannedReconnectOptions;
   newConnectionsPerSecond: number;
   newConnectionBurst: number;
   lambda: LambdaModel;
@@ -190,9 +196,10 @@ export function simulateStorm(p: StormParams): StormResult {
 
   for (let c = 0; c < p.clients; c += 1) {
     const dropAt = p.dropSpreadMs > 0 ? random() * p.dropSpreadMs : 0;
-    if (p.clientSpreadMs > 0) {
+    if (p.plannedReconnect) {
       // Make-before-break: the new connection is attempted first; the old one closes when it is replaced.
-      const first = dropAt + random() * p.clientSpreadMs;
+      const windowStart = p.plannedReconnect.maxConnectionMs - p.plannedReconnect.windowMs;
+      const first = dropAt + plannedReconnectDelay(random, p.plannedReconnect) - windowStart;
       at(first, { kind: 'attempt', client: c });
       at(first, { kind: 'drop', client: c });
     } else {
@@ -212,7 +219,7 @@ export function simulateStorm(p: StormParams): StormResult {
           at(start + duration('disconnect', cold), { kind: 'done', fn: 'disconnect', client });
         });
         if (!ran) r.disconnectsLost += 1;
-        if (p.clientSpreadMs === 0) scheduleRetry(client, t);
+        if (!p.plannedReconnect) scheduleRetry(client, t);
         break;
       }
       case 'attempt': {

@@ -122,7 +122,6 @@ export function predict(o: ValidateOptions, c: Calibration): StormResult {
     seed: o.seed,
     backoff: o.backoff,
     dropSpreadMs: 0,
-    clientSpreadMs: 0,
     // The local gateway does not throttle handshakes by default, and dynalite does not throttle writes.
     newConnectionsPerSecond: 1e9,
     newConnectionBurst: 1e9,

@@ -13,7 +13,6 @@ function params(over: Partial<StormParams> = {}): StormParams {
     seed: 7,
     backoff: DEFAULT_BACKOFF,
     dropSpreadMs: 0,
-    clientSpreadMs: 0,
     newConnectionsPerSecond: 200,
     newConnectionBurst: 200,
     lambda: { kind: 'aws', accountConcurrency: 1000, scalePer10s: 1000, warmEnvs: 5 },
@@ -31,7 +30,7 @@ describe('capacity: reconnect storm simulation', () => {
   it('conserves clients: connected + gave up + pending = N, in every case', () => {
     const cases: Partial<StormParams>[] = [
       {},
-      { clientSpreadMs: 60_000 },
+      { plannedReconnect: { maxConnectionMs: 7_200_000, windowMs: 60_000, marginMs: 30_000 } },
       { dropSpreadMs: 60_000 },
       { backoff: { baseMs: 100, maxMs: 200, maxAttempts: 2 } },
       { horizonMs: 2000 },
@@ -45,6 +44,17 @@ describe('capacity: reconnect storm simulation', () => {
         r.handshakes,
       );
     }
+  });
+
+  it("client-side spread: replacements open inside the web app's planned window, before the cut", () => {
+    const planned = { maxConnectionMs: 7_200_000, windowMs: 60_000, marginMs: 30_000 };
+    const r = simulateStorm(
+      params({ plannedReconnect: planned, newConnectionsPerSecond: 1e4, newConnectionBurst: 1e4 }),
+    );
+    expect(r.connected).to.equal(3000);
+    // The last replacement starts by 30 s into the window; its handshake adds a few legs and a cold start.
+    expect(r.t100Ms).to.be.within(25_000, 31_000);
+    expect(r.gapP99Ms ?? Infinity).to.be.lessThan(1000);
   });
 
   it('a short horizon leaves clients pending, and a hopeless back-off makes them give up', () => {
