@@ -7,16 +7,33 @@ locals {
   user_pool_id = local.create_user_pool ? module.user_pool[0].user_pool_id : var.existing_user_pool_id
   client_ids   = local.create_user_pool ? [module.user_pool[0].client_id] : var.existing_client_ids
 
-  # The three connection Lambdas read the same configuration (functions/shared/connection-config.ts).
+  # The connection Lambdas read the same configuration (functions/shared/connection-config.ts).
   connection_environment = {
     CONNECTIONS_TABLE      = module.connections_table.name
     CONNECTION_TTL_SECONDS = tostring(var.connection_ttl_seconds)
     STORED_HEADERS         = join(",", var.stored_headers)
     TOKEN_QUERY_PARAM      = var.token_query_param
+    METRICS_NAMESPACE      = var.metrics_namespace
   }
+
+  # Every function that calls the management API posts to the stage's execute-api endpoint, never to the event's
+  # domainName (a custom domain there would not serve @connections for this stage).
+  management_environment = {
+    AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI = module.websocket_api.management_endpoint
+  }
+  context_claims_environment = length(var.context_claims) == 0 ? {} : { CONTEXT_CLAIMS = join(",", var.context_claims) }
+
+  revocations_table_name = one(aws_dynamodb_table.revocations[*].name)
+  revocations_table_arn  = one(aws_dynamodb_table.revocations[*].arn)
+  revocation_environment = var.revocation_enabled ? { REVOCATIONS_TABLE = local.revocations_table_name } : {}
+
+  # The pool domain's userInfo endpoint, for the optional Cognito revocation check.
+  hosted_ui_url     = local.create_user_pool ? module.user_pool[0].hosted_ui_url : var.existing_hosted_ui_url
+  userinfo_endpoint = var.cognito_revocation_check == "on" ? "${local.hosted_ui_url}/oauth2/userInfo" : null
 
   # DynamoDB uses a customer managed table key as the calling role: readers need Decrypt and DescribeKey, writers
   # GenerateDataKey as well. Nothing when the AWS managed key is used.
+  # One key encrypts both tables, so one statement covers both.
   table_key_read = var.table_kms_key_arn == null ? [] : [{
     sid       = "UseTableKey"
     actions   = ["kms:Decrypt", "kms:DescribeKey"]
@@ -69,15 +86,31 @@ module "connections_table" {
 module "connect_function" {
   source = "./modules/lambda-function"
 
-  name                  = "${var.name}-connect"
-  description           = "$connect: stores the authorized connection"
-  zip_path              = "${local.zip_dir}/connect.zip"
-  environment_variables = local.connection_environment
-  policy_statements = concat([{
-    sid       = "StoreConnection"
-    actions   = ["dynamodb:PutItem"]
-    resources = [module.connections_table.arn]
-  }], local.table_key_write)
+  name        = "${var.name}-connect"
+  description = "$connect: stores the authorized connection, within the per-user limit"
+  zip_path    = "${local.zip_dir}/connect.zip"
+  environment_variables = merge(local.connection_environment, local.management_environment, local.context_claims_environment, {
+    MAX_CONNECTIONS_PER_USER = tostring(var.max_connections_per_user)
+  })
+  policy_statements = concat([
+    {
+      # PutItem stores the connection; DeleteItem removes a user's stale items found at the limit.
+      sid       = "StoreConnection"
+      actions   = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
+      resources = [module.connections_table.arn]
+    },
+    {
+      sid       = "CountUserConnections"
+      actions   = ["dynamodb:Query"]
+      resources = [module.connections_table.sub_index_arn]
+    },
+    {
+      # GetConnection tells a live connection from one whose $disconnect was lost.
+      sid       = "CheckConnection"
+      actions   = ["execute-api:ManageConnections"]
+      resources = [module.websocket_api.manage_connections_arns["GET"]]
+    },
+  ], local.table_key_write)
   runtime            = local.lambda_defaults.runtime
   architecture       = local.lambda_defaults.architecture
   memory_size        = local.lambda_defaults.memory_size
@@ -112,7 +145,7 @@ module "default_function" {
   name                  = "${var.name}-default"
   description           = "$default: echoes messages, closes connections whose token expired"
   zip_path              = "${local.zip_dir}/default.zip"
-  environment_variables = local.connection_environment
+  environment_variables = merge(local.connection_environment, local.management_environment)
   policy_statements = concat([
     {
       sid       = "ReadAndExpireConnection"
@@ -142,17 +175,28 @@ module "default_function" {
 module "authorizer" {
   source = "./modules/cognito-authorizer"
 
-  name               = "${var.name}-authorizer"
-  api_id             = module.websocket_api.api_id
-  user_pool_id       = local.user_pool_id
-  client_ids         = local.client_ids
-  token_use          = var.token_use
-  token_sources      = var.token_sources
-  token_header       = var.token_header
-  token_query_param  = var.token_query_param
-  required_scopes    = var.required_scopes
-  allowed_groups     = var.allowed_groups
-  zip_path           = "${local.zip_dir}/authorizer.zip"
+  name              = "${var.name}-authorizer"
+  api_id            = module.websocket_api.api_id
+  user_pool_id      = local.user_pool_id
+  client_ids        = local.client_ids
+  token_use         = var.token_use
+  token_sources     = var.token_sources
+  token_header      = var.token_header
+  token_query_param = var.token_query_param
+  required_scopes   = var.required_scopes
+  allowed_groups    = var.allowed_groups
+  zip_path          = "${local.zip_dir}/authorizer.zip"
+
+  context_claims                 = var.context_claims
+  revocations_table_name         = local.revocations_table_name
+  revocations_table_arn          = local.revocations_table_arn
+  table_kms_key_arn              = var.table_kms_key_arn
+  cognito_revocation_check       = var.cognito_revocation_check
+  cognito_revocation_uncheckable = var.cognito_revocation_uncheckable
+  cognito_revocation_on_error    = var.cognito_revocation_on_error
+  userinfo_endpoint              = local.userinfo_endpoint
+  metrics_namespace              = var.metrics_namespace
+
   runtime            = local.lambda_defaults.runtime
   architecture       = local.lambda_defaults.architecture
   memory_size        = local.lambda_defaults.memory_size
@@ -178,6 +222,13 @@ module "websocket_api" {
   default_function = {
     function_name = module.default_function.function_name
     invoke_arn    = module.default_function.invoke_arn
+  }
+  # {"action":"refresh","token":"..."} on the open socket (route selection $request.body.action).
+  extra_routes = {
+    refresh = {
+      function_name = module.refresh_function.function_name
+      invoke_arn    = module.refresh_function.invoke_arn
+    }
   }
   throttling_burst_limit         = var.throttling_burst_limit
   throttling_rate_limit          = var.throttling_rate_limit

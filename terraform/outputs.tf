@@ -126,6 +126,11 @@ output "table_name" {
   value       = module.connections_table.name
 }
 
+output "max_connections_per_user" {
+  description = "Open connections one user may hold (0 = unlimited)."
+  value       = var.max_connections_per_user
+}
+
 output "function_names" {
   description = "Lambda function names by role."
   value = {
@@ -133,7 +138,39 @@ output "function_names" {
     connect    = module.connect_function.function_name
     default    = module.default_function.function_name
     disconnect = module.disconnect_function.function_name
+    refresh    = module.refresh_function.function_name
+    control    = module.control_function.function_name
   }
+}
+
+output "control_function_name" {
+  description = "Control function the application's backend invokes (send, disconnect, list, revoke)."
+  value       = module.control_function.function_name
+}
+
+output "control_function_arn" {
+  description = "ARN of the control function, for lambda:InvokeFunction grants in identity policies."
+  value       = module.control_function.arn
+}
+
+output "revocations_table_name" {
+  description = "Revocations table (null when revocation_enabled is false)."
+  value       = local.revocations_table_name
+}
+
+output "control_event_bus_name" {
+  description = "EventBridge bus whose matching events reach the control function (null unless control_events_enabled)."
+  value       = one(aws_cloudwatch_event_bus.control[*].name)
+}
+
+output "control_event_bus_arn" {
+  description = "ARN of the control event bus (null unless control_events_enabled)."
+  value       = one(aws_cloudwatch_event_bus.control[*].arn)
+}
+
+output "control_event_pattern" {
+  description = "The control rule's event pattern: control_event_pattern plus detail.op restricted to control_event_ops."
+  value       = var.control_events_enabled ? local.control_event_pattern : null
 }
 
 output "log_groups" {
@@ -143,6 +180,8 @@ output "log_groups" {
     connect       = module.connect_function.log_group_name
     default       = module.default_function.log_group_name
     disconnect    = module.disconnect_function.log_group_name
+    refresh       = module.refresh_function.log_group_name
+    control       = module.control_function.log_group_name
     api_access    = module.websocket_api.access_log_group_name
     api_execution = module.websocket_api.execution_log_group_name
   }

@@ -176,12 +176,15 @@ variable "allowed_groups" {
   }
 
   validation {
-    # Lambda refuses more than 4 KB of environment (names and values). The lists below are the authorizer's
-    # variable part; the rest of its environment (ids, endpoints, flags) stays under the 1,200 bytes reserved.
+    # Lambda refuses more than 4 KB of environment (names and values). The lists below are the variable part of
+    # the refresh function's environment (the authorizer's plus the connection settings); the rest (ids, endpoints,
+    # flags, table names) stays under the 1,200 bytes reserved.
     condition = (1200 + length(join(",", var.allowed_groups)) + length(join(" ", var.required_scopes)) +
-      length(join(",", var.existing_client_ids)) + length(var.token_header) + length(var.token_query_param)
+      length(join(",", var.existing_client_ids)) + length(var.token_header) + length(var.token_query_param) +
+      length(join(",", var.context_claims)) + length(var.metrics_namespace) + length(join(",", var.stored_headers)) +
+      length(var.stage_name) + length(coalesce(var.existing_hosted_ui_url, "-"))
     ) <= 4096
-    error_message = "allowed_groups, required_scopes and existing_client_ids together overflow the authorizer's 4 KB Lambda environment: use fewer or shorter names."
+    error_message = "allowed_groups, required_scopes, existing_client_ids and context_claims together overflow the 4 KB Lambda environment of the authorizer and refresh functions: use fewer or shorter names."
   }
 }
 
@@ -309,7 +312,7 @@ variable "stored_headers" {
 }
 
 variable "lambda_zip_dir" {
-  description = "Directory holding authorizer.zip, connect.zip, default.zip and disconnect.zip; null means ../dist (`make build`)."
+  description = "Directory holding authorizer.zip, connect.zip, default.zip, disconnect.zip, refresh.zip and control.zip; null means ../dist (`make build`)."
   type        = string
   default     = null
 
@@ -320,7 +323,7 @@ variable "lambda_zip_dir" {
 }
 
 variable "lambda_runtime" {
-  description = "Runtime of the four functions."
+  description = "Runtime of every function."
   type        = string
   default     = "nodejs22.x"
 
@@ -331,7 +334,7 @@ variable "lambda_runtime" {
 }
 
 variable "lambda_architecture" {
-  description = "Architecture of the four functions: arm64 or x86_64."
+  description = "Architecture of every function: arm64 or x86_64."
   type        = string
   default     = "arm64"
 
@@ -417,6 +420,154 @@ variable "create_api_gateway_cloudwatch_role" {
   description = "Create the account-wide API Gateway CloudWatch role that access and execution logs need (one per account and region: only if `aws apigateway get-account` shows no cloudwatchRoleArn)."
   type        = bool
   default     = false
+}
+
+variable "revocation_enabled" {
+  description = "Explicit revocation: the `<name>-revocations` table, REVOCATIONS_TABLE on the authorizer, refresh and control functions, and the control function's `revoke` operation. false: no table, no variable, no grant."
+  type        = bool
+  default     = true
+}
+
+variable "cognito_revocation_check" {
+  description = "Also ask Cognito at each handshake and refresh whether the token was revoked (GetUser for aws.cognito.signin.user.admin tokens, else the pool domain's userInfo for openid tokens): off or on. Needs token_use = access and a hosted UI domain."
+  type        = string
+  default     = "off"
+
+  validation {
+    condition     = contains(["off", "on"], var.cognito_revocation_check)
+    error_message = "cognito_revocation_check must be off or on."
+  }
+
+  validation {
+    condition     = var.cognito_revocation_check == "off" || var.token_use == "access"
+    error_message = "cognito_revocation_check = on needs token_use = access: Cognito checks access tokens."
+  }
+
+  validation {
+    # USERINFO_ENDPOINT is the pool domain's: the created pool's, or existing_hosted_ui_url.
+    condition     = var.cognito_revocation_check == "off" || var.existing_user_pool_id == null || var.existing_hosted_ui_url != null
+    error_message = "cognito_revocation_check = on with an existing pool needs existing_hosted_ui_url (its domain answers /oauth2/userInfo)."
+  }
+}
+
+variable "cognito_revocation_uncheckable" {
+  description = "With the Cognito check on, the answer for tokens carrying neither aws.cognito.signin.user.admin nor openid: deny or allow."
+  type        = string
+  default     = "deny"
+
+  validation {
+    condition     = contains(["deny", "allow"], var.cognito_revocation_uncheckable)
+    error_message = "cognito_revocation_uncheckable must be deny or allow."
+  }
+}
+
+variable "cognito_revocation_on_error" {
+  description = "With the Cognito check on, the answer when Cognito times out or fails: deny (fail closed) or allow."
+  type        = string
+  default     = "deny"
+
+  validation {
+    condition     = contains(["deny", "allow"], var.cognito_revocation_on_error)
+    error_message = "cognito_revocation_on_error must be deny or allow."
+  }
+}
+
+variable "max_connections_per_user" {
+  description = "Open connections one user (sub) may hold; the next handshake is refused. 0 = unlimited."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.max_connections_per_user >= 0 && var.max_connections_per_user <= 10000 && floor(var.max_connections_per_user) == var.max_connections_per_user
+    error_message = "max_connections_per_user must be a whole number from 0 (unlimited) to 10000."
+  }
+}
+
+variable "context_claims" {
+  description = "Extra token claims passed to the routes as `$context.authorizer.claim_<name with non-alphanumerics as _>` and stored on the connection item (CONTEXT_CLAIMS of the authorizer, connect and refresh), e.g. [\"custom:tenant\"]."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = length(var.context_claims) <= 20 && alltrue([for c in var.context_claims : can(regex("^[\\x21-\\x2B\\x2D-\\x7E]{1,128}$", c))])
+    error_message = "context_claims must be at most 20 claim names of 1 to 128 printable characters without spaces or commas."
+  }
+
+  validation {
+    condition     = length(setintersection(var.context_claims, ["sub", "username", "client_id", "aud", "scope", "cognito:groups", "token_use", "exp", "auth_time"])) == 0
+    error_message = "context_claims must not name sub, username, client_id, aud, scope, cognito:groups, token_use, exp or auth_time: the context already carries them."
+  }
+
+  validation {
+    condition     = length(distinct([for c in distinct(var.context_claims) : replace(c, "/[^A-Za-z0-9]/", "_")])) == length(distinct(var.context_claims))
+    error_message = "context_claims names two claims that map to the same claim_ key (every character other than letters and digits becomes _), e.g. custom:tenant and custom_tenant."
+  }
+}
+
+variable "metrics_namespace" {
+  description = "CloudWatch namespace of the functions' EMF metrics (METRICS_NAMESPACE)."
+  type        = string
+  default     = "WebSocketAuth"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._/#:-]{1,255}$", var.metrics_namespace)) && !startswith(var.metrics_namespace, "AWS/")
+    error_message = "metrics_namespace must be 1 to 255 of letters, digits and . _ / # : - (not starting with AWS/, which CloudWatch reserves)."
+  }
+}
+
+variable "control_invoker_arns" {
+  description = "Principals (IAM role or user ARNs, or 12-digit account ids) given lambda:InvokeFunction on the control function through its resource policy. Identity policies of the same account can grant invoke too, without this."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.control_invoker_arns : can(regex("^(arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/[A-Za-z0-9_+=,.@/-]{1,512}|[0-9]{12})$", a))])
+    error_message = "control_invoker_arns must be IAM role or user ARNs (arn:aws:iam::<account>:role/<name>) or 12-digit account ids."
+  }
+}
+
+variable "control_events_enabled" {
+  description = "An EventBridge trigger for the control function: a dedicated bus `<name>-control` and a rule passing each matching event's `detail` as the payload."
+  type        = bool
+  default     = false
+}
+
+variable "control_event_sources" {
+  description = "Principals (IAM role/user ARNs or account ids) the bus's resource policy allows to put events; the account's own identities need an identity policy instead."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.control_event_sources : can(regex("^(arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/[A-Za-z0-9_+=,.@/-]{1,512}|[0-9]{12})$", a))])
+    error_message = "control_event_sources must be IAM role or user ARNs or 12-digit account ids."
+  }
+}
+
+variable "control_event_pattern" {
+  description = "Extra EventBridge pattern (JSON object) the events must match, e.g. {\"source\":[\"my.backend\"]}. The rule always adds detail.op = control_event_ops, so the pattern must not name detail.op."
+  type        = string
+  default     = "{}"
+
+  validation {
+    condition     = can(keys(jsondecode(var.control_event_pattern)))
+    error_message = "control_event_pattern must be a JSON object."
+  }
+
+  validation {
+    condition     = !can(jsondecode(var.control_event_pattern).detail.op)
+    error_message = "control_event_pattern must not set detail.op: the rule sets it from control_event_ops."
+  }
+}
+
+variable "control_event_ops" {
+  description = "Control operations the EventBridge rule lets through (its pattern matches only events whose detail.op is one of them), so whoever can put events cannot revoke or disconnect users unless listed."
+  type        = list(string)
+  default     = ["send"]
+
+  validation {
+    condition     = length(var.control_event_ops) > 0 && alltrue([for op in var.control_event_ops : contains(["send", "disconnect", "revoke"], op)])
+    error_message = "control_event_ops must list one or more of send, disconnect, revoke (list answers nobody through EventBridge)."
+  }
 }
 
 variable "tags" {

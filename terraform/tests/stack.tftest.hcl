@@ -51,6 +51,16 @@ mock_provider "aws" {
       id = "auth42"
     }
   }
+  mock_resource "aws_cloudwatch_event_bus" {
+    defaults = {
+      arn = "arn:aws:events:eu-west-1:123456789012:event-bus/ws-auth-control"
+    }
+  }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = {
+      arn = "arn:aws:events:eu-west-1:123456789012:rule/ws-auth-control/ws-auth-control"
+    }
+  }
   mock_data "aws_apigatewayv2_api" {
     defaults = {
       protocol_type = "WEBSOCKET"
@@ -69,75 +79,55 @@ mock_provider "aws" {
   }
 }
 
+# Both tables are aws_dynamodb_table: the revocations table gets its own ARN.
+override_resource {
+  target = aws_dynamodb_table.revocations
+  values = {
+    arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/ws-auth-revocations"
+  }
+}
+
 variables {
   lambda_zip_dir = "tests/fixtures"
 }
 
-run "connect_route_uses_the_cognito_authorizer" {
-  assert {
-    condition     = module.websocket_api.routes["$connect"].authorization_type == "CUSTOM"
-    error_message = "$connect is not CUSTOM-authorized"
-  }
-  assert {
-    condition     = module.websocket_api.routes["$connect"].authorizer_id == module.authorizer.authorizer_id && output.authorizer_id == "auth42"
-    error_message = "$connect does not use the stack's authorizer"
-  }
-  assert {
-    condition     = module.websocket_api.routes["$default"].authorization_type == "NONE" && module.websocket_api.routes["$disconnect"].authorization_type == "NONE"
-    error_message = "$default or $disconnect carries authorization"
-  }
-}
+# Runs are few and assert much: each run plans and applies the whole stack, and CI time counts.
 
-run "authorizer_trusts_the_created_pool_and_client" {
+run "default_stack_wiring" {
+  assert {
+    condition     = module.websocket_api.routes["$connect"].authorization_type == "CUSTOM" && module.websocket_api.routes["$connect"].authorizer_id == "auth42" && output.authorizer_id == "auth42"
+    error_message = "$connect is not CUSTOM-authorized by the stack's authorizer"
+  }
+  assert {
+    condition     = alltrue([for k in ["$default", "$disconnect", "refresh"] : module.websocket_api.routes[k].authorization_type == "NONE"])
+    error_message = "a route other than $connect carries authorization, which API Gateway refuses"
+  }
+  assert {
+    condition     = keys(module.websocket_api.routes) == ["$connect", "$default", "$disconnect", "refresh"]
+    error_message = "routes are not exactly $connect, $default, $disconnect and refresh"
+  }
   assert {
     condition = (module.authorizer.environment["USER_POOL_ID"] == "eu-west-1_AbCdEf123" &&
       module.authorizer.environment["CLIENT_IDS"] == "webclient123" &&
       module.authorizer.environment["TOKEN_SOURCES"] == "header,query,protocol" &&
       module.authorizer.environment["TOKEN_USE"] == "access" &&
       module.authorizer.environment["REQUIRED_SCOPES"] == "" &&
-    module.authorizer.environment["ALLOWED_GROUPS"] == "")
-    error_message = "authorizer environment does not name the created pool, client and default token settings"
+      module.authorizer.environment["ALLOWED_GROUPS"] == "" &&
+      module.authorizer.environment["REVOCATIONS_TABLE"] == "ws-auth-revocations" &&
+      module.authorizer.environment["COGNITO_REVOCATION_CHECK"] == "off" &&
+    module.authorizer.environment["METRICS_NAMESPACE"] == "WebSocketAuth")
+    error_message = "authorizer environment does not name the created pool, client, revocations table and default settings"
   }
-}
-
-run "several_token_sources_set_no_identity_source" {
   assert {
     condition     = length(output.identity_sources) == 0
     error_message = "identity sources set while several token sources are allowed: API Gateway would require all of them"
   }
-}
-
-run "query_token_source_alone_becomes_the_identity_source" {
-  variables {
-    token_sources     = ["query"]
-    token_query_param = "access_token"
-  }
-  assert {
-    condition     = output.identity_sources == tolist(["route.request.querystring.access_token"])
-    error_message = "a single query token source is not API Gateway's identity source"
-  }
-  assert {
-    condition     = module.connect_function.environment_variables["TOKEN_QUERY_PARAM"] == "access_token"
-    error_message = "connection functions do not know which query parameter to leave out of the stored item"
-  }
-}
-
-run "protocol_token_source_alone_requires_sec_websocket_protocol" {
-  variables {
-    token_sources = ["protocol"]
-  }
-  assert {
-    condition     = output.identity_sources == tolist(["route.request.header.Sec-WebSocket-Protocol"])
-    error_message = "protocol-only token source does not require Sec-WebSocket-Protocol"
-  }
-}
-
-run "every_lambda_permission_has_an_exact_source_arn" {
   assert {
     condition = module.websocket_api.lambda_permission_source_arns == {
       "$connect"    = "arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/$connect"
       "$disconnect" = "arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/$disconnect"
       "$default"    = "arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/$default"
+      "refresh"     = "arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/refresh"
     }
     error_message = "a route permission is missing or not scoped to its route and stage"
   }
@@ -145,21 +135,48 @@ run "every_lambda_permission_has_an_exact_source_arn" {
     condition     = module.authorizer.permission_source_arn == "arn:aws:execute-api:eu-west-1:123456789012:abc123/authorizers/auth42"
     error_message = "authorizer permission is not scoped to authorizers/<id>"
   }
-}
-
-run "connect_may_only_put_items_in_the_table" {
   assert {
-    condition = jsondecode(module.connect_function.policy_json).Statement == [{
-      Sid      = "StoreConnection"
-      Effect   = "Allow"
-      Action   = ["dynamodb:PutItem"]
-      Resource = ["arn:aws:dynamodb:eu-west-1:123456789012:table/ws-auth-connections"]
-    }]
-    error_message = "connect's policy is not exactly dynamodb:PutItem on the table"
+    condition     = module.connections_table.point_in_time_recovery_enabled && module.connections_table.server_side_encryption.enabled && module.connections_table.ttl_enabled && module.connections_table.deletion_protection_enabled
+    error_message = "connections table lacks point-in-time recovery, KMS encryption, TTL on ttl or default deletion protection"
+  }
+  assert {
+    condition = (aws_dynamodb_table.revocations[0].name == "ws-auth-revocations" && aws_dynamodb_table.revocations[0].hash_key == "sub" &&
+      one(aws_dynamodb_table.revocations[0].attribute).name == "sub" && one(aws_dynamodb_table.revocations[0].attribute).type == "S" &&
+      aws_dynamodb_table.revocations[0].ttl[0].attribute_name == "ttl" && aws_dynamodb_table.revocations[0].ttl[0].enabled &&
+      aws_dynamodb_table.revocations[0].point_in_time_recovery[0].enabled && aws_dynamodb_table.revocations[0].server_side_encryption[0].enabled &&
+    aws_dynamodb_table.revocations[0].deletion_protection_enabled && aws_dynamodb_table.revocations[0].billing_mode == "PAY_PER_REQUEST")
+    error_message = "revocations table is not <name>-revocations keyed by sub (S) with TTL on ttl, PITR, KMS and deletion protection"
+  }
+  assert {
+    condition     = module.websocket_api.throttling.burst_limit == 500 && module.websocket_api.throttling.rate_limit == 1000
+    error_message = "stage throttling is not the positive defaults (an unset limit is 0, which rejects everything)"
   }
 }
 
-run "disconnect_may_only_delete_items_in_the_table" {
+run "least_privilege_of_every_role" {
+  assert {
+    condition = jsondecode(module.connect_function.policy_json).Statement == [
+      {
+        Sid      = "StoreConnection"
+        Effect   = "Allow"
+        Action   = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
+        Resource = ["arn:aws:dynamodb:eu-west-1:123456789012:table/ws-auth-connections"]
+      },
+      {
+        Sid      = "CountUserConnections"
+        Effect   = "Allow"
+        Action   = ["dynamodb:Query"]
+        Resource = ["arn:aws:dynamodb:eu-west-1:123456789012:table/ws-auth-connections/index/sub-index"]
+      },
+      {
+        Sid      = "CheckConnection"
+        Effect   = "Allow"
+        Action   = ["execute-api:ManageConnections"]
+        Resource = ["arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/GET/@connections/*"]
+      },
+    ]
+    error_message = "connect's policy is not exactly PutItem/DeleteItem on the table, Query on sub-index and GET @connections of this stage"
+  }
   assert {
     condition = jsondecode(module.disconnect_function.policy_json).Statement == [{
       Sid      = "RemoveConnection"
@@ -169,9 +186,6 @@ run "disconnect_may_only_delete_items_in_the_table" {
     }]
     error_message = "disconnect's policy is not exactly dynamodb:DeleteItem on the table"
   }
-}
-
-run "default_may_get_delete_items_and_post_delete_connections_of_this_stage" {
   assert {
     condition = jsondecode(module.default_function.policy_json).Statement == [
       {
@@ -192,77 +206,250 @@ run "default_may_get_delete_items_and_post_delete_connections_of_this_stage" {
     ]
     error_message = "default's policy is not exactly Get/DeleteItem on the table and ManageConnections POST/DELETE on this stage"
   }
-}
-
-run "authorizer_has_no_aws_permissions_beyond_logs" {
   assert {
-    condition     = module.authorizer.role_policy_json == null
-    error_message = "authorizer role has permissions beyond its logs"
+    condition = jsondecode(module.refresh_function.policy_json).Statement == [
+      {
+        Sid      = "ReadAndExtendConnection"
+        Effect   = "Allow"
+        Action   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+        Resource = ["arn:aws:dynamodb:eu-west-1:123456789012:table/ws-auth-connections"]
+      },
+      {
+        Sid    = "ReplyAndClose"
+        Effect = "Allow"
+        Action = ["execute-api:ManageConnections"]
+        Resource = [
+          "arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/POST/@connections/*",
+          "arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/DELETE/@connections/*",
+        ]
+      },
+      {
+        Sid      = "ReadRevocation"
+        Effect   = "Allow"
+        Action   = ["dynamodb:GetItem"]
+        Resource = ["arn:aws:dynamodb:eu-west-1:123456789012:table/ws-auth-revocations"]
+      },
+    ]
+    error_message = "refresh's policy is not exactly Get/UpdateItem on connections, POST/DELETE on this stage and GetItem on revocations"
   }
-}
-
-run "no_policy_grants_a_wildcard_action" {
+  assert {
+    condition = jsondecode(module.authorizer.role_policy_json).Statement == [{
+      Sid      = "ReadRevocation"
+      Effect   = "Allow"
+      Action   = ["dynamodb:GetItem"]
+      Resource = ["arn:aws:dynamodb:eu-west-1:123456789012:table/ws-auth-revocations"]
+    }]
+    error_message = "the authorizer may do more than GetItem on the revocations table"
+  }
+  assert {
+    condition = jsondecode(module.control_function.policy_json).Statement == [
+      {
+        Sid      = "FindUserConnections"
+        Effect   = "Allow"
+        Action   = ["dynamodb:Query"]
+        Resource = ["arn:aws:dynamodb:eu-west-1:123456789012:table/ws-auth-connections/index/sub-index"]
+      },
+      {
+        Sid      = "ReadAndRemoveConnections"
+        Effect   = "Allow"
+        Action   = ["dynamodb:GetItem", "dynamodb:DeleteItem"]
+        Resource = ["arn:aws:dynamodb:eu-west-1:123456789012:table/ws-auth-connections"]
+      },
+      {
+        Sid    = "PushAndDisconnect"
+        Effect = "Allow"
+        Action = ["execute-api:ManageConnections"]
+        Resource = [
+          "arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/POST/@connections/*",
+          "arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/DELETE/@connections/*",
+        ]
+      },
+      {
+        Sid      = "RecordRevocation"
+        Effect   = "Allow"
+        Action   = ["dynamodb:PutItem"]
+        Resource = ["arn:aws:dynamodb:eu-west-1:123456789012:table/ws-auth-revocations"]
+      },
+    ]
+    error_message = "control's policy is not exactly Query on sub-index, Get/DeleteItem on connections, POST/DELETE on this stage and PutItem on revocations"
+  }
   assert {
     condition = alltrue(flatten([
-      for p in [module.connect_function.policy_json, module.disconnect_function.policy_json, module.default_function.policy_json,
-        module.connect_function.logs_policy_json, module.disconnect_function.logs_policy_json, module.default_function.logs_policy_json] : [
-        for s in jsondecode(p).Statement : [for a in flatten([s.Action]) : !strcontains(a, "*")]
+      for m in [module.connect_function, module.disconnect_function, module.default_function, module.refresh_function, module.control_function] : [
+        for p in [m.policy_json, m.logs_policy_json] : [
+          for st in jsondecode(p).Statement : [for a in flatten([st.Action]) : !strcontains(a, "*")]
+        ]
       ]
     ]))
     error_message = "an IAM policy grants a wildcard action"
   }
   assert {
     condition = alltrue(flatten([
-      for p in [module.connect_function.policy_json, module.disconnect_function.policy_json, module.default_function.policy_json] : [
-        for s in jsondecode(p).Statement : [for r in flatten([s.Resource]) : r != "*"]
+      for m in [module.connect_function, module.disconnect_function, module.default_function, module.refresh_function, module.control_function] : [
+        for st in jsondecode(m.policy_json).Statement : [for r in flatten([st.Resource]) : r != "*"]
       ]
     ]))
     error_message = "an IAM policy applies to every resource"
   }
+  assert {
+    condition     = length(aws_lambda_permission.control_invoke) == 0 && length(aws_cloudwatch_event_bus.control) == 0
+    error_message = "the control function may be invoked by someone nobody named"
+  }
 }
 
-run "connection_functions_get_the_contract_environment" {
+run "functions_get_the_contract_environment" {
   variables {
     connection_ttl_seconds = 3600
     stored_headers         = ["User-Agent", "X-Forwarded-For"]
+    context_claims         = ["custom:tenant"]
   }
   assert {
-    condition = alltrue([for env in [
-      module.connect_function.environment_variables,
-      module.default_function.environment_variables,
-      module.disconnect_function.environment_variables,
-      ] : env == tomap({
-        CONNECTIONS_TABLE      = module.connections_table.name
-        CONNECTION_TTL_SECONDS = "3600"
-        STORED_HEADERS         = "User-Agent,X-Forwarded-For"
-        TOKEN_QUERY_PARAM      = "token"
-    })])
-    error_message = "a connection function lacks CONNECTIONS_TABLE, CONNECTION_TTL_SECONDS, STORED_HEADERS or TOKEN_QUERY_PARAM"
+    condition = module.disconnect_function.environment_variables == tomap({
+      CONNECTIONS_TABLE      = "ws-auth-connections"
+      CONNECTION_TTL_SECONDS = "3600"
+      STORED_HEADERS         = "User-Agent,X-Forwarded-For"
+      TOKEN_QUERY_PARAM      = "token"
+      METRICS_NAMESPACE      = "WebSocketAuth"
+    })
+    error_message = "disconnect's environment is not the connection settings"
+  }
+  assert {
+    condition = module.connect_function.environment_variables == tomap({
+      CONNECTIONS_TABLE                        = "ws-auth-connections"
+      CONNECTION_TTL_SECONDS                   = "3600"
+      STORED_HEADERS                           = "User-Agent,X-Forwarded-For"
+      TOKEN_QUERY_PARAM                        = "token"
+      METRICS_NAMESPACE                        = "WebSocketAuth"
+      MAX_CONNECTIONS_PER_USER                 = "10"
+      CONTEXT_CLAIMS                           = "custom:tenant"
+      AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI = "https://abc123.execute-api.eu-west-1.amazonaws.com/prod"
+    })
+    error_message = "connect lacks the per-user limit, the claims or the stage's management endpoint"
+  }
+  assert {
+    condition     = module.default_function.environment_variables["AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI"] == "https://abc123.execute-api.eu-west-1.amazonaws.com/prod"
+    error_message = "default does not post to the stage's execute-api endpoint"
+  }
+  assert {
+    # Exactly the authorizer's verifier configuration plus the connection settings and the management endpoint.
+    condition = module.refresh_function.environment_variables == tomap(merge(module.authorizer.environment, module.disconnect_function.environment_variables, {
+      AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI = "https://abc123.execute-api.eu-west-1.amazonaws.com/prod"
+    }))
+    error_message = "refresh does not verify with the authorizer's configuration, or lacks the table or the management endpoint"
+  }
+  assert {
+    condition = (module.authorizer.environment["CONTEXT_CLAIMS"] == "custom:tenant" &&
+    module.refresh_function.environment_variables["CONTEXT_CLAIMS"] == "custom:tenant")
+    error_message = "CONTEXT_CLAIMS does not reach the authorizer and refresh"
+  }
+  assert {
+    condition = module.control_function.environment_variables == tomap({
+      CONNECTIONS_TABLE                        = "ws-auth-connections"
+      CONNECTION_TTL_SECONDS                   = "3600"
+      METRICS_NAMESPACE                        = "WebSocketAuth"
+      REVOCATIONS_TABLE                        = "ws-auth-revocations"
+      AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI = "https://abc123.execute-api.eu-west-1.amazonaws.com/prod"
+    })
+    error_message = "control lacks its tables or the management endpoint it cannot derive from an event"
   }
 }
 
-run "table_has_pitr_encryption_and_ttl" {
-  assert {
-    condition     = module.connections_table.point_in_time_recovery_enabled
-    error_message = "connections table has no point-in-time recovery"
+run "revocation_off_leaves_no_table_variable_or_grant" {
+  variables {
+    revocation_enabled = false
   }
   assert {
-    condition     = module.connections_table.server_side_encryption.enabled
-    error_message = "connections table is not KMS-encrypted"
+    condition     = length(aws_dynamodb_table.revocations) == 0 && output.revocations_table_name == null
+    error_message = "a revocations table exists although revocation_enabled is false"
   }
   assert {
-    condition     = module.connections_table.ttl_enabled
-    error_message = "connections table has no TTL on `ttl`"
+    condition = alltrue([for env in [module.authorizer.environment, module.refresh_function.environment_variables, module.control_function.environment_variables] :
+    !contains(keys(env), "REVOCATIONS_TABLE")])
+    error_message = "REVOCATIONS_TABLE is set although revocation is off"
   }
   assert {
-    condition     = module.connections_table.deletion_protection_enabled
-    error_message = "connections table is not deletion-protected by default"
+    condition     = module.authorizer.role_policy_json == null
+    error_message = "the authorizer has permissions although revocation is off"
+  }
+  assert {
+    condition = alltrue([for m in [module.refresh_function, module.control_function] :
+    alltrue([for st in jsondecode(m.policy_json).Statement : !contains(["ReadRevocation", "RecordRevocation"], st.Sid)])])
+    error_message = "refresh or control keeps a revocations grant although revocation is off"
+  }
+}
+
+run "cognito_revocation_check_uses_the_pool_domain" {
+  variables {
+    cognito_revocation_check    = "on"
+    cognito_revocation_on_error = "allow"
+  }
+  assert {
+    condition = alltrue([for env in [module.authorizer.environment, module.refresh_function.environment_variables] :
+      can(regex("^https://ws-auth-[0-9a-f]{10}\\.auth\\.eu-west-1\\.amazoncognito\\.com/oauth2/userInfo$", env["USERINFO_ENDPOINT"])) &&
+    env["COGNITO_REVOCATION_CHECK"] == "on" && env["COGNITO_REVOCATION_UNCHECKABLE"] == "deny" && env["COGNITO_REVOCATION_ON_ERROR"] == "allow"])
+    error_message = "the authorizer and refresh do not both get the check settings and the pool domain's userInfo endpoint"
+  }
+}
+
+run "control_invokers_and_eventbridge_trigger" {
+  variables {
+    control_invoker_arns   = ["arn:aws:iam::210987654321:role/backend", "123456789012"]
+    control_events_enabled = true
+    control_event_sources  = ["arn:aws:iam::210987654321:role/backend"]
+    control_event_pattern  = "{\"source\":[\"my.backend\"],\"detail\":{\"sub\":[{\"exists\":true}]}}"
+    control_event_ops      = ["send", "disconnect"]
+  }
+  assert {
+    condition     = sort([for p in aws_lambda_permission.control_invoke : p.principal]) == tolist(["123456789012", "arn:aws:iam::210987654321:role/backend"]) && alltrue([for p in aws_lambda_permission.control_invoke : p.function_name == "ws-auth-control" && p.action == "lambda:InvokeFunction"])
+    error_message = "control_invoker_arns do not each get lambda:InvokeFunction on the control function"
+  }
+  assert {
+    condition     = aws_cloudwatch_event_bus.control[0].name == "ws-auth-control" && output.control_event_bus_name == "ws-auth-control"
+    error_message = "the control bus is not <name>-control"
+  }
+  assert {
+    condition = jsondecode(aws_cloudwatch_event_bus_policy.control[0].policy).Statement == [{
+      Sid       = "AllowedSources"
+      Effect    = "Allow"
+      Principal = { AWS = ["arn:aws:iam::210987654321:role/backend"] }
+      Action    = "events:PutEvents"
+      Resource  = "arn:aws:events:eu-west-1:123456789012:event-bus/ws-auth-control"
+    }]
+    error_message = "the bus policy does not allow exactly the named sources to put events"
+  }
+  assert {
+    condition     = jsondecode(aws_cloudwatch_event_rule.control[0].event_pattern) == { source = ["my.backend"], detail = { sub = [{ exists = true }], op = ["send", "disconnect"] } }
+    error_message = "the rule does not restrict detail.op to control_event_ops on top of the given pattern"
+  }
+  assert {
+    condition     = aws_cloudwatch_event_target.control[0].input_path == "$.detail" && aws_cloudwatch_event_target.control[0].arn == module.control_function.arn
+    error_message = "the rule does not pass the event's detail to the control function"
+  }
+  assert {
+    condition     = aws_lambda_permission.control_events[0].principal == "events.amazonaws.com" && aws_lambda_permission.control_events[0].source_arn == "arn:aws:events:eu-west-1:123456789012:rule/ws-auth-control/ws-auth-control"
+    error_message = "EventBridge may invoke the control function from any rule"
+  }
+}
+
+run "single_token_sources_become_identity_sources" {
+  variables {
+    token_sources     = ["query"]
+    token_query_param = "access_token"
+  }
+  assert {
+    condition     = output.identity_sources == tolist(["route.request.querystring.access_token"])
+    error_message = "a single query token source is not API Gateway's identity source"
+  }
+  assert {
+    condition     = module.connect_function.environment_variables["TOKEN_QUERY_PARAM"] == "access_token"
+    error_message = "connection functions do not know which query parameter to leave out of the stored item"
   }
 }
 
 run "every_log_group_has_the_retention" {
   variables {
     log_retention_days = 90
+    api_logging_level  = "ERROR"
   }
   assert {
     condition = [
@@ -270,20 +457,25 @@ run "every_log_group_has_the_retention" {
       module.connect_function.log_retention_days,
       module.default_function.log_retention_days,
       module.disconnect_function.log_retention_days,
+      module.refresh_function.log_retention_days,
+      module.control_function.log_retention_days,
       module.websocket_api.access_log_retention_days,
-    ] == [90, 90, 90, 90, 90]
+      module.websocket_api.execution_log_retention_days,
+    ] == [90, 90, 90, 90, 90, 90, 90, 90]
     error_message = "a log group does not have the configured retention"
   }
-}
-
-run "stage_throttling_is_set_and_positive" {
   assert {
-    condition     = module.websocket_api.throttling.burst_limit > 0 && module.websocket_api.throttling.rate_limit > 0
-    error_message = "a stage throttling limit is zero or unset, which rejects every request with 429"
+    condition     = output.log_groups.api_execution == "API-Gateway-Execution-Logs_abc123/prod"
+    error_message = "execution logging has no log group owned by the stack (API Gateway would create one without retention)"
   }
   assert {
-    condition     = module.websocket_api.throttling.burst_limit == var.throttling_burst_limit && module.websocket_api.throttling.rate_limit == var.throttling_rate_limit
-    error_message = "stage throttling differs from the inputs"
+    condition = [module.connect_function.role_name, module.refresh_function.role_name, module.control_function.role_name, module.authorizer.role_name] == [
+    "ws-auth-connect-eu-west-1", "ws-auth-refresh-eu-west-1", "ws-auth-control-eu-west-1", "ws-auth-authorizer-eu-west-1"]
+    error_message = "role names do not carry the region: a second region would collide (IAM names are global)"
+  }
+  assert {
+    condition     = jsondecode(module.websocket_api.access_log_format).integrationError == "$context.integration.error"
+    error_message = "the access log uses the HTTP/REST variable $context.integrationErrorMessage, which a WebSocket stage refuses"
   }
 }
 
@@ -297,42 +489,37 @@ run "access_logs_can_be_switched_off" {
   }
 }
 
-run "outputs_give_the_web_app_what_it_needs" {
+run "outputs_give_the_web_app_and_backends_what_they_need" {
   assert {
-    condition     = output.websocket_url == "wss://abc123.execute-api.eu-west-1.amazonaws.com/prod"
-    error_message = "websocket_url is not the wss:// stage URL"
-  }
-  assert {
-    condition     = output.management_endpoint == "https://abc123.execute-api.eu-west-1.amazonaws.com/prod"
-    error_message = "management_endpoint is not the https:// stage URL"
+    condition     = output.websocket_url == "wss://abc123.execute-api.eu-west-1.amazonaws.com/prod" && output.management_endpoint == "https://abc123.execute-api.eu-west-1.amazonaws.com/prod"
+    error_message = "websocket_url or management_endpoint is not the stage URL"
   }
   assert {
     condition     = can(regex("^https://ws-auth-[0-9a-f]{10}\\.auth\\.eu-west-1\\.amazoncognito\\.com$", output.hosted_ui_url))
     error_message = "hosted_ui_url is not https://<prefix>.auth.<region>.amazoncognito.com: ${output.hosted_ui_url}"
   }
   assert {
-    condition     = output.client_id == "webclient123" && output.user_pool_id == "eu-west-1_AbCdEf123"
-    error_message = "client_id or user_pool_id output is wrong"
+    condition     = output.client_id == "webclient123" && output.user_pool_id == "eu-west-1_AbCdEf123" && output.issuer == "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123"
+    error_message = "client_id, user_pool_id or issuer output is wrong"
   }
   assert {
-    condition     = output.redirect_uri == "http://localhost:3000/" && output.logout_uri == "http://localhost:3000/"
-    error_message = "redirect_uri / logout_uri do not default to http://localhost:3000/"
+    condition     = output.redirect_uri == "http://localhost:3000/" && output.logout_uri == "http://localhost:3000/" && output.scopes == tolist(["openid", "email", "profile"])
+    error_message = "redirect_uri / logout_uri / scopes do not default to the local web app's"
   }
   assert {
-    condition     = output.scopes == tolist(["openid", "email", "profile"])
-    error_message = "scopes output is not the client's scopes"
-  }
-  assert {
-    condition     = output.issuer == "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123"
-    error_message = "issuer output is wrong"
-  }
-  assert {
-    condition     = output.function_names == { authorizer = "ws-auth-authorizer", connect = "ws-auth-connect", default = "ws-auth-default", disconnect = "ws-auth-disconnect" }
+    condition = output.function_names == {
+      authorizer = "ws-auth-authorizer", connect = "ws-auth-connect", default = "ws-auth-default",
+      disconnect = "ws-auth-disconnect", refresh = "ws-auth-refresh", control = "ws-auth-control"
+    }
     error_message = "function names are not <name>-<role>"
   }
   assert {
-    condition     = output.table_name == "ws-auth-connections" && output.region == "eu-west-1"
-    error_message = "table_name or region output is wrong"
+    condition     = output.control_function_name == "ws-auth-control" && output.control_function_arn == module.control_function.arn && output.revocations_table_name == "ws-auth-revocations"
+    error_message = "control_function_name, control_function_arn or revocations_table_name output is wrong"
+  }
+  assert {
+    condition     = output.table_name == "ws-auth-connections" && output.region == "eu-west-1" && output.max_connections_per_user == 10
+    error_message = "table_name, region or max_connections_per_user output is wrong"
   }
 }
 
@@ -341,6 +528,7 @@ run "existing_user_pool_creates_no_pool" {
     existing_user_pool_id  = "us-east-1_Existing1"
     existing_client_ids    = ["clienta", "clientb"]
     existing_hosted_ui_url = "https://login.example.com"
+    oauth_scopes           = ["openid", "chat/write"]
   }
   assert {
     condition     = length(module.user_pool) == 0
@@ -356,37 +544,62 @@ run "existing_user_pool_creates_no_pool" {
   }
 }
 
-run "bad_domain_prefix_is_refused" {
-  command = plan
+run "customer_table_key_is_granted_to_every_role_touching_a_table" {
   variables {
-    domain_prefix = "aws-login"
+    table_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
   }
-  expect_failures = [var.domain_prefix]
+  assert {
+    condition = alltrue([for p in [module.connect_function.policy_json, module.refresh_function.policy_json, module.control_function.policy_json] :
+      [for st in jsondecode(p).Statement : st if st.Sid == "UseTableKey"] == [{
+        Sid      = "UseTableKey"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"]
+        Resource = ["arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
+    }]])
+    error_message = "a writer (connect, refresh, control) lacks Decrypt, DescribeKey and GenerateDataKey on the table key"
+  }
+  assert {
+    condition = alltrue([for p in [module.default_function.policy_json, module.disconnect_function.policy_json, module.authorizer.role_policy_json] :
+      [for st in jsondecode(p).Statement : st if st.Sid == "UseTableKey"] == [{
+        Sid      = "UseTableKey"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt", "kms:DescribeKey"]
+        Resource = ["arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
+    }]])
+    error_message = "a reader (default, disconnect, authorizer) lacks exactly Decrypt and DescribeKey on the table key"
+  }
+  assert {
+    condition     = aws_dynamodb_table.revocations[0].server_side_encryption[0].kms_key_arn == "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    error_message = "the revocations table is not encrypted with the table key"
+  }
 }
 
-run "unknown_token_source_is_refused" {
+# Refused inputs. Inputs whose validations read no other input are refused together; the others alone, because a
+# failing input hides the validations that read it.
+run "independent_bad_inputs_are_refused" {
   command = plan
   variables {
-    token_sources = ["header", "cookie"]
+    domain_prefix            = "aws-login"
+    token_sources            = ["header", "cookie"]
+    throttling_burst_limit   = 0
+    throttling_rate_limit    = 0
+    lambda_runtime           = "nodejs18.x"
+    callback_urls            = ["http://app.example.com/"]
+    logout_urls              = ["https://app.example.com/${format("%01100d", 0)}"]
+    token_header             = "X~Token"
+    token_query_param        = "t~k"
+    max_connections_per_user = -1
+    context_claims           = ["custom:tenant", "custom_tenant", "exp"]
+    metrics_namespace        = "AWS/Lambda"
+    control_invoker_arns     = ["*"]
+    control_event_ops        = ["list"]
+    control_event_pattern    = "{\"detail\":{\"op\":[\"revoke\"]}}"
   }
-  expect_failures = [var.token_sources]
-}
-
-run "zero_throttling_is_refused" {
-  command = plan
-  variables {
-    throttling_burst_limit = 0
-    throttling_rate_limit  = 0
-  }
-  expect_failures = [var.throttling_burst_limit, var.throttling_rate_limit]
-}
-
-run "bad_runtime_is_refused" {
-  command = plan
-  variables {
-    lambda_runtime = "nodejs18.x"
-  }
-  expect_failures = [var.lambda_runtime]
+  expect_failures = [
+    var.domain_prefix, var.token_sources, var.throttling_burst_limit, var.throttling_rate_limit, var.lambda_runtime,
+    var.callback_urls, var.logout_urls, var.token_header, var.token_query_param, var.max_connections_per_user,
+    var.context_claims, var.metrics_namespace, var.control_invoker_arns, var.control_event_ops, var.control_event_pattern,
+  ]
 }
 
 run "required_scope_the_client_cannot_request_is_refused" {
@@ -403,58 +616,6 @@ run "existing_pool_without_clients_is_refused" {
     existing_user_pool_id = "us-east-1_Existing1"
   }
   expect_failures = [var.existing_client_ids]
-}
-
-run "plain_http_callback_is_refused" {
-  command = plan
-  variables {
-    callback_urls = ["http://app.example.com/"]
-  }
-  expect_failures = [var.callback_urls]
-}
-
-run "customer_table_key_is_granted_to_every_role_touching_the_table" {
-  variables {
-    table_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-  }
-  assert {
-    condition = [for st in jsondecode(module.connect_function.policy_json).Statement : st if st.Sid == "UseTableKey"] == [{
-      Sid      = "UseTableKey"
-      Effect   = "Allow"
-      Action   = ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"]
-      Resource = ["arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
-    }]
-    error_message = "connect (a writer) lacks Decrypt, DescribeKey and GenerateDataKey on the table key"
-  }
-  assert {
-    condition = alltrue([for p in [module.default_function.policy_json, module.disconnect_function.policy_json] :
-      [for st in jsondecode(p).Statement : st if st.Sid == "UseTableKey"] == [{
-        Sid      = "UseTableKey"
-        Effect   = "Allow"
-        Action   = ["kms:Decrypt", "kms:DescribeKey"]
-        Resource = ["arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
-    }]])
-    error_message = "default or disconnect lacks exactly Decrypt and DescribeKey on the table key"
-  }
-}
-
-run "role_names_carry_the_region_and_execution_logs_get_a_group" {
-  variables {
-    api_logging_level = "ERROR"
-  }
-  assert {
-    condition = [module.connect_function.role_name, module.default_function.role_name, module.disconnect_function.role_name] == [
-    "ws-auth-connect-eu-west-1", "ws-auth-default-eu-west-1", "ws-auth-disconnect-eu-west-1"]
-    error_message = "role names do not carry the region: a second region would collide (IAM names are global)"
-  }
-  assert {
-    condition     = output.log_groups.api_execution == "API-Gateway-Execution-Logs_abc123/prod" && module.websocket_api.execution_log_retention_days == 30
-    error_message = "execution logging has no log group of the stack's with its retention"
-  }
-  assert {
-    condition     = jsondecode(module.websocket_api.access_log_format).integrationError == "$context.integration.error"
-    error_message = "the access log uses the HTTP/REST variable $context.integrationErrorMessage, which a WebSocket stage refuses"
-  }
 }
 
 run "name_too_long_for_the_region_is_refused" {
@@ -474,15 +635,12 @@ run "custom_scope_on_the_created_pool_is_refused" {
   expect_failures = [var.oauth_scopes]
 }
 
-run "limits_aws_checks_and_moto_does_not_are_refused" {
+run "table_key_of_another_region_is_refused" {
   command = plan
   variables {
-    token_header      = "X~Token"
-    token_query_param = "t~k"
-    callback_urls     = ["https://app.example.com/${format("%01100d", 0)}"]
     table_kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
   }
-  expect_failures = [var.token_header, var.token_query_param, var.callback_urls, var.table_kms_key_arn]
+  expect_failures = [var.table_kms_key_arn]
 }
 
 run "groups_overflowing_the_lambda_environment_are_refused" {
@@ -492,4 +650,13 @@ run "groups_overflowing_the_lambda_environment_are_refused" {
     allowed_groups = [for i in range(32) : format("g%0127d", i)]
   }
   expect_failures = [var.allowed_groups]
+}
+
+run "cognito_check_with_id_tokens_is_refused" {
+  command = plan
+  variables {
+    token_use                = "id"
+    cognito_revocation_check = "on"
+  }
+  expect_failures = [var.cognito_revocation_check]
 }

@@ -28,18 +28,44 @@ locals {
   authorizer      = aws_apigatewayv2_authorizer.this[local.identity_mode]
 
   # The names and formats the authorizer's config.ts reads (docs/architecture.md).
+  # The verifier's configuration (functions/shared/token), which the refresh function reads too.
   environment = merge(
     {
-      USER_POOL_ID      = var.user_pool_id
-      CLIENT_IDS        = join(",", var.client_ids)
-      TOKEN_USE         = var.token_use
-      TOKEN_SOURCES     = join(",", var.token_sources)
-      TOKEN_HEADER      = var.token_header
-      TOKEN_QUERY_PARAM = var.token_query_param
-      REQUIRED_SCOPES   = join(" ", var.required_scopes)
-      ALLOWED_GROUPS    = join(",", var.allowed_groups)
+      USER_POOL_ID             = var.user_pool_id
+      CLIENT_IDS               = join(",", var.client_ids)
+      TOKEN_USE                = var.token_use
+      TOKEN_SOURCES            = join(",", var.token_sources)
+      TOKEN_HEADER             = var.token_header
+      TOKEN_QUERY_PARAM        = var.token_query_param
+      REQUIRED_SCOPES          = join(" ", var.required_scopes)
+      ALLOWED_GROUPS           = join(",", var.allowed_groups)
+      COGNITO_REVOCATION_CHECK = var.cognito_revocation_check
+      METRICS_NAMESPACE        = var.metrics_namespace
     },
     var.log_level == null ? {} : { LOG_LEVEL = var.log_level },
+    length(var.context_claims) == 0 ? {} : { CONTEXT_CLAIMS = join(",", var.context_claims) },
+    var.revocations_table_name == null ? {} : { REVOCATIONS_TABLE = var.revocations_table_name },
+    var.cognito_revocation_check == "off" ? {} : {
+      COGNITO_REVOCATION_UNCHECKABLE = var.cognito_revocation_uncheckable
+      COGNITO_REVOCATION_ON_ERROR    = var.cognito_revocation_on_error
+      USERINFO_ENDPOINT              = var.userinfo_endpoint
+    },
+  )
+
+  # Exactly the calls the authorizer makes: one GetItem on the revocations table per handshake (when enabled).
+  # Cognito's GetUser and userInfo are authorized by the token itself, not by IAM.
+  # Decided on the name, known at plan (the ARN of a table being created is not).
+  policy_statements = var.revocations_table_name == null ? [] : concat(
+    [{
+      sid       = "ReadRevocation"
+      actions   = ["dynamodb:GetItem"]
+      resources = [var.revocations_table_arn]
+    }],
+    var.table_kms_key_arn == null ? [] : [{
+      sid       = "UseTableKey"
+      actions   = ["kms:Decrypt", "kms:DescribeKey"]
+      resources = [var.table_kms_key_arn]
+    }],
   )
 }
 
@@ -47,19 +73,24 @@ locals {
 module "function" {
   source = "../lambda-function"
 
-  name                     = var.name
-  description              = "Cognito token authorizer for WebSocket API ${var.api_id}"
-  zip_path                 = var.zip_path
-  runtime                  = var.runtime
-  architecture             = var.architecture
-  memory_size              = var.memory_size
-  timeout                  = var.timeout
-  environment_variables    = local.environment
-  policy_statements        = []
-  log_retention_days       = var.log_retention_days
-  log_kms_key_arn          = var.log_kms_key_arn
-  permissions_boundary_arn = var.permissions_boundary_arn
-  tags                     = var.tags
+  name                  = var.name
+  description           = "Cognito token authorizer for WebSocket API ${var.api_id}"
+  zip_path              = var.zip_path
+  runtime               = var.runtime
+  architecture          = var.architecture
+  memory_size           = var.memory_size
+  timeout               = var.timeout
+  environment_variables = local.environment
+  policy_statements     = local.policy_statements
+  application_log_level = var.application_log_level
+  tracing_enabled       = var.tracing_enabled
+  role_name             = var.role_name
+
+  reserved_concurrent_executions = var.reserved_concurrent_executions
+  log_retention_days             = var.log_retention_days
+  log_kms_key_arn                = var.log_kms_key_arn
+  permissions_boundary_arn       = var.permissions_boundary_arn
+  tags                           = var.tags
 }
 
 # WebSocket APIs take neither result caching nor payload format / simple responses (HTTP-API-only arguments).

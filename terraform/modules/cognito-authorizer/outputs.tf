@@ -38,6 +38,16 @@ output "log_retention_days" {
   value       = module.function.log_retention_days
 }
 
+output "verifier_environment" {
+  description = "The verifier's configuration as given to the authorizer, known at plan where the inputs are: a refresh function verifying tokens the same way takes it whole."
+  value       = local.environment
+}
+
+output "role_name" {
+  description = "Name of the authorizer's role."
+  value       = module.function.role_name
+}
+
 output "environment" {
   description = "Environment given to the authorizer Lambda (configuration only, no secrets)."
   value       = module.function.environment_variables

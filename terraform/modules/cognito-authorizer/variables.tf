@@ -142,6 +142,139 @@ variable "delete_timeout" {
   }
 }
 
+variable "context_claims" {
+  description = "Extra token claims copied into the authorizer context as `claim_<name with non-alphanumerics as _>` (CONTEXT_CLAIMS)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = length(var.context_claims) <= 20 && alltrue([for c in var.context_claims : can(regex("^[\\x21-\\x2B\\x2D-\\x7E]{1,128}$", c))])
+    error_message = "context_claims must be at most 20 claim names of 1 to 128 printable characters without spaces or commas."
+  }
+
+  validation {
+    condition     = length(setintersection(var.context_claims, ["sub", "username", "client_id", "aud", "scope", "cognito:groups", "token_use", "exp", "auth_time"])) == 0
+    error_message = "context_claims must not name sub, username, client_id, aud, scope, cognito:groups, token_use, exp or auth_time: the context already carries them."
+  }
+
+  validation {
+    condition     = length(distinct([for c in distinct(var.context_claims) : replace(c, "/[^A-Za-z0-9]/", "_")])) == length(distinct(var.context_claims))
+    error_message = "context_claims names two claims that map to the same claim_ key (every character other than letters and digits becomes _)."
+  }
+}
+
+variable "revocations_table_name" {
+  description = "Revocations table the authorizer reads (REVOCATIONS_TABLE); null turns revocation off."
+  type        = string
+  default     = null
+}
+
+variable "revocations_table_arn" {
+  description = "ARN of the revocations table: the role gets dynamodb:GetItem on it. Set together with revocations_table_name."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = (var.revocations_table_arn == null) == (var.revocations_table_name == null)
+    error_message = "revocations_table_arn and revocations_table_name must be set together."
+  }
+}
+
+variable "table_kms_key_arn" {
+  description = "Customer managed key of the revocations table, if any: the role gets kms:Decrypt and kms:DescribeKey on it."
+  type        = string
+  default     = null
+}
+
+variable "cognito_revocation_check" {
+  description = "Ask Cognito at each handshake whether the token was revoked (GetUser, or userInfo for openid tokens): off or on."
+  type        = string
+  default     = "off"
+
+  validation {
+    condition     = contains(["off", "on"], var.cognito_revocation_check)
+    error_message = "cognito_revocation_check must be off or on."
+  }
+
+  validation {
+    condition     = var.cognito_revocation_check == "off" || var.token_use == "access"
+    error_message = "cognito_revocation_check = on needs token_use = access: Cognito checks access tokens."
+  }
+}
+
+variable "cognito_revocation_uncheckable" {
+  description = "Answer for tokens with neither aws.cognito.signin.user.admin nor openid scope when the check is on: deny or allow."
+  type        = string
+  default     = "deny"
+
+  validation {
+    condition     = contains(["deny", "allow"], var.cognito_revocation_uncheckable)
+    error_message = "cognito_revocation_uncheckable must be deny or allow."
+  }
+}
+
+variable "cognito_revocation_on_error" {
+  description = "Answer when Cognito's check times out or fails: deny (fail closed) or allow."
+  type        = string
+  default     = "deny"
+
+  validation {
+    condition     = contains(["deny", "allow"], var.cognito_revocation_on_error)
+    error_message = "cognito_revocation_on_error must be deny or allow."
+  }
+}
+
+variable "userinfo_endpoint" {
+  description = "The pool domain's https://<domain>/oauth2/userInfo; required when cognito_revocation_check is on."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.userinfo_endpoint == null || can(regex("^https://[^/?#\\s]+/oauth2/userInfo$", coalesce(var.userinfo_endpoint, "x")))
+    error_message = "userinfo_endpoint must be https://<domain>/oauth2/userInfo."
+  }
+
+  validation {
+    condition     = var.cognito_revocation_check == "off" || var.userinfo_endpoint != null
+    error_message = "userinfo_endpoint is required when cognito_revocation_check is on."
+  }
+}
+
+variable "metrics_namespace" {
+  description = "CloudWatch namespace of the authorizer's EMF metrics (METRICS_NAMESPACE)."
+  type        = string
+  default     = "WebSocketAuth"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._/#:-]{1,255}$", var.metrics_namespace)) && !startswith(var.metrics_namespace, "AWS/")
+    error_message = "metrics_namespace must be 1 to 255 of letters, digits and . _ / # : - (not starting with AWS/, which CloudWatch reserves)."
+  }
+}
+
+variable "application_log_level" {
+  description = "Lambda application log level (logging_config): TRACE, DEBUG, INFO, WARN, ERROR or FATAL; null keeps Lambda's INFO."
+  type        = string
+  default     = null
+}
+
+variable "tracing_enabled" {
+  description = "X-Ray active tracing on the authorizer."
+  type        = bool
+  default     = false
+}
+
+variable "reserved_concurrent_executions" {
+  description = "Concurrency reserved for the authorizer; -1 leaves it unreserved."
+  type        = number
+  default     = -1
+}
+
+variable "role_name" {
+  description = "Name of the authorizer's role; null gives `<name>-<region>`."
+  type        = string
+  default     = null
+}
+
 variable "zip_path" {
   description = "Path of the authorizer's deployment zip (dist/authorizer.zip from `make build`)."
   type        = string

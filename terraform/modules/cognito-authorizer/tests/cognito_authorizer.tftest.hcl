@@ -123,9 +123,66 @@ run "lambda_environment_follows_inputs" {
       TOKEN_QUERY_PARAM = "token"
       REQUIRED_SCOPES   = "openid chat/write"
       ALLOWED_GROUPS    = "admins,chat users"
+      # The defaults of the lifetime-authorization and metrics inputs.
+      COGNITO_REVOCATION_CHECK = "off"
+      METRICS_NAMESPACE        = "WebSocketAuth"
     })
     error_message = "authorizer environment does not carry the pool, clients, sources, scopes (space-separated) and groups (comma-separated)"
   }
+}
+
+run "revocation_check_and_claims_reach_the_environment_and_role" {
+  variables {
+    context_claims           = ["custom:tenant", "email"]
+    revocations_table_name   = "ws-test-revocations"
+    revocations_table_arn    = "arn:aws:dynamodb:eu-west-1:123456789012:table/ws-test-revocations"
+    cognito_revocation_check = "on"
+    userinfo_endpoint        = "https://login.example.com/oauth2/userInfo"
+  }
+  assert {
+    condition = (output.environment["CONTEXT_CLAIMS"] == "custom:tenant,email" &&
+      output.environment["REVOCATIONS_TABLE"] == "ws-test-revocations" &&
+      output.environment["COGNITO_REVOCATION_CHECK"] == "on" &&
+      output.environment["COGNITO_REVOCATION_UNCHECKABLE"] == "deny" &&
+      output.environment["COGNITO_REVOCATION_ON_ERROR"] == "deny" &&
+    output.environment["USERINFO_ENDPOINT"] == "https://login.example.com/oauth2/userInfo")
+    error_message = "claims, revocation table or the Cognito check settings do not reach the authorizer"
+  }
+  assert {
+    condition = jsondecode(output.role_policy_json).Statement == [{
+      Sid      = "ReadRevocation"
+      Effect   = "Allow"
+      Action   = ["dynamodb:GetItem"]
+      Resource = ["arn:aws:dynamodb:eu-west-1:123456789012:table/ws-test-revocations"]
+    }]
+    error_message = "the authorizer may do more (or less) than GetItem on the revocations table"
+  }
+}
+
+run "refused_claim_configurations" {
+  command = plan
+  variables {
+    context_claims = ["custom:tenant", "custom_tenant", "cognito:groups"]
+  }
+  expect_failures = [var.context_claims]
+}
+
+run "revocation_check_with_id_tokens_is_refused" {
+  command = plan
+  variables {
+    token_use                = "id"
+    cognito_revocation_check = "on"
+    userinfo_endpoint        = "https://login.example.com/oauth2/userInfo"
+  }
+  expect_failures = [var.cognito_revocation_check]
+}
+
+run "revocation_check_without_userinfo_is_refused" {
+  command = plan
+  variables {
+    cognito_revocation_check = "on"
+  }
+  expect_failures = [var.userinfo_endpoint]
 }
 
 run "authorizer_role_has_only_its_logs" {
