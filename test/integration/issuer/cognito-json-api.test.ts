@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'chai';
 import { generateCredentials } from '../../../local/aws-auth/index.ts';
-import { startTestIssuer, type TestIssuer } from './helpers.ts';
+import { cognitoClient, startTestIssuer, type TestIssuer } from './helpers.ts';
 
 const credentials = generateCredentials();
 const TARGET = 'AWSCognitoIdentityProviderService.';
@@ -19,12 +19,7 @@ describe('issuer: Cognito JSON API over HTTP', function () {
   let cognito: CognitoIdentityProviderClient;
   before(async function () {
     issuer = await startTestIssuer({ awsCredentials: credentials });
-    cognito = new CognitoIdentityProviderClient({
-      endpoint: issuer.cognitoEndpoint,
-      region: issuer.region,
-      credentials,
-      maxAttempts: 1,
-    });
+    cognito = cognitoClient(issuer, credentials);
   });
   after(async function () {
     cognito.destroy();
@@ -72,14 +67,9 @@ describe('issuer: Cognito JSON API over HTTP', function () {
   });
 
   it('refuses an admin operation signed with a wrong secret, and one not signed at all', async function () {
-    const wrong = new CognitoIdentityProviderClient({
-      endpoint: issuer.cognitoEndpoint,
-      region: issuer.region,
-      credentials: {
-        accessKeyId: credentials.accessKeyId,
-        secretAccessKey: 'wrong-secret-wrong-secret-wrong-secret00',
-      },
-      maxAttempts: 1,
+    const wrong = cognitoClient(issuer, {
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: 'wrong-secret-wrong-secret-wrong-secret00',
     });
     try {
       const error = await wrong
@@ -151,12 +141,7 @@ describe('issuer: Cognito JSON API over HTTP', function () {
 
   it('refuses admin operations when the issuer has no credentials', async function () {
     const bare = await startTestIssuer();
-    const client = new CognitoIdentityProviderClient({
-      endpoint: bare.cognitoEndpoint,
-      region: bare.region,
-      credentials,
-      maxAttempts: 1,
-    });
+    const client = cognitoClient(bare, credentials);
     try {
       const error = await client
         .send(new AdminGetUserCommand({ UserPoolId: bare.poolId, Username: 'demo' }))

@@ -1,5 +1,7 @@
 // Shared helpers for the issuer's integration tests: start an issuer on a free port, drive the hosted UI by hand.
 import { createPkcePair } from '../../../local/issuer/sign-in.ts';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import type { LocalCredentials } from '../../../local/aws-auth/index.ts';
 import { startIssuer, type IssuerOptions, type RunningIssuer } from '../../../local/issuer/index.ts';
 
 export const CLIENT_ID = 'localwebclient';
@@ -162,4 +164,14 @@ export function decodeJwt(token: string): { header: Record<string, unknown>; pay
     header: JSON.parse(Buffer.from(header ?? '', 'base64url').toString()) as Record<string, unknown>,
     payload: JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()) as Record<string, unknown>,
   };
+}
+
+/** The real SDK client pointed at the issuer's Cognito JSON API, signing with `credentials`; one attempt. */
+export function cognitoClient(issuer: RunningIssuer, credentials: LocalCredentials): CognitoIdentityProviderClient {
+  return new CognitoIdentityProviderClient({
+    endpoint: issuer.cognitoEndpoint,
+    region: issuer.region,
+    credentials,
+    maxAttempts: 1,
+  });
 }

@@ -25,6 +25,7 @@ import {
   redeem,
   requestIdOf,
   authorizeParams,
+  cognitoClient,
   cookiesOf,
   cookieHeader,
   startTestIssuer,
@@ -62,12 +63,7 @@ describe('issuer: revocation honoured like Cognito (userInfo and GetUser)', func
       ],
       awsCredentials: credentials,
     });
-    cognito = new CognitoIdentityProviderClient({
-      endpoint: issuer.cognitoEndpoint,
-      region: issuer.region,
-      credentials,
-      maxAttempts: 1,
-    });
+    cognito = cognitoClient(issuer, credentials);
   });
   after(async function () {
     cognito.destroy();
