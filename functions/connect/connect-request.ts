@@ -1,6 +1,7 @@
 // Pure functions that turn a `$connect` event into the connection item and the handshake answer.
 import type { ConnectionConfig } from '../shared/connection-config.ts';
 import type { ConnectionItem } from '../shared/connection-item.ts';
+import type { ContextClaim } from '../shared/token/context-claims.ts';
 import { isRecord } from '../../shared/guards.ts';
 import { headerValues, requestContextOf, type AuthorizerContext } from '../shared/websocket-event.ts';
 
@@ -68,10 +69,31 @@ function connectedAt(event: unknown, nowMs: number): number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : nowMs;
 }
 
+/**
+ * The CONTEXT_CLAIMS the authorizer put in the context (under `claim_<name>` keys), keyed back by their
+ * original names for the item. Context values reach the routes as strings; a local gateway may keep numbers
+ * and booleans, which are turned into the same strings. Absent claims stay absent.
+ */
+export function claimsFromContext(event: unknown, claims: readonly ContextClaim[]): Record<string, string> {
+  const authorizer = requestContextOf(event)?.['authorizer'];
+  if (!isRecord(authorizer) || claims.length === 0) return {};
+  const entries: [string, string][] = [];
+  for (const { name, key } of claims) {
+    if (!Object.hasOwn(authorizer, key)) continue;
+    const value = authorizer[key];
+    // Not capped: the authorizer keeps its whole context under API Gateway's 8 KB limit.
+    if (typeof value === 'string') entries.push([name, value]);
+    else if (typeof value === 'number' || typeof value === 'boolean') entries.push([name, String(value)]);
+  }
+  // fromEntries defines own properties, so a claim named "__proto__" stays data.
+  return Object.fromEntries(entries);
+}
+
 export function buildConnectionItem(input: {
   readonly event: unknown;
   readonly connectionId: string;
   readonly context: AuthorizerContext & { readonly exp: number };
+  readonly claims: Readonly<Record<string, string>>;
   readonly config: Pick<ConnectionConfig, 'ttlSeconds' | 'storedHeaders' | 'tokenQueryParam'>;
   readonly nowMs: number;
 }): ConnectionItem {
@@ -85,5 +107,6 @@ export function buildConnectionItem(input: {
     ttl: Math.floor(nowMs / 1000) + config.ttlSeconds,
     queryParameters: storedQueryParameters(event, config.tokenQueryParam),
     headers: storedHeaders(event, config.storedHeaders),
+    claims: input.claims,
   };
 }

@@ -1,31 +1,42 @@
-// $connect: store the connection (one conditional PutItem) and accept the handshake. Everything it needs is
-// injected, so tests run it with stubs.
+// $connect: check the per-user limit, store the connection (one conditional PutItem) with its context claims,
+// and accept the handshake. Everything it needs is injected, so tests run it with stubs. No frame can be sent
+// before the handshake completes (PostToConnection answers 410 from $connect), so a storage failure refuses
+// the handshake with 500.
 import type { ConnectionConfig } from '../shared/connection-config.ts';
 import type { ConnectionStore } from '../shared/connection-store.ts';
-import { buildConnectionItem, bearerSubprotocol } from './connect-request.ts';
-import { describeError, type Logger } from '../shared/log.ts';
-import {
-  readAuthorizerContext,
-  readConnectionId,
-  readRequestId,
-  type RouteResponse,
-} from '../shared/websocket-event.ts';
+import { invocationIds } from '../shared/invocation.ts';
+import { describeError, type FunctionLogger } from '../shared/log.ts';
+import type { ManagementClients } from '../shared/management-clients.ts';
+import { readAuthorizerContext, readConnectionId, type RouteResponse } from '../shared/websocket-event.ts';
+import { bearerSubprotocol, buildConnectionItem, claimsFromContext } from './connect-request.ts';
+import { checkConnectionLimit, type LimitDeps } from './connection-limit.ts';
 
 export interface ConnectDeps {
-  readonly config: Pick<ConnectionConfig, 'ttlSeconds' | 'storedHeaders' | 'tokenQueryParam'>;
-  readonly store: Pick<ConnectionStore, 'put'>;
+  readonly config: Pick<
+    ConnectionConfig,
+    'tableName' | 'ttlSeconds' | 'storedHeaders' | 'tokenQueryParam' | 'maxConnectionsPerUser' | 'contextClaims'
+  >;
+  readonly store: Pick<ConnectionStore, 'put' | 'delete'>;
+  readonly dynamo: LimitDeps['dynamo'];
+  readonly management: ManagementClients;
   /** Epoch milliseconds. */
   readonly now: () => number;
-  readonly log: Logger;
+  readonly log: FunctionLogger;
 }
 
-export function createConnectHandler(deps: ConnectDeps): (event: unknown) => Promise<RouteResponse> {
-  const { config, store, now, log } = deps;
-  return async (event) => {
-    const requestId = readRequestId(event);
+/**
+ * The answer at the limit. 429 (Too Many Requests) says "not now, for this user" and tells apart from the
+ * authorizer's 401/403; non-browser clients see the status, browsers only a close with code 1006.
+ */
+export const LIMIT_STATUS = 429;
+
+export function createConnectHandler(deps: ConnectDeps): (event: unknown, context?: unknown) => Promise<RouteResponse> {
+  const { config, store, dynamo, management, now } = deps;
+  return async (event, context) => {
+    const log = deps.log.forRequest(invocationIds(event, context));
     const connectionId = readConnectionId(event);
     if (connectionId === undefined) {
-      log('error', 'bad_event', { requestId, detail: 'requestContext.connectionId is missing or invalid' });
+      log('error', 'bad_event', { detail: 'requestContext.connectionId is missing or invalid' });
       return { statusCode: 500 };
     }
     const read = readAuthorizerContext(event);
@@ -33,14 +44,45 @@ export function createConnectHandler(deps: ConnectDeps): (event: unknown) => Pro
     // refuse rather than store an anonymous connection.
     if (!read.ok || read.context.exp === undefined) {
       const detail = read.ok ? 'authorizer context has no exp' : read.problem;
-      log('error', 'missing_authorizer_context', { requestId, connectionId, category: 'configuration', detail });
+      log('error', 'missing_authorizer_context', { connectionId, category: 'configuration', detail });
       return { statusCode: 403 };
     }
     const nowMs = now();
+    const { sub } = read.context;
+
+    if (config.maxConnectionsPerUser > 0) {
+      let limit: Awaited<ReturnType<typeof checkConnectionLimit>>;
+      try {
+        limit = await checkConnectionLimit(
+          { dynamo, tableName: config.tableName, store, management: management.forEvent(event), log },
+          { sub, connectionId, max: config.maxConnectionsPerUser, nowMs },
+        );
+      } catch (err) {
+        log.metric(
+          'error',
+          'store_failed',
+          { InternalError: 1 },
+          { connectionId, operation: 'query', error: describeError(err) },
+        );
+        return { statusCode: 500 };
+      }
+      if (!limit.ok) {
+        log('warn', 'connection_limit_reached', {
+          connectionId,
+          sub,
+          live: limit.live,
+          max: config.maxConnectionsPerUser,
+        });
+        return { statusCode: LIMIT_STATUS };
+      }
+      if (limit.removed > 0) log.metric('info', 'stale_connections_removed', { GoneCleanup: limit.removed }, { sub });
+    }
+
     const item = buildConnectionItem({
       event,
       connectionId,
       context: { ...read.context, exp: read.context.exp },
+      claims: claimsFromContext(event, config.contextClaims),
       config,
       nowMs,
     });
@@ -48,12 +90,17 @@ export function createConnectHandler(deps: ConnectDeps): (event: unknown) => Pro
     try {
       outcome = await store.put(item);
     } catch (err) {
-      log('error', 'store_failed', { requestId, connectionId, error: describeError(err) });
+      log.metric(
+        'error',
+        'store_failed',
+        { InternalError: 1 },
+        { connectionId, operation: 'put', error: describeError(err) },
+      );
       return { statusCode: 500 };
     }
     // A retried event finds its own item: accept again, the stored one stays as first written.
-    if (outcome === 'already_exists') log('warn', 'already_stored', { requestId, connectionId });
-    else log('info', 'connected', { requestId, connectionId, sub: item.sub, tokenExp: item.tokenExp });
+    if (outcome === 'already_exists') log('warn', 'already_stored', { connectionId });
+    else log.metric('info', 'connected', { Connect: 1 }, { connectionId, sub: item.sub, tokenExp: item.tokenExp });
     const protocol = bearerSubprotocol(event);
     return protocol === undefined
       ? { statusCode: 200 }

@@ -1,8 +1,8 @@
 // Lambda entry point for $connect (handler `index.handler`). Configuration is validated at module load so a
-// bad environment fails the cold start naming the variable; the DynamoDB client is created once and reused.
+// bad environment fails the cold start naming the variable; the SDK clients are created once and reused.
 import { startConnectionFunction } from '../shared/connection-runtime.ts';
 import { createConnectHandler } from './handler.ts';
 
-const { log, config, store } = startConnectionFunction('connect');
+const { log, config, dynamo, store, management } = startConnectionFunction('connect');
 
-export const handler = createConnectHandler({ config, store, now: () => Date.now(), log });
+export const handler = createConnectHandler({ config, store, dynamo, management, now: () => Date.now(), log });

@@ -1,6 +1,7 @@
 // The control function's configuration, validated at cold start: a missing or malformed value throws a
 // ConfigError naming the variable.
 import { TABLE_NAME } from '../../shared/formats.ts';
+import { endpointUrl } from '../shared/connection-config.ts';
 import { ConfigError, optionalString, requiredString, type Env } from '../shared/env.ts';
 
 export interface ControlConfig {
@@ -16,22 +17,15 @@ const TABLE_HINT = '3 to 255 of A-Z a-z 0-9 _ . -';
 function managementEndpoint(env: Env): string {
   const name = 'AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI';
   // The control function has no API Gateway event to derive the endpoint from.
-  const raw = requiredString(env, name);
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(name, 'is not an absolute URL');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(name, 'must be an http(s):// URL');
-  if (url.username || url.password) throw new ConfigError(name, 'must not contain credentials');
+  const url = endpointUrl(env, name);
+  if (url === undefined) throw new ConfigError(name, 'is required');
   if (optionalString(env, 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS') === 'true') {
     throw new ConfigError(
       'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS',
       'must not be true: the control function needs its endpoint',
     );
   }
-  return raw;
+  return url;
 }
 
 export function loadControlConfig(env: Env): ControlConfig {

@@ -2,17 +2,12 @@
 // Invoke API. Configuration is validated at module load so a bad environment fails the cold start naming the
 // variable; the SDK clients are created once, with time limits, and read their endpoints from the environment.
 import { createDynamoClient, createManagementClient } from '../shared/aws-clients.ts';
-import { loadAtColdStart } from '../shared/cold-start.ts';
+import { loadAtColdStart, startLogger } from '../shared/cold-start.ts';
 import { createConnectionStore } from '../shared/connection-store.ts';
-import { createLogger, loadLogConfig } from '../shared/log.ts';
 import { loadControlConfig } from './config.ts';
 import { createControlHandler } from './handler.ts';
 
-const boot = createLogger('control');
-const log = createLogger(
-  'control',
-  loadAtColdStart(boot, () => loadLogConfig(process.env)),
-);
+const log = startLogger('control');
 const config = loadAtColdStart(log, () => loadControlConfig(process.env));
 const dynamo = createDynamoClient();
 

@@ -1,8 +1,10 @@
 // The frame `send` delivers: {"type":"push","message":M,"sentAt":"<ISO 8601>"} as UTF-8, checked against
 // PostToConnection's limit before any connection is touched.
 
+import { MAX_POST_BYTES } from '../shared/error-frame.ts';
+
 /** PostToConnection's limit: the whole frame, not only the message, must fit. */
-export const MAX_FRAME_BYTES = 131_072;
+export const MAX_FRAME_BYTES = MAX_POST_BYTES;
 
 export type PushFrame =
   | { readonly ok: true; readonly data: Uint8Array }

@@ -1,9 +1,7 @@
 // The echo frame the default route sends back, as UTF-8 bytes ready for PostToConnection. Pure: the time is
 // passed in.
 import type { ConnectionView } from '../shared/connection-item.ts';
-
-/** PostToConnection's limit (the WebSocket message size limit): larger posts fail with 413. */
-export const MAX_POST_BYTES = 131_072;
+import { MAX_POST_BYTES } from '../shared/error-frame.ts';
 
 export type Echo =
   | { readonly ok: true; readonly data: Uint8Array }

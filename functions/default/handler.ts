@@ -1,12 +1,15 @@
-// $default: echo each message to its sender with its stored connection, after re-checking the token's expiry
-// (the authorizer only ran at $connect). Handled cases answer 200: a 500 from a route integration reaches no
-// client and only API Gateway's logs. Unexpected failures are logged with a reason and answered 500.
+// $default: echo each message to its sender with its stored connection, after checking the stored token
+// expiry (the authorizer only ran at $connect, and refresh moves the stored expiry; the context's `exp` never
+// changes). Handled cases answer 200: a 500 from a route integration reaches no client and only API Gateway's
+// logs. When storage cannot be read the client is still told, with an `internal_error` frame carrying API
+// Gateway's request id, and the route answers 500.
 import type { ConnectionStore } from '../shared/connection-store.ts';
 import { toConnectionView } from '../shared/connection-item.ts';
 import { isRecord } from '../../shared/guards.ts';
 import { buildEcho } from './echo-message.ts';
-import { errorFrame, type ErrorReason } from '../shared/error-frame.ts';
-import { describeError, type Logger } from '../shared/log.ts';
+import { errorFrame, internalErrorFrame, type ErrorReason } from '../shared/error-frame.ts';
+import { invocationIds } from '../shared/invocation.ts';
+import { describeError, type FunctionLogger } from '../shared/log.ts';
 import {
   deleteConnection,
   postToConnection,
@@ -14,39 +17,35 @@ import {
   type ManagementLike,
 } from '../shared/management-clients.ts';
 import { isTokenExpired } from '../shared/token-expiry.ts';
-import {
-  readAuthorizerContext,
-  readConnectionId,
-  readRequestId,
-  type RouteResponse,
-} from '../shared/websocket-event.ts';
+import { readConnectionId, type RouteResponse } from '../shared/websocket-event.ts';
 
 export interface DefaultDeps {
   readonly store: Pick<ConnectionStore, 'get' | 'delete'>;
   readonly management: ManagementClients;
   /** Epoch milliseconds. */
   readonly now: () => number;
-  readonly log: Logger;
+  readonly log: FunctionLogger;
 }
 
 const OK: RouteResponse = { statusCode: 200 };
 const FAILED: RouteResponse = { statusCode: 500 };
 
-export function createDefaultHandler(deps: DefaultDeps): (event: unknown) => Promise<RouteResponse> {
-  const { store, management, now, log } = deps;
+export function createDefaultHandler(deps: DefaultDeps): (event: unknown, context?: unknown) => Promise<RouteResponse> {
+  const { store, management, now } = deps;
 
-  return async (event) => {
-    const requestId = readRequestId(event);
+  return async (event, context) => {
+    const ids = invocationIds(event, context);
+    const log = deps.log.forRequest(ids);
     const connectionId = readConnectionId(event);
     let client: ManagementLike;
     try {
       if (connectionId === undefined) throw new Error('requestContext.connectionId is missing or invalid');
       client = management.forEvent(event);
     } catch (err) {
-      log('error', 'bad_event', { requestId, detail: describeError(err) });
+      log('error', 'bad_event', { detail: describeError(err) });
       return FAILED;
     }
-    const base = { requestId, connectionId };
+    const base = { connectionId };
 
     /** Sends an error frame; a gone connection only needs its item removed. */
     const sendError = async (reason: ErrorReason, extra?: Record<string, number>): Promise<RouteResponse> => {
@@ -63,7 +62,7 @@ export function createDefaultHandler(deps: DefaultDeps): (event: unknown) => Pro
     const removeStale = async (): Promise<RouteResponse> => {
       try {
         await store.delete(connectionId);
-        log('info', 'stale_connection_removed', base);
+        log.metric('info', 'stale_connection_removed', { GoneCleanup: 1 }, base);
         return OK;
       } catch (err) {
         log('error', 'store_failed', { ...base, operation: 'delete', error: describeError(err) });
@@ -96,22 +95,27 @@ export function createDefaultHandler(deps: DefaultDeps): (event: unknown) => Pro
         failed = true;
         log('error', 'store_failed', { ...base, operation: 'delete', error: describeError(err) });
       }
-      log('info', 'token_expired', { ...base, tokenExp });
+      log.metric('info', 'token_expired', { TokenExpired: 1 }, { ...base, tokenExp });
       return failed ? FAILED : OK;
     };
 
     const nowMs = now();
-    const read = readAuthorizerContext(event);
-    // The stored item still carries tokenExp, so a bad context is not fatal here; it is worth a warning.
-    if (!read.ok) log('warn', 'authorizer_context_invalid', { ...base, detail: read.problem });
-    const contextExp = read.ok ? read.context.exp : undefined;
-    if (contextExp !== undefined && isTokenExpired(contextExp, nowMs)) return expire(contextExp);
-
     let found: Awaited<ReturnType<ConnectionStore['get']>>;
     try {
       found = await store.get(connectionId);
     } catch (err) {
-      log('error', 'store_failed', { ...base, operation: 'get', error: describeError(err) });
+      log.metric(
+        'error',
+        'store_failed',
+        { InternalError: 1 },
+        { ...base, operation: 'get', error: describeError(err) },
+      );
+      // The management API does not depend on DynamoDB: the client hears about it at once.
+      try {
+        await postToConnection(client, connectionId, internalErrorFrame(ids.apiRequestId));
+      } catch (postErr) {
+        log('error', 'post_failed', { ...base, answer: 'internal_error', error: describeError(postErr) });
+      }
       return FAILED;
     }
     if (found.status === 'missing') {
@@ -139,7 +143,7 @@ export function createDefaultHandler(deps: DefaultDeps): (event: unknown) => Pro
       log('error', 'post_failed', { ...base, answer: 'echo', error: describeError(err) });
       return FAILED;
     }
-    log('debug', 'echoed', { ...base, bytes: echo.data.length });
+    log.metric('debug', 'echoed', { Echo: 1 }, { ...base, bytes: echo.data.length });
     return OK;
   };
 }

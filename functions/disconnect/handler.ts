@@ -1,13 +1,18 @@
-// $disconnect: delete the item. Idempotent (a missing item is fine) and best effort like the event itself:
-// items whose $disconnect never comes are removed by the table's TTL.
+// $disconnect: delete the item. Idempotent (a missing item is fine) and best effort like the event itself.
+// DeleteItem is retried within the invocation's time budget; if it still fails, `orphan_left` names the
+// connection and the table's TTL removes the item later.
 import type { ConnectionStore } from '../shared/connection-store.ts';
 import { isRecord } from '../../shared/guards.ts';
-import { describeError, type Logger } from '../shared/log.ts';
-import { readConnectionId, readRequestId, requestContextOf, type RouteResponse } from '../shared/websocket-event.ts';
+import { invocationIds, remainingMs } from '../shared/invocation.ts';
+import { describeError, type FunctionLogger } from '../shared/log.ts';
+import { readConnectionId, requestContextOf, type RouteResponse } from '../shared/websocket-event.ts';
+import { deleteWithinBudget, DISCONNECT_RETRY, type RetryOptions } from './delete-within-budget.ts';
 
 export interface DisconnectDeps {
   readonly store: Pick<ConnectionStore, 'delete'>;
-  readonly log: Logger;
+  readonly log: FunctionLogger;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly retry?: RetryOptions;
 }
 
 // A WebSocket close reason is at most 123 bytes; it comes from the client, so it is capped before logging.
@@ -27,23 +32,43 @@ function closeDetails(event: unknown): {
   };
 }
 
-export function createDisconnectHandler(deps: DisconnectDeps): (event: unknown) => Promise<RouteResponse> {
-  const { store, log } = deps;
-  return async (event) => {
-    const requestId = readRequestId(event);
+export function createDisconnectHandler(
+  deps: DisconnectDeps,
+): (event: unknown, context?: unknown) => Promise<RouteResponse> {
+  const { store, sleep } = deps;
+  return async (event, context) => {
+    const log = deps.log.forRequest(invocationIds(event, context));
     const connectionId = readConnectionId(event);
     if (connectionId === undefined) {
-      log('error', 'bad_event', { requestId, detail: 'requestContext.connectionId is missing or invalid' });
+      log('error', 'bad_event', { detail: 'requestContext.connectionId is missing or invalid' });
       return { statusCode: 500 };
     }
     const details = closeDetails(event);
-    try {
-      await store.delete(connectionId);
-    } catch (err) {
-      log('error', 'store_failed', { requestId, connectionId, ...details, error: describeError(err) });
+    const outcome = await deleteWithinBudget(
+      () => store.delete(connectionId),
+      { remainingMs: () => remainingMs(context), sleep },
+      deps.retry ?? DISCONNECT_RETRY,
+    );
+    if (!outcome.ok) {
+      log.metric(
+        'error',
+        'orphan_left',
+        { InternalError: 1 },
+        {
+          connectionId,
+          ...details,
+          attempts: outcome.rounds,
+          error: describeError(outcome.error),
+        },
+      );
       return { statusCode: 500 };
     }
-    log('info', 'disconnected', { requestId, connectionId, ...details });
+    log.metric(
+      'info',
+      'disconnected',
+      { Disconnect: 1 },
+      { connectionId, ...details, ...(outcome.rounds > 1 ? { attempts: outcome.rounds } : {}) },
+    );
     return { statusCode: 200 };
   };
 }

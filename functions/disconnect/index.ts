@@ -5,4 +5,8 @@ import { createDisconnectHandler } from './handler.ts';
 
 const { log, store } = startConnectionFunction('disconnect');
 
-export const handler = createDisconnectHandler({ store, log });
+export const handler = createDisconnectHandler({
+  store,
+  log,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+});

@@ -3,6 +3,7 @@
 // instead of failing every connection.
 import { ConfigError, optionalInt, optionalString, parseList, requiredString, type Env } from './env.ts';
 import { HEADER_NAME, QUERY_PARAMETER_NAME, TABLE_NAME } from '../../shared/formats.ts';
+import { parseContextClaims, type ContextClaim } from './token/context-claims.ts';
 
 export interface ConnectionConfig {
   readonly tableName: string;
@@ -18,6 +19,10 @@ export interface ConnectionConfig {
    * pass an explicit endpoint: an explicit one would win over the environment in SDK v3.
    */
   readonly managementEndpointFromEnv: string | undefined;
+  /** MAX_CONNECTIONS_PER_USER: live connections one `sub` may hold; 0 = unlimited. */
+  readonly maxConnectionsPerUser: number;
+  /** CONTEXT_CLAIMS: the claims $connect copies from the authorizer context onto the item. */
+  readonly contextClaims: readonly ContextClaim[];
 }
 
 // 2 hours (the API Gateway connection limit) plus a 60 s margin.
@@ -26,6 +31,9 @@ export const MIN_TTL_SECONDS = 60;
 // Seven days: TTL only cleans up items whose $disconnect was lost; longer serves nothing.
 export const MAX_TTL_SECONDS = 604_800;
 export const MAX_STORED_HEADERS = 20;
+export const DEFAULT_MAX_CONNECTIONS_PER_USER = 10;
+// Far above any real use; a limit that large is in effect unlimited but still costs a count per handshake.
+export const MAX_MAX_CONNECTIONS_PER_USER = 10_000;
 
 // Headers that carry credentials: storing them would put tokens or sessions in the table and in every echo.
 const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set([
@@ -36,7 +44,8 @@ const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set([
   'x-amz-security-token',
 ]);
 
-function endpointUrl(env: Env, name: string): string | undefined {
+/** An http(s) URL without credentials, or undefined when unset. Throws ConfigError naming `name`. */
+export function endpointUrl(env: Env, name: string): string | undefined {
   const raw = optionalString(env, name);
   if (raw === undefined) return undefined;
   let url: URL;
@@ -95,5 +104,13 @@ export function loadConnectionConfig(env: Env): ConnectionConfig {
     storedHeaders: headers,
     tokenQueryParam,
     managementEndpointFromEnv: managementEndpointFromEnv(env),
+    maxConnectionsPerUser: optionalInt(
+      env,
+      'MAX_CONNECTIONS_PER_USER',
+      DEFAULT_MAX_CONNECTIONS_PER_USER,
+      0,
+      MAX_MAX_CONNECTIONS_PER_USER,
+    ),
+    contextClaims: parseContextClaims(optionalString(env, 'CONTEXT_CLAIMS')),
   };
 }

@@ -19,6 +19,8 @@ export interface ConnectionItem {
   readonly queryParameters: Readonly<Record<string, string>>;
   /** Only the configured headers, names lower-cased. */
   readonly headers: Readonly<Record<string, string>>;
+  /** The CONTEXT_CLAIMS of the token, keyed by their original names (`custom:tenant`), values as strings. */
+  readonly claims: Readonly<Record<string, string>>;
 }
 
 /** What a client may see of its item: everything but the internal `ttl`. */
@@ -52,11 +54,14 @@ export function marshalConnectionItem(item: ConnectionItem): DynamoItem {
     ttl: number('ttl', item.ttl),
     queryParameters: stringMap(item.queryParameters),
     headers: stringMap(item.headers),
+    // Written only when there are claims, so items stay as they were when CONTEXT_CLAIMS is unset.
+    ...(Object.keys(item.claims).length > 0 ? { claims: stringMap(item.claims) } : {}),
   };
 }
 
 export function toConnectionView(item: ConnectionItem): ConnectionView {
-  const { ttl: _internal, ...view } = item;
+  const { ttl, ...view } = item;
+  void ttl;
   return view;
 }
 
@@ -111,6 +116,7 @@ export function unmarshalConnectionItem(raw: unknown): Unmarshalled {
         ttl: readInt(raw, 'ttl'),
         queryParameters: readStringMap(raw, 'queryParameters'),
         headers: readStringMap(raw, 'headers'),
+        claims: readStringMap(raw, 'claims'),
       },
     };
   } catch (err) {

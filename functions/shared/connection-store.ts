@@ -1,8 +1,7 @@
 // The connections table behind one small interface: put (never overwriting), get (validated), delete
-// (idempotent) and the by-user query. Each method is a single low-level command over an injected client.
+// (idempotent); the by-user query is sub-index-pages.ts. Each method is a single low-level command over an injected client.
 import { DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshalConnectionItem, unmarshalConnectionItem, type ConnectionItem } from './connection-item.ts';
-import { findConnectionsBySub, type ConnectionsBySub, type FindBySubOptions } from './connections-by-sub.ts';
 import { errorName, isRecord } from '../../shared/guards.ts';
 import type { DynamoLike } from './dynamo-like.ts';
 
@@ -19,7 +18,6 @@ export interface ConnectionStore {
   get(connectionId: string): Promise<GetOutcome>;
   /** Deleting a missing item succeeds (DeleteItem without a condition). */
   delete(connectionId: string): Promise<void>;
-  findBySub(sub: string, options?: FindBySubOptions): Promise<ConnectionsBySub>;
 }
 
 export function createConnectionStore(deps: { dynamo: DynamoLike; tableName: string }): ConnectionStore {
@@ -58,10 +56,6 @@ export function createConnectionStore(deps: { dynamo: DynamoLike; tableName: str
 
     async delete(connectionId) {
       await dynamo.send(new DeleteItemCommand({ TableName: tableName, Key: { connectionId: { S: connectionId } } }));
-    },
-
-    findBySub(sub, options) {
-      return findConnectionsBySub(dynamo, tableName, sub, options);
     },
   };
 }

@@ -216,7 +216,10 @@ export function createLogger(fn: string, sinkOrOptions?: LogSink | LoggerOptions
         names === ''
           ? ''
           : `,"_aws":{"Timestamp":${ms},"CloudWatchMetrics":[{"Namespace":${namespaceJson},"Dimensions":${dimensions},"Metrics":[${names}]}]},"Function":${fnJson}${reasonDimension}${values}`;
-      sink(`${head(ms, written, reason)}${fieldsJson(fields, metricTaken)}${emf}}`);
+      // A raised record says so, so an operator filtering by level can tell a count from a problem.
+      const raised = written === recordLevel ? '' : `,"raisedFrom":"${recordLevel}"`;
+      metricTaken.add('raisedFrom');
+      sink(`${head(ms, written, reason)}${raised}${fieldsJson(fields, metricTaken)}${emf}}`);
     };
 
     return Object.assign(log, {

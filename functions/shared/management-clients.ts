@@ -4,12 +4,13 @@ import {
   DeleteConnectionCommand,
   GoneException,
   PostToConnectionCommand,
+  type GetConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { errorName, httpStatusOf } from '../../shared/guards.ts';
 import { requestContextOf } from './websocket-event.ts';
 
 export interface ManagementLike {
-  send(command: PostToConnectionCommand | DeleteConnectionCommand): Promise<unknown>;
+  send(command: PostToConnectionCommand | DeleteConnectionCommand | GetConnectionCommand): Promise<unknown>;
 }
 
 export interface ManagementClients {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureConnectionsTable, localDynamoClient, startDynamo, type DynamoServer } from '../../../local/dynamodb.ts';
-import { findConnectionsBySub } from '../../../functions/shared/connections-by-sub.ts';
+import { connectionsOfSub } from '../../../functions/shared/sub-index-pages.ts';
 import { marshalConnectionItem } from '../../../functions/shared/connection-item.ts';
 import { authorizerContext, connectEvent, disconnectEvent, messageEvent, SECRET_TOKEN, SUB } from './helpers.ts';
 
@@ -191,8 +191,9 @@ describe('connections: built bundles', function () {
       expect(item?.['headers']).to.deep.equal({ M: { 'user-agent': { S: 'UA' } } });
       expect(JSON.stringify(item)).to.not.contain(SECRET_TOKEN);
 
-      const found = await findConnectionsBySub(client, 'conns', SUB);
-      expect(found.connections.map((c) => c.connectionId)).to.include(id);
+      const found: string[] = [];
+      for await (const c of connectionsOfSub(client, 'conns', SUB)) found.push(c.connectionId);
+      expect(found).to.include(id);
 
       const echo = await runBundle('default', env, [messageEvent('{"n":1}', { context: context(id, exp) })]);
       expect(echo.results, echo.stderr + echo.stdout).to.deep.equal([{ statusCode: 200 }]);
@@ -242,6 +243,7 @@ describe('connections: built bundles', function () {
             ttl: exp + 7260,
             queryParameters: {},
             headers: {},
+            claims: {},
           }),
         }),
       );

@@ -22,8 +22,27 @@ describe('connections: configuration', () => {
       storedHeaders: [],
       tokenQueryParam: 'token',
       managementEndpointFromEnv: undefined,
+      maxConnectionsPerUser: 10,
+      contextClaims: [],
     });
     expect(DEFAULT_TTL_SECONDS).to.equal(7260);
+  });
+
+  it('reads MAX_CONNECTIONS_PER_USER (0 = unlimited) and refuses anything but 0 to 10000, naming it', () => {
+    expect(loadConnectionConfig({ ...base, MAX_CONNECTIONS_PER_USER: '0' }).maxConnectionsPerUser).to.equal(0);
+    expect(loadConnectionConfig({ ...base, MAX_CONNECTIONS_PER_USER: '2' }).maxConnectionsPerUser).to.equal(2);
+    for (const value of ['-1', 'ten', '1.5', '10001']) {
+      expect(failure({ ...base, MAX_CONNECTIONS_PER_USER: value }).variable, value).to.equal(
+        'MAX_CONNECTIONS_PER_USER',
+      );
+    }
+  });
+
+  it('reads CONTEXT_CLAIMS with their context keys, and refuses a reserved claim naming it', () => {
+    expect(loadConnectionConfig({ ...base, CONTEXT_CLAIMS: 'custom:tenant' }).contextClaims).to.deep.equal([
+      { name: 'custom:tenant', key: 'claim_custom_tenant' },
+    ]);
+    expect(failure({ ...base, CONTEXT_CLAIMS: 'sub' }).variable).to.equal('CONTEXT_CLAIMS');
   });
 
   it('reads every variable: ttl, stored headers lower-cased and de-duplicated, token parameter', () => {

@@ -4,6 +4,9 @@ import { ConditionalCheckFailedException, InternalServerError, PutItemCommand } 
 import { createConnectHandler } from '../../../functions/connect/handler.ts';
 import { createConnectionStore } from '../../../functions/shared/connection-store.ts';
 import { loadConnectionConfig } from '../../../functions/shared/connection-config.ts';
+import { unmarshalConnectionItem } from '../../../functions/shared/connection-item.ts';
+import { createManagementClients } from '../../../functions/shared/management-clients.ts';
+import { connection, FakeManagement, FakeTable } from '../control/fakes.ts';
 import {
   authorizerContext,
   captureLog,
@@ -15,16 +18,25 @@ import {
   SUB,
 } from './helpers.ts';
 
+const noManagement = createManagementClients({
+  endpointFromEnv: undefined,
+  createClient: () => ({ send: () => Promise.reject(new Error('management API not expected')) }),
+});
+
+/** The limit is off (0) here; its own tests below run over the in-memory table. */
 function setup(send: sinon.SinonStub = sinon.stub().resolves({}), env: Record<string, string> = {}) {
   const config = loadConnectionConfig({
     CONNECTIONS_TABLE: 'conns',
     STORED_HEADERS: 'User-Agent,X-Forwarded-For',
+    MAX_CONNECTIONS_PER_USER: '0',
     ...env,
   });
   const logs = captureLog('connect');
   const handler = createConnectHandler({
     config,
     store: createConnectionStore({ dynamo: { send }, tableName: config.tableName }),
+    dynamo: { send },
+    management: noManagement,
     now: () => NOW_MS,
     log: logs.log,
   });
@@ -52,7 +64,14 @@ describe('connections: $connect handler', () => {
         headers: { M: { 'user-agent': { S: 'Mozilla/5.0' }, 'x-forwarded-for': { S: '203.0.113.9' } } },
       },
     });
-    expect(logs.reasons()).to.deep.equal(['connected']);
+    const [record] = logs.records();
+    expect(record).to.include({ reason: 'connected', apiRequestId: 'req-1', Connect: 1, Function: 'connect' });
+  });
+
+  it("binds Lambda's request id from the context argument", async () => {
+    const { handler, logs } = setup();
+    await handler(connectEvent(), { awsRequestId: 'lambda-1' });
+    expect(logs.records()[0]).to.include({ requestId: 'lambda-1', apiRequestId: 'req-1' });
   });
 
   it('computes ttl from the clock and CONNECTION_TTL_SECONDS', async () => {
@@ -67,8 +86,10 @@ describe('connections: $connect handler', () => {
     const send = sinon.stub().resolves({});
     const logs = captureLog('connect');
     const handler = createConnectHandler({
-      config: loadConnectionConfig({ CONNECTIONS_TABLE: 'conns' }),
+      config: loadConnectionConfig({ CONNECTIONS_TABLE: 'conns', MAX_CONNECTIONS_PER_USER: '0' }),
       store: createConnectionStore({ dynamo: { send }, tableName: 'conns' }),
+      dynamo: { send },
+      management: noManagement,
       now: () => NOW_MS,
       log: logs.log,
     });
@@ -125,7 +146,12 @@ describe('connections: $connect handler', () => {
     const { handler, logs } = setup(sinon.stub().rejects(new InternalServerError({ message: 'boom', $metadata: {} })));
     expect(await handler(connectEvent())).to.deep.equal({ statusCode: 500 });
     const [record] = logs.records();
-    expect(record).to.include({ level: 'error', reason: 'store_failed', connectionId: CONNECTION_ID });
+    expect(record).to.include({
+      level: 'error',
+      reason: 'store_failed',
+      connectionId: CONNECTION_ID,
+      InternalError: 1,
+    });
     expect(String(record?.['error'])).to.contain('InternalServerError');
   });
 
@@ -164,5 +190,66 @@ describe('connections: $connect handler', () => {
     expect(JSON.stringify(response)).to.not.contain(SECRET_TOKEN);
     expect(logs.lines).to.have.length(2);
     for (const line of logs.lines) expect(line).to.not.contain(SECRET_TOKEN);
+  });
+});
+
+describe('connections: $connect with the per-user limit and context claims', () => {
+  function limited(table: FakeTable, management: FakeManagement, env: Record<string, string> = {}) {
+    const config = loadConnectionConfig({ CONNECTIONS_TABLE: 'conns', MAX_CONNECTIONS_PER_USER: '2', ...env });
+    const logs = captureLog('connect');
+    const handler = createConnectHandler({
+      config,
+      store: createConnectionStore({ dynamo: table, tableName: 'conns' }),
+      dynamo: table,
+      management: createManagementClients({ endpointFromEnv: undefined, createClient: () => management }),
+      now: () => NOW_MS,
+      log: logs.log,
+    });
+    return { handler, logs };
+  }
+  const own = (extra: Record<string, unknown> = {}) =>
+    connection('x=', { sub: SUB, connectedAt: NOW_MS - 1000, ...extra });
+
+  it('accepts below the limit (MAX_CONNECTIONS_PER_USER defaults to 10)', async () => {
+    expect(loadConnectionConfig({ CONNECTIONS_TABLE: 'conns' }).maxConnectionsPerUser).to.equal(10);
+    const table = new FakeTable().add(own());
+    const { handler } = limited(table, new FakeManagement().set('live', 'x='));
+    expect(await handler(connectEvent())).to.deep.equal({ statusCode: 200 });
+    expect(table.has(CONNECTION_ID)).to.equal(true);
+  });
+
+  it('refuses the third handshake at a limit of 2 with 429, keeping the existing ones', async () => {
+    const table = new FakeTable().add(own(), connection('y=', { sub: SUB }));
+    const { handler, logs } = limited(table, new FakeManagement().set('live', 'x=', 'y='));
+    expect(await handler(connectEvent())).to.deep.equal({ statusCode: 429 });
+    expect(table.has(CONNECTION_ID)).to.equal(false);
+    expect(table.items.size).to.equal(2);
+    expect(logs.records().at(-1)).to.include({ level: 'warn', reason: 'connection_limit_reached', live: 2, max: 2 });
+  });
+
+  it('makes room by deleting an item whose $disconnect was lost, and accepts', async () => {
+    const table = new FakeTable().add(own(), connection('lost=', { sub: SUB, connectedAt: 1 }));
+    const { handler, logs } = limited(table, new FakeManagement().set('live', 'x=').set('gone', 'lost='));
+    expect(await handler(connectEvent())).to.deep.equal({ statusCode: 200 });
+    expect(table.has('lost=')).to.equal(false);
+    expect(logs.records().find((r) => r['reason'] === 'stale_connections_removed')).to.include({ GoneCleanup: 1 });
+  });
+
+  it('refuses with 500 (InternalError counted) when sub-index cannot be read', async () => {
+    const table = new FakeTable();
+    table.failing.add('Query');
+    const { handler, logs } = limited(table, new FakeManagement());
+    expect(await handler(connectEvent())).to.deep.equal({ statusCode: 500 });
+    expect(logs.records().at(-1)).to.include({ reason: 'store_failed', operation: 'query', InternalError: 1 });
+  });
+
+  it('stores the CONTEXT_CLAIMS under claims, keyed by their original names', async () => {
+    const table = new FakeTable();
+    const { handler } = limited(table, new FakeManagement(), { CONTEXT_CLAIMS: 'custom:tenant' });
+    const event = connectEvent({ context: { authorizer: authorizerContext({ claim_custom_tenant: 'acme' }) } });
+    expect(await handler(event)).to.deep.equal({ statusCode: 200 });
+    const stored = unmarshalConnectionItem(table.items.get(CONNECTION_ID));
+    expect(stored.ok && stored.item.claims).to.deep.equal({ 'custom:tenant': 'acme' });
+    expect(table.items.get(CONNECTION_ID)?.['claims']).to.deep.equal({ M: { 'custom:tenant': { S: 'acme' } } });
   });
 });

@@ -2,13 +2,15 @@ import { expect } from 'chai';
 import {
   bearerSubprotocol,
   buildConnectionItem,
+  claimsFromContext,
   MAX_QUERY_PARAMETERS,
   MAX_VALUE_LENGTH,
   storedHeaders,
   storedQueryParameters,
   truncate,
 } from '../../../functions/connect/connect-request.ts';
-import { CONNECTION_ID, connectEvent, EXP, NOW_MS, SECRET_TOKEN, SUB } from './helpers.ts';
+import { parseContextClaims } from '../../../functions/shared/token/context-claims.ts';
+import { authorizerContext, CONNECTION_ID, connectEvent, EXP, NOW_MS, SECRET_TOKEN, SUB } from './helpers.ts';
 
 describe('connections: $connect request to item', () => {
   it('removes the token parameter (any casing) and keeps the rest', () => {
@@ -67,6 +69,7 @@ describe('connections: $connect request to item', () => {
       event,
       connectionId: CONNECTION_ID,
       context: { sub: SUB, username: 'jane', exp: EXP },
+      claims: { 'custom:tenant': 'acme' },
       config: { ttlSeconds: 7260, storedHeaders: ['user-agent'], tokenQueryParam: 'token' },
       nowMs: NOW_MS + 999,
     });
@@ -79,6 +82,7 @@ describe('connections: $connect request to item', () => {
       ttl: Math.floor((NOW_MS + 999) / 1000) + 7260,
       queryParameters: { room: 'lobby' },
       headers: { 'user-agent': 'UA' },
+      claims: { 'custom:tenant': 'acme' },
     });
   });
 
@@ -88,6 +92,7 @@ describe('connections: $connect request to item', () => {
       event,
       connectionId: CONNECTION_ID,
       context: { sub: SUB, username: '', exp: EXP },
+      claims: {},
       config: { ttlSeconds: 60, storedHeaders: [], tokenQueryParam: 'token' },
       nowMs: NOW_MS,
     });
@@ -115,5 +120,40 @@ describe('connections: Sec-WebSocket-Protocol answer', () => {
 
   it('reads multiValueHeaders when headers is absent', () => {
     expect(bearerSubprotocol({ multiValueHeaders: { 'Sec-WebSocket-Protocol': ['bearer, tok'] } })).to.equal('bearer');
+  });
+});
+
+describe('connections: context claims onto the item', () => {
+  const claims = parseContextClaims('custom:tenant,plan,flags,__proto__,missing');
+  const withContext = (extra: Record<string, unknown>) =>
+    connectEvent({ context: { authorizer: authorizerContext(extra) } });
+
+  it('maps claim_* context keys back to the original claim names', () => {
+    const event = withContext({ claim_custom_tenant: 'acme', claim_plan: 'gold', claim_flags: '["a","b"]' });
+    expect(claimsFromContext(event, claims)).to.deep.equal({
+      'custom:tenant': 'acme',
+      plan: 'gold',
+      flags: '["a","b"]',
+    });
+  });
+
+  it('turns numbers and booleans of a gateway that keeps types into the strings API Gateway would pass', () => {
+    expect(claimsFromContext(withContext({ claim_plan: 3, claim_flags: true }), claims)).to.deep.equal({
+      plan: '3',
+      flags: 'true',
+    });
+  });
+
+  it('leaves absent claims, unconfigured keys and unusable values out', () => {
+    const event = withContext({ claim_other: 'x', claim_plan: { nested: 1 }, claim_custom_tenant: null });
+    expect(claimsFromContext(event, claims)).to.deep.equal({});
+    expect(claimsFromContext(withContext({ claim_plan: 'gold' }), [])).to.deep.equal({});
+    expect(claimsFromContext({}, claims)).to.deep.equal({});
+  });
+
+  it('keeps a claim named __proto__ as data', () => {
+    const stored = claimsFromContext(withContext({ claim___proto__: 'x' }), claims);
+    expect(Object.getPrototypeOf(stored)).to.equal(Object.prototype);
+    expect(Object.keys(stored)).to.deep.equal(['__proto__']);
   });
 });

@@ -15,6 +15,7 @@ const item: ConnectionItem = {
   ttl: 1_705_734_060,
   queryParameters: { room: 'lobby' },
   headers: { 'user-agent': 'Mozilla/5.0' },
+  claims: {},
 };
 
 describe('connections: item codec', () => {
@@ -62,6 +63,18 @@ describe('connections: item codec', () => {
       tokenExp: item.tokenExp,
       queryParameters: item.queryParameters,
       headers: item.headers,
+      claims: item.claims,
+    });
+  });
+
+  it('writes claims as a map of strings only when there are some, and reads them back', () => {
+    const withClaims: ConnectionItem = { ...item, claims: { 'custom:tenant': 'acme' } };
+    const raw = marshalConnectionItem(withClaims);
+    expect(raw['claims']).to.deep.equal({ M: { 'custom:tenant': { S: 'acme' } } });
+    expect(unmarshalConnectionItem(raw)).to.deep.equal({ ok: true, item: withClaims });
+    expect(unmarshalConnectionItem({ ...raw, claims: { M: { x: { N: '1' } } } })).to.deep.equal({
+      ok: false,
+      problem: 'claims has a non-string value',
     });
   });
 

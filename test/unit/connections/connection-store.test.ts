@@ -19,6 +19,7 @@ const item: ConnectionItem = {
   ttl: 1_705_734_060,
   queryParameters: {},
   headers: {},
+  claims: {},
 };
 
 describe('connections: store', () => {

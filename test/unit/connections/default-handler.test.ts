@@ -31,10 +31,11 @@ const stored: ConnectionItem = {
   ttl: NOW_MS / 1000 + 7260,
   queryParameters: { room: 'lobby' },
   headers: { 'user-agent': 'Mozilla/5.0' },
+  claims: {},
 };
 
 interface Setup {
-  handler: (event: unknown) => Promise<unknown>;
+  handler: (event: unknown, context?: unknown) => Promise<unknown>;
   dynamo: sinon.SinonStub;
   api: sinon.SinonStub;
   createClient: sinon.SinonStub;
@@ -91,6 +92,7 @@ const expectedView = {
   tokenExp: EXP,
   queryParameters: { room: 'lobby' },
   headers: { 'user-agent': 'Mozilla/5.0' },
+  claims: {},
 };
 
 describe('connections: $default handler', () => {
@@ -173,12 +175,24 @@ describe('connections: $default handler', () => {
       expect(post && close && post.calledBefore(close)).to.equal(true);
     }
 
-    it('by the authorizer context exp: sends token_expired, closes the connection, deletes the item, without reading it', async () => {
+    it('by the stored tokenExp: sends token_expired, closes the connection, deletes the item', async () => {
       const s = setup({ nowMs: EXP * 1000 });
       expect(await s.handler(messageEvent('hi'))).to.deep.equal({ statusCode: 200 });
       expectExpiryHandled(s);
-      expect(commandsOf(s.dynamo, GetItemCommand)).to.have.length(0);
       expect(s.logs.reasons()).to.deep.equal(['token_expired']);
+      expect(s.logs.records()[0]).to.include({ TokenExpired: 1, tokenExp: EXP });
+    });
+
+    it("follows the stored tokenExp, not the authorizer context's exp (which refresh cannot change)", async () => {
+      // The context says the connect-time token expired an hour ago; refresh has moved the stored expiry on.
+      const refreshed = marshalConnectionItem({ ...stored, tokenExp: EXP + 3600 });
+      const s = setup({ nowMs: EXP * 1000 + 1000, item: refreshed });
+      expect(await s.handler(messageEvent('hi'))).to.deep.equal({ statusCode: 200 });
+      expect(posted(s.api)[0]?.['type']).to.equal('echo');
+      // And the other way round: a context exp in the future does not keep an expired stored one alive.
+      const t = setup({ nowMs: EXP * 1000, item: marshalConnectionItem(stored) });
+      await t.handler(messageEvent('hi', { context: { authorizer: authorizerContext({ exp: String(EXP + 9999) }) } }));
+      expectExpiryHandled(t);
     });
 
     it('by the stored tokenExp when the context has no exp', async () => {
@@ -188,12 +202,12 @@ describe('connections: $default handler', () => {
       expectExpiryHandled(s);
     });
 
-    it('by the stored tokenExp when the context exp is malformed (logged as a warning)', async () => {
+    it('by the stored tokenExp when the context exp is malformed (the context is not read)', async () => {
       const s = setup({ nowMs: EXP * 1000 + 1 });
       const event = messageEvent('hi', { context: { authorizer: authorizerContext({ exp: 'soon' }) } });
       expect(await s.handler(event)).to.deep.equal({ statusCode: 200 });
       expectExpiryHandled(s);
-      expect(s.logs.reasons()).to.deep.equal(['authorizer_context_invalid', 'token_expired']);
+      expect(s.logs.reasons()).to.deep.equal(['token_expired']);
     });
 
     it('one second before exp still echoes', async () => {
@@ -266,12 +280,27 @@ describe('connections: $default handler', () => {
     expect(logs.records()[0]).to.include({ level: 'error', reason: 'post_failed', answer: 'echo' });
   });
 
-  it('answers 500 and logs store_failed when GetItem fails, sending nothing', async () => {
+  it("tells the client internal_error with API Gateway's request id when GetItem fails, then answers 500", async () => {
     const dynamo = sinon.stub().rejects(new InternalServerError({ message: 'boom', $metadata: {} }));
     const { handler, api, logs } = setup({ dynamo });
+    expect(await handler(messageEvent('hi'), { awsRequestId: 'lambda-1' })).to.deep.equal({ statusCode: 500 });
+    expect(posted(api)).to.deep.equal([{ type: 'error', reason: 'internal_error', requestId: 'req-1' }]);
+    expect(logs.records()[0]).to.include({
+      level: 'error',
+      reason: 'store_failed',
+      operation: 'get',
+      requestId: 'lambda-1',
+      apiRequestId: 'req-1',
+      InternalError: 1,
+    });
+  });
+
+  it('still answers 500, logging post_failed, when the internal_error frame cannot be sent either', async () => {
+    const dynamo = sinon.stub().rejects(new InternalServerError({ message: 'boom', $metadata: {} }));
+    const api = sinon.stub().rejects(new LimitExceededException({ message: 'slow', $metadata: {} }));
+    const { handler, logs } = setup({ dynamo, api });
     expect(await handler(messageEvent('hi'))).to.deep.equal({ statusCode: 500 });
-    sinon.assert.notCalled(api);
-    expect(logs.records()[0]).to.include({ level: 'error', reason: 'store_failed', operation: 'get' });
+    expect(logs.reasons()).to.deep.equal(['store_failed', 'post_failed']);
   });
 
   it('answers 500 and logs store_failed when deleting a stale item fails', async () => {

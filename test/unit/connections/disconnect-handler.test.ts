@@ -7,11 +7,16 @@ import { captureLog, CONNECTION_ID, disconnectEvent } from './helpers.ts';
 
 function setup(send: sinon.SinonStub = sinon.stub().resolves({})) {
   const logs = captureLog('disconnect');
+  const sleeps: number[] = [];
   const handler = createDisconnectHandler({
     store: createConnectionStore({ dynamo: { send }, tableName: 'conns' }),
     log: logs.log,
+    sleep: (ms) => {
+      sleeps.push(ms);
+      return Promise.resolve();
+    },
   });
-  return { handler, send, logs };
+  return { handler, send, logs, sleeps };
 }
 
 describe('connections: $disconnect handler', () => {
@@ -28,10 +33,22 @@ describe('connections: $disconnect handler', () => {
         level: 'info',
         fn: 'disconnect',
         reason: 'disconnected',
-        requestId: 'req-1',
+        apiRequestId: 'req-1',
         connectionId: CONNECTION_ID,
         disconnectStatusCode: 1001,
         disconnectReason: 'Going away',
+        _aws: {
+          Timestamp: (records[0]?.['_aws'] as { Timestamp: number }).Timestamp,
+          CloudWatchMetrics: [
+            {
+              Namespace: 'WebSocketAuth',
+              Dimensions: [['Function']],
+              Metrics: [{ Name: 'Disconnect', Unit: 'Count' }],
+            },
+          ],
+        },
+        Function: 'disconnect',
+        Disconnect: 1,
       },
     ]);
   });
@@ -61,10 +78,41 @@ describe('connections: $disconnect handler', () => {
     expect(logs.records()[0]).to.not.have.property('disconnectStatusCode');
   });
 
-  it('answers 500 and logs store_failed with the close code when DynamoDB fails', async () => {
-    const { handler, logs } = setup(sinon.stub().rejects(new InternalServerError({ message: 'boom', $metadata: {} })));
+  it('retries DeleteItem within its time budget and succeeds when DynamoDB comes back', async () => {
+    const send = sinon.stub();
+    send.onFirstCall().rejects(new InternalServerError({ message: 'boom', $metadata: {} }));
+    send.onSecondCall().resolves({});
+    const { handler, logs, sleeps } = setup(send);
+    const context = { awsRequestId: 'l-1', getRemainingTimeInMillis: () => 9000 };
+    expect(await handler(disconnectEvent(), context)).to.deep.equal({ statusCode: 200 });
+    sinon.assert.calledTwice(send);
+    expect(sleeps).to.have.length(1);
+    expect(logs.records()[0]).to.include({ reason: 'disconnected', attempts: 2, requestId: 'l-1' });
+  });
+
+  it('logs orphan_left with the connection id (InternalError counted) and answers 500 when every attempt fails', async () => {
+    const send = sinon.stub().rejects(new InternalServerError({ message: 'boom', $metadata: {} }));
+    const { handler, logs } = setup(send);
     expect(await handler(disconnectEvent())).to.deep.equal({ statusCode: 500 });
-    expect(logs.records()[0]).to.include({ level: 'error', reason: 'store_failed', disconnectStatusCode: 1001 });
+    sinon.assert.calledThrice(send);
+    expect(logs.records()).to.have.length(1);
+    expect(logs.records()[0]).to.include({
+      level: 'error',
+      reason: 'orphan_left',
+      connectionId: CONNECTION_ID,
+      disconnectStatusCode: 1001,
+      attempts: 3,
+      InternalError: 1,
+    });
+  });
+
+  it('stops retrying when the invocation has no time left for another attempt', async () => {
+    const send = sinon.stub().rejects(new InternalServerError({ message: 'boom', $metadata: {} }));
+    const { handler, logs } = setup(send);
+    const context = { getRemainingTimeInMillis: () => 1000 };
+    expect(await handler(disconnectEvent(), context)).to.deep.equal({ statusCode: 500 });
+    sinon.assert.calledOnce(send);
+    expect(logs.records()[0]).to.include({ reason: 'orphan_left', attempts: 1 });
   });
 
   it('answers 500 for an event without a connection id, deleting nothing', async () => {

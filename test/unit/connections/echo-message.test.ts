@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { buildEcho, MAX_POST_BYTES } from '../../../functions/default/echo-message.ts';
+import { buildEcho } from '../../../functions/default/echo-message.ts';
+import { MAX_POST_BYTES } from '../../../functions/shared/error-frame.ts';
 import type { ConnectionView } from '../../../functions/shared/connection-item.ts';
 
 const connection: ConnectionView = {
@@ -10,6 +11,7 @@ const connection: ConnectionView = {
   tokenExp: 1_705_730_400,
   queryParameters: { room: 'lobby' },
   headers: {},
+  claims: {},
 };
 const receivedAt = new Date('2024-01-20T05:00:00.000Z');
 

@@ -1,5 +1,5 @@
 // Shared fixtures for the connection Lambda tests: realistic API Gateway events and a log capture.
-import { createLogger, type Logger } from '../../../functions/shared/log.ts';
+import { createLogger, type FunctionLogger } from '../../../functions/shared/log.ts';
 
 export const SECRET_TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzZWNyZXQifQ.c2VjcmV0LXNpZ25hdHVyZQ';
 export const CONNECTION_ID = 'R1kmxc2VNjMCFIA=';
@@ -9,7 +9,7 @@ export const NOW_MS = 1_705_726_800_000;
 export const EXP = NOW_MS / 1000 + 3600;
 
 export interface CapturedLog {
-  readonly log: Logger;
+  readonly log: FunctionLogger;
   readonly lines: string[];
   records(): Record<string, unknown>[];
   reasons(): string[];
@@ -17,7 +17,7 @@ export interface CapturedLog {
 
 export function captureLog(fn: string): CapturedLog {
   const lines: string[] = [];
-  const log = createLogger(fn, (line) => lines.push(line));
+  const log = createLogger(fn, { sink: (line) => lines.push(line), level: 'debug', platformLevel: undefined });
   const records = (): Record<string, unknown>[] => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
   return { log, lines, records, reasons: () => records().map((r) => String(r['reason'])) };
 }

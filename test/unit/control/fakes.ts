@@ -36,6 +36,7 @@ export function connection(connectionId: string, overrides: Partial<ConnectionIt
     ttl: NOW_S + 7200,
     queryParameters: {},
     headers: {},
+    claims: {},
     ...overrides,
   };
 }
@@ -127,6 +128,13 @@ export class FakeTable {
     if (command instanceof PutItemCommand) {
       this.fail('PutItem');
       const { TableName, Item } = command.input;
+      if (TableName === this.tableName && Item !== undefined) {
+        const id = Item['connectionId']?.S ?? '';
+        if (this.items.has(id))
+          throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+        this.items.set(id, Item);
+        return { $metadata: {} };
+      }
       if (TableName !== this.revocationsTable || Item === undefined) throw new Error('unexpected PutItem');
       const sub = Item['sub']?.S ?? '';
       const existing = this.revocations.get(sub);

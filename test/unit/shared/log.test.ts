@@ -198,9 +198,9 @@ describe('shared/log: EMF metrics', () => {
     log('info', 'connected');
     log.metric('info', 'connected', { Connect: 1 });
     log.metric('debug', 'echoed', { Echo: 1 });
-    expect(records().map((r) => [r['reason'], r['level']])).to.deep.equal([
-      ['connected', 'error'],
-      ['echoed', 'error'],
+    expect(records().map((r) => [r['reason'], r['level'], r['raisedFrom']])).to.deep.equal([
+      ['connected', 'error', 'info'],
+      ['echoed', 'error', 'debug'],
     ]);
   });
 
@@ -215,6 +215,7 @@ describe('shared/log: EMF metrics', () => {
     const { log, records } = capture({ level: 'info', platformLevel: 'info' });
     log.metric('error', 'store_failed', { InternalError: 1 });
     expect(records()[0]).to.include({ level: 'error' });
+    expect(records()[0]).to.not.have.property('raisedFrom');
   });
 
   it('writes a plain record when no metric value is a finite number', () => {

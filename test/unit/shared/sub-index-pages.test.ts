@@ -58,5 +58,14 @@ describe('shared/sub-index-pages: connectionsOfSub', () => {
     thrown = undefined;
     await collect(connectionsOfSub(endless, 'conns', SUB, { maxPages: 3 })).catch((err: unknown) => (thrown = err));
     expect(String(thrown)).to.contain('stopped after 3 pages');
+    for (const output of [undefined, { Items: [], LastEvaluatedKey: 'k' }]) {
+      thrown = undefined;
+      const dynamo = { send: () => Promise.resolve(output) };
+      await collect(connectionsOfSub(dynamo, 'conns', SUB)).catch((err: unknown) => (thrown = err));
+      expect(String(thrown), JSON.stringify(output)).to.contain('Query returned');
+    }
+    thrown = undefined;
+    await collect(connectionsOfSub(bad, 'conns', '')).catch((err: unknown) => (thrown = err));
+    expect(thrown).to.be.instanceOf(TypeError);
   });
 });
