@@ -100,7 +100,6 @@ describe('web app in headless Chromium against the local stack', function () {
   this.timeout(120_000);
   let stack: RunningStack;
   let browser: Browser;
-  let context: BrowserContext | undefined;
   const stackLog: string[] = [];
 
   before(async function () {
@@ -113,221 +112,254 @@ describe('web app in headless Chromium against the local stack', function () {
     await stack?.stop();
   });
 
-  beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  // One page through the whole session. Each step needs the ones before it, so after a failure the rest are
+  // skipped: the first failing step names what broke.
+  describe('the demo user signs in, echoes over both token transports and signs out', function () {
+    let context: BrowserContext;
+    let page: Page;
+    let seen: Watch;
+    let webUrl: string;
+    let tokenResponse: Record<string, string>;
+    let broken = false;
+
+    before(async () => {
+      context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+      page = await context.newPage();
+      seen = watch(page);
+      webUrl = stack.config.webUrl;
+    });
+
+    after(async () => {
+      await context?.close();
+    });
+
+    beforeEach(function () {
+      if (broken) this.skip();
+    });
+
+    afterEach(function () {
+      if (this.currentTest?.state === 'failed') broken = true;
+    });
+
+    it('shows the signed-out page with Connect disabled', async () => {
+      await page.goto(webUrl);
+      await page.locator('#sign-in').waitFor({ state: 'visible' });
+      expect(await page.locator('#who').textContent()).to.equal('Not signed in.');
+      expect(await page.locator('#connect').isDisabled(), 'Connect is enabled while signed out').to.equal(true);
+      await screenshot(page, '01-signed-out');
+    });
+
+    it('leaves for /oauth2/authorize with PKCE S256, a random state and the configured scopes', async () => {
+      await page.locator('#sign-in').click();
+      await page.locator('input[name="username"]').waitFor({ timeout: STEP_MS });
+      await screenshot(page, '02-hosted-ui-login');
+      const authorize = seen.authorizeUrls[0];
+      expect(authorize, 'no /oauth2/authorize request').to.not.equal(undefined);
+      const query = (authorize as URL).searchParams;
+      expect(query.get('response_type')).to.equal('code');
+      expect(query.get('client_id')).to.equal(stack.config.clientId);
+      expect(query.get('redirect_uri')).to.equal(webUrl);
+      expect(query.get('code_challenge_method')).to.equal('S256');
+      expect(query.get('code_challenge')).to.match(/^[A-Za-z0-9_-]{43}$/);
+      expect(query.get('state')).to.match(/^[A-Za-z0-9_-]{43}$/);
+      expect(query.get('scope')).to.equal('openid email profile');
+    });
+
+    it('signs in with exactly one code exchange carrying the verifier, and clears the code from the address bar', async () => {
+      await page.locator('input[name="username"]').fill(stack.demoUser.username);
+      await page.locator('input[name="password"]').fill(stack.demoUser.password);
+      await page.locator('button[type="submit"]').click();
+      await signedInAs(page, stack.demoUser.username);
+      expect(seen.tokenRequests).to.have.length(1);
+      const exchange = new URLSearchParams((seen.tokenRequests[0] as Request).postData() ?? '');
+      expect(exchange.get('grant_type')).to.equal('authorization_code');
+      expect(exchange.get('code_verifier')).to.match(/^[A-Za-z0-9_-]{43}$/);
+      expect(page.url(), 'the authorization code stayed in the address bar').to.equal(webUrl);
+      tokenResponse = (await (await (seen.tokenRequests[0] as Request).response())?.json()) as Record<string, string>;
+      expect(tokenResponse.refresh_token, 'the token endpoint returned no refresh token').to.be.a('string');
+    });
+
+    it('keeps every token out of storage and off the page, and shows the expiry', async () => {
+      const stored = await page.evaluate(() =>
+        JSON.stringify({ session: { ...sessionStorage }, local: { ...localStorage } }),
+      );
+      expect(stored).to.equal('{"session":{},"local":{}}');
+      const html = await page.content();
+      expect(html.includes(tokenResponse.refresh_token as string), 'the refresh token is on the page').to.equal(false);
+      expect(html.includes(tokenResponse.access_token as string), 'the access token is on the page').to.equal(false);
+      expect(await page.locator('#expiry').textContent()).to.match(/^\d+:\d{2}(:\d{2})?$/);
+      await screenshot(page, '03-signed-in');
+    });
+
+    it('connects with the token as subprotocol and echoes JSON with the username and no token', async () => {
+      // The default transport: "bearer, <token>", answered with "bearer"; JSON sent with the keyboard.
+      await page.locator('#connect').click();
+      await connectionState(page, 'connected');
+      await logLine(page, 'subprotocol bearer');
+      await screenshot(page, '04-connected');
+      await page.locator('#message').fill('{"hello": "from the browser"}');
+      await page.locator('#message').press('Control+Enter');
+      await logLine(page, '{"hello":"from the browser"}', 'sent');
+      const echo = await logLine(page, `echo for ${stack.demoUser.username}`);
+      expect(await echo.textContent()).to.contain('"hello":"from the browser"');
+      expect(await echo.getAttribute('data-direction')).to.equal('received');
+      // The echoed connection data, on demand: who the authorizer said this is, and no token in it.
+      await echo.locator('summary').click();
+      const connectionData = JSON.parse((await echo.locator('pre').textContent()) ?? '') as {
+        connection: Record<string, unknown>;
+      };
+      expect(connectionData.connection.username).to.equal(stack.demoUser.username);
+      expect(connectionData.connection.sub).to.be.a('string').and.not.equal('');
+      expect(connectionData.connection.tokenExp).to.be.a('number');
+      expect(JSON.stringify(connectionData)).to.not.contain(tokenResponse.access_token);
+      await screenshot(page, '05-echo');
+      // Refreshing the README's picture is opt-in, so a plain test run leaves the working tree clean.
+      if (process.env.UPDATE_DOCS_SCREENSHOT === '1') {
+        await mkdir(path.join(root, 'docs'), { recursive: true });
+        await copyFile(path.join(root, 'test-artifacts', 'e2e', '05-echo.png'), path.join(root, 'docs', 'web-app.png'));
+      }
+    });
+
+    it('reconnects with the token in the query string and echoes plain text without the token', async () => {
+      await page.locator('#disconnect').click();
+      await connectionState(page, 'disconnected');
+      await page.locator('input[name="transport"][value="query"]').check();
+      await page.locator('#connect').click();
+      await connectionState(page, 'connected');
+      await logLine(page, 'token in the query string');
+      await page.locator('input[name="format"][value="text"]').check();
+      await page.locator('#message').fill('plain text, not JSON');
+      await page.locator('#send').click();
+      await logLine(page, 'plain text, not JSON', 'sent');
+      const textEcho = await logLine(page, 'plain text, not JSON', 'received');
+      expect(
+        await page.locator('#log li[data-direction="received"]', { hasText: 'plain text, not JSON' }).count(),
+      ).to.equal(1);
+      expect(await textEcho.textContent()).to.contain(`echo for ${stack.demoUser.username}`);
+      await textEcho.locator('summary').click();
+      const queryData = (await textEcho.locator('pre').textContent()) ?? '';
+      expect(queryData, 'the echo carries no connection data').to.contain('"queryParameters"');
+      expect(
+        queryData.includes(tokenResponse.access_token as string),
+        'the token came back in the echoed query parameters',
+      ).to.equal(false);
+      await screenshot(page, '06-query-string-echo');
+    });
+
+    it('signs out through the hosted UI logout, which ends the hosted UI session too', async () => {
+      await page.locator('#sign-out').click();
+      await page.waitForURL((url) => url.href === webUrl, { timeout: STEP_MS });
+      await page.locator('#sign-in').waitFor({ state: 'visible', timeout: STEP_MS });
+      expect(await page.locator('#who').textContent()).to.equal('Not signed in.');
+      await screenshot(page, '07-signed-out-again');
+      await page.locator('#sign-in').click();
+      await page.locator('input[name="username"]').waitFor({ timeout: STEP_MS });
+    });
+
+    it('logged no browser console errors (CSP violations show here)', () => {
+      expect(seen.consoleErrors, seen.consoleErrors.join(' | ')).to.deep.equal([]);
+    });
   });
 
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-  });
+  describe('one fresh page per test', function () {
+    let context: BrowserContext | undefined;
 
-  it('signs in as the demo user through the hosted UI, echoes a message with the username over both token transports, and signs out', async () => {
-    const page = await (context as BrowserContext).newPage();
-    const seen = watch(page);
-    const { webUrl } = stack.config;
+    beforeEach(async () => {
+      context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    });
 
-    await page.goto(webUrl);
-    await page.locator('#sign-in').waitFor({ state: 'visible' });
-    expect(await page.locator('#who').textContent()).to.equal('Not signed in.');
-    expect(await page.locator('#connect').isDisabled(), 'Connect is enabled while signed out').to.equal(true);
-    await screenshot(page, '01-signed-out');
+    afterEach(async () => {
+      await context?.close();
+      context = undefined;
+    });
 
-    // Sign in: the app leaves for /oauth2/authorize with PKCE S256 and a random state.
-    await page.locator('#sign-in').click();
-    await page.locator('input[name="username"]').waitFor({ timeout: STEP_MS });
-    await screenshot(page, '02-hosted-ui-login');
-    const authorize = seen.authorizeUrls[0];
-    expect(authorize, 'no /oauth2/authorize request').to.not.equal(undefined);
-    const query = (authorize as URL).searchParams;
-    expect(query.get('response_type')).to.equal('code');
-    expect(query.get('client_id')).to.equal(stack.config.clientId);
-    expect(query.get('redirect_uri')).to.equal(webUrl);
-    expect(query.get('code_challenge_method')).to.equal('S256');
-    expect(query.get('code_challenge')).to.match(/^[A-Za-z0-9_-]{43}$/);
-    expect(query.get('state')).to.match(/^[A-Za-z0-9_-]{43}$/);
-    expect(query.get('scope')).to.equal('openid email profile');
+    it('is readable on a narrow window and usable from the keyboard alone, with a visible focus', async () => {
+      const page = await (context as BrowserContext).newPage();
+      const seen = watch(page);
+      await page.setViewportSize({ width: 360, height: 740 });
+      const overflow = (): Promise<number> =>
+        page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      await page.goto(stack.config.webUrl);
+      await page.locator('#sign-in').waitFor({ state: 'visible' });
+      expect(await overflow(), 'the page scrolls sideways at 360 px').to.be.at.most(0);
 
-    await page.locator('input[name="username"]').fill(stack.demoUser.username);
-    await page.locator('input[name="password"]').fill(stack.demoUser.password);
-    await page.locator('button[type="submit"]').click();
-    await signedInAs(page, stack.demoUser.username);
+      // The first Tab lands on Sign in, with a focus ring.
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.id)).to.equal('sign-in');
+      expect(await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle)).to.not.equal(
+        'none',
+      );
+      await screenshot(page, '11-narrow-keyboard-focus');
+      await page.keyboard.press('Enter');
+      await page.locator('input[name="username"]').waitFor({ timeout: STEP_MS });
+      // The hosted UI focuses the username field; the form is completed by typing, Tab and Enter.
+      await page.keyboard.type(stack.demoUser.username);
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(stack.demoUser.password);
+      await page.keyboard.press('Enter');
+      await signedInAs(page, stack.demoUser.username);
 
-    // Exactly one code exchange, with the verifier; the code is gone from the address bar.
-    expect(seen.tokenRequests).to.have.length(1);
-    const exchange = new URLSearchParams((seen.tokenRequests[0] as Request).postData() ?? '');
-    expect(exchange.get('grant_type')).to.equal('authorization_code');
-    expect(exchange.get('code_verifier')).to.match(/^[A-Za-z0-9_-]{43}$/);
-    expect(page.url(), 'the authorization code stayed in the address bar').to.equal(webUrl);
-    const tokenResponse = (await (await (seen.tokenRequests[0] as Request).response())?.json()) as Record<
-      string,
-      string
-    >;
-    expect(tokenResponse.refresh_token, 'the token endpoint returned no refresh token').to.be.a('string');
+      // Tab order from Sign out: the transport choice, then Connect.
+      await page.locator('#sign-out').focus();
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).to.equal(
+        'transport',
+      );
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.id)).to.equal('connect');
+      await page.keyboard.press('Enter');
+      await connectionState(page, 'connected');
+      // Connect is now disabled; focus moves on to the message box instead of being lost.
+      expect(await page.evaluate(() => document.activeElement?.id)).to.equal('message');
+      await page.keyboard.press('Control+a');
+      await page.keyboard.type('{"from": "the keyboard"}');
+      await page.keyboard.press('Control+Enter');
+      await logLine(page, `echo for ${stack.demoUser.username}`);
+      expect(await overflow(), 'long log lines make the page scroll sideways').to.be.at.most(0);
+      await screenshot(page, '12-narrow-echo');
+      expect(seen.consoleErrors).to.deep.equal([]);
+    });
 
-    // Tokens are never written to storage, and the refresh token never appears on the page.
-    const stored = await page.evaluate(() =>
-      JSON.stringify({ session: { ...sessionStorage }, local: { ...localStorage } }),
-    );
-    expect(stored).to.equal('{"session":{},"local":{}}');
-    const html = await page.content();
-    expect(html.includes(tokenResponse.refresh_token as string), 'the refresh token is on the page').to.equal(false);
-    expect(html.includes(tokenResponse.access_token as string), 'the access token is on the page').to.equal(false);
-    expect(await page.locator('#expiry').textContent()).to.match(/^\d+:\d{2}(:\d{2})?$/);
-    await screenshot(page, '03-signed-in');
+    it('refuses a return from the hosted UI whose state was tampered with, and never exchanges the code', async () => {
+      const page = await (context as BrowserContext).newPage();
+      const seen = watch(page);
+      // Rewrites the state on its way to the hosted UI, so the real code comes back with a state this tab never sent.
+      await page.route(
+        (url) => url.pathname === '/oauth2/authorize',
+        (route) => {
+          const url = new URL(route.request().url());
+          url.searchParams.set('state', `tampered${'x'.repeat(35)}`);
+          return route.continue({ url: url.href });
+        },
+      );
+      await page.goto(stack.config.webUrl);
+      await signInThroughHostedUi(page, stack, stack.demoUser.username, stack.demoUser.password);
+      const notice = page.locator('#notice[data-level="error"]');
+      await notice.waitFor({ timeout: STEP_MS });
+      expect(await notice.textContent()).to.contain('does not match');
+      expect(seen.tokenRequests, 'the code was exchanged despite the wrong state').to.have.length(0);
+      expect(page.url(), 'the refused code stayed in the address bar').to.equal(stack.config.webUrl);
+      expect(await page.locator('#sign-in').isVisible()).to.equal(true);
+      await screenshot(page, '08-wrong-state-refused');
+    });
 
-    // Connect with the token as subprotocol (the default: "bearer, <token>", answered with "bearer"), then
-    // send JSON with the keyboard.
-    await page.locator('#connect').click();
-    await connectionState(page, 'connected');
-    await logLine(page, 'subprotocol bearer');
-    await screenshot(page, '04-connected');
-    await page.locator('#message').fill('{"hello": "from the browser"}');
-    await page.locator('#message').press('Control+Enter');
-    await logLine(page, '{"hello":"from the browser"}', 'sent');
-    const echo = await logLine(page, `echo for ${stack.demoUser.username}`);
-    expect(await echo.textContent()).to.contain('"hello":"from the browser"');
-    expect(await echo.getAttribute('data-direction')).to.equal('received');
-    // The echoed connection data, on demand: who the authorizer said this is, and no token in it.
-    await echo.locator('summary').click();
-    const connectionData = JSON.parse((await echo.locator('pre').textContent()) ?? '') as {
-      connection: Record<string, unknown>;
-    };
-    expect(connectionData.connection.username).to.equal(stack.demoUser.username);
-    expect(connectionData.connection.sub).to.be.a('string').and.not.equal('');
-    expect(connectionData.connection.tokenExp).to.be.a('number');
-    expect(JSON.stringify(connectionData)).to.not.contain(tokenResponse.access_token);
-    await screenshot(page, '05-echo');
-    // Refreshing the README's picture is opt-in, so a plain test run leaves the working tree clean.
-    if (process.env.UPDATE_DOCS_SCREENSHOT === '1') {
-      await mkdir(path.join(root, 'docs'), { recursive: true });
-      await copyFile(path.join(root, 'test-artifacts', 'e2e', '05-echo.png'), path.join(root, 'docs', 'web-app.png'));
-    }
-
-    // The other transport: the token in the query string.
-    await page.locator('#disconnect').click();
-    await connectionState(page, 'disconnected');
-    await page.locator('input[name="transport"][value="query"]').check();
-    await page.locator('#connect').click();
-    await connectionState(page, 'connected');
-    await logLine(page, 'token in the query string');
-    await page.locator('input[name="format"][value="text"]').check();
-    await page.locator('#message').fill('plain text, not JSON');
-    await page.locator('#send').click();
-    await logLine(page, 'plain text, not JSON', 'sent');
-    const textEcho = await logLine(page, 'plain text, not JSON', 'received');
-    expect(
-      await page.locator('#log li[data-direction="received"]', { hasText: 'plain text, not JSON' }).count(),
-    ).to.equal(1);
-    expect(await textEcho.textContent()).to.contain(`echo for ${stack.demoUser.username}`);
-    await textEcho.locator('summary').click();
-    const queryData = (await textEcho.locator('pre').textContent()) ?? '';
-    expect(queryData, 'the echo carries no connection data').to.contain('"queryParameters"');
-    expect(
-      queryData.includes(tokenResponse.access_token as string),
-      'the token came back in the echoed query parameters',
-    ).to.equal(false);
-    await screenshot(page, '06-query-string-echo');
-
-    // Sign out through the hosted UI logout: back on the app, signed out, and the hosted UI session is gone.
-    await page.locator('#sign-out').click();
-    await page.waitForURL((url) => url.href === webUrl, { timeout: STEP_MS });
-    await page.locator('#sign-in').waitFor({ state: 'visible', timeout: STEP_MS });
-    expect(await page.locator('#who').textContent()).to.equal('Not signed in.');
-    await screenshot(page, '07-signed-out-again');
-    await page.locator('#sign-in').click();
-    await page.locator('input[name="username"]').waitFor({ timeout: STEP_MS });
-
-    expect(
-      seen.consoleErrors,
-      `browser console errors (CSP violations show here): ${seen.consoleErrors.join(' | ')}`,
-    ).to.deep.equal([]);
-  });
-
-  it('is readable on a narrow window and usable from the keyboard alone, with a visible focus', async () => {
-    const page = await (context as BrowserContext).newPage();
-    const seen = watch(page);
-    await page.setViewportSize({ width: 360, height: 740 });
-    const overflow = (): Promise<number> =>
-      page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    await page.goto(stack.config.webUrl);
-    await page.locator('#sign-in').waitFor({ state: 'visible' });
-    expect(await overflow(), 'the page scrolls sideways at 360 px').to.be.at.most(0);
-
-    // The first Tab lands on Sign in, with a focus ring.
-    await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.id)).to.equal('sign-in');
-    expect(await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle)).to.not.equal(
-      'none',
-    );
-    await screenshot(page, '11-narrow-keyboard-focus');
-    await page.keyboard.press('Enter');
-    await page.locator('input[name="username"]').waitFor({ timeout: STEP_MS });
-    // The hosted UI focuses the username field; the form is completed by typing, Tab and Enter.
-    await page.keyboard.type(stack.demoUser.username);
-    await page.keyboard.press('Tab');
-    await page.keyboard.type(stack.demoUser.password);
-    await page.keyboard.press('Enter');
-    await signedInAs(page, stack.demoUser.username);
-
-    // Tab order from Sign out: the transport choice, then Connect.
-    await page.locator('#sign-out').focus();
-    await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).to.equal('transport');
-    await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.id)).to.equal('connect');
-    await page.keyboard.press('Enter');
-    await connectionState(page, 'connected');
-    // Connect is now disabled; focus moves on to the message box instead of being lost.
-    expect(await page.evaluate(() => document.activeElement?.id)).to.equal('message');
-    await page.keyboard.press('Control+a');
-    await page.keyboard.type('{"from": "the keyboard"}');
-    await page.keyboard.press('Control+Enter');
-    await logLine(page, `echo for ${stack.demoUser.username}`);
-    expect(await overflow(), 'long log lines make the page scroll sideways').to.be.at.most(0);
-    await screenshot(page, '12-narrow-echo');
-    expect(seen.consoleErrors).to.deep.equal([]);
-  });
-
-  it('refuses a return from the hosted UI whose state was tampered with, and never exchanges the code', async () => {
-    const page = await (context as BrowserContext).newPage();
-    const seen = watch(page);
-    // Rewrites the state on its way to the hosted UI, so the real code comes back with a state this tab never sent.
-    await page.route(
-      (url) => url.pathname === '/oauth2/authorize',
-      (route) => {
-        const url = new URL(route.request().url());
-        url.searchParams.set('state', `tampered${'x'.repeat(35)}`);
-        return route.continue({ url: url.href });
-      },
-    );
-    await page.goto(stack.config.webUrl);
-    await signInThroughHostedUi(page, stack, stack.demoUser.username, stack.demoUser.password);
-    const notice = page.locator('#notice[data-level="error"]');
-    await notice.waitFor({ timeout: STEP_MS });
-    expect(await notice.textContent()).to.contain('does not match');
-    expect(seen.tokenRequests, 'the code was exchanged despite the wrong state').to.have.length(0);
-    expect(page.url(), 'the refused code stayed in the address bar').to.equal(stack.config.webUrl);
-    expect(await page.locator('#sign-in').isVisible()).to.equal(true);
-    await screenshot(page, '08-wrong-state-refused');
-  });
-
-  it('refuses a return with a code but no state, and one this tab never started', async () => {
-    const page = await (context as BrowserContext).newPage();
-    const seen = watch(page);
-    // Never started: no pending sign-in in this tab.
-    await page.goto(`${stack.config.webUrl}?code=forged-code&state=whatever`);
-    const notice = page.locator('#notice[data-level="error"]');
-    await notice.waitFor({ timeout: STEP_MS });
-    expect(await notice.textContent()).to.contain('did not start a sign-in');
-    // Started, then a return without any state.
-    await page.locator('#sign-in').click();
-    await page.locator('input[name="username"]').waitFor({ timeout: STEP_MS });
-    await page.goto(`${stack.config.webUrl}?code=forged-code`);
-    await notice.waitFor({ timeout: STEP_MS });
-    expect(await notice.textContent()).to.contain('does not match');
-    expect(seen.tokenRequests).to.have.length(0);
-    expect(page.url()).to.equal(stack.config.webUrl);
+    it('refuses a return with a code but no state, and one this tab never started', async () => {
+      const page = await (context as BrowserContext).newPage();
+      const seen = watch(page);
+      // Never started: no pending sign-in in this tab.
+      await page.goto(`${stack.config.webUrl}?code=forged-code&state=whatever`);
+      const notice = page.locator('#notice[data-level="error"]');
+      await notice.waitFor({ timeout: STEP_MS });
+      expect(await notice.textContent()).to.contain('did not start a sign-in');
+      // Started, then a return without any state.
+      await page.locator('#sign-in').click();
+      await page.locator('input[name="username"]').waitFor({ timeout: STEP_MS });
+      await page.goto(`${stack.config.webUrl}?code=forged-code`);
+      await notice.waitFor({ timeout: STEP_MS });
+      expect(await notice.textContent()).to.contain('does not match');
+      expect(seen.tokenRequests).to.have.length(0);
+      expect(page.url()).to.equal(stack.config.webUrl);
+    });
   });
 });
 
