@@ -1,4 +1,5 @@
-// PKCE (RFC 7636, S256) and the OAuth `state`, from injected Web Crypto so tests can pin the random bytes.
+// PKCE (RFC 7636, S256) and the OAuth `state` for every hosted-UI client (web app, CLI, local sign-in), from injected
+// Web Crypto (`globalThis.crypto` in browsers and Node 20) so tests can pin the random bytes.
 
 /** The parts of Web Crypto used here; `globalThis.crypto` in browsers and Node 20 satisfies it. */
 export interface CryptoLike {

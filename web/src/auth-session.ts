@@ -1,7 +1,7 @@
 // The signed-in session: starts the hosted UI round trip, completes it, holds the tokens in memory only,
 // renews them before expiry with the refresh token, and signs out through the hosted UI. Browser APIs injected.
 import type { WebConfig } from './config.ts';
-import { createPkce, randomToken, type CryptoLike } from './pkce.ts';
+import { createPkce, randomToken, type CryptoLike } from '../../shared/pkce.ts';
 import { checkCallback, savePending, takePending, withoutOAuthParams, type StorageLike } from './sign-in-flow.ts';
 import { readClaims, refreshDelayMs, type TokenClaims } from './token-claims.ts';
 import { postForm, requestTokens, TokenError, type FetchLike, type Tokens } from './token-client.ts';

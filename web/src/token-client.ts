@@ -1,13 +1,9 @@
 // Calls to the hosted UI's token endpoint with an injected fetch, bounded in time, with the response validated.
 import type { FormRequest } from './urls.ts';
+import type { TokenSet } from '../../shared/token-set.ts';
 
-export interface Tokens {
-  accessToken: string;
-  idToken: string;
-  /** Only the code exchange returns one; a refresh keeps the one already held. */
-  refreshToken?: string;
-  expiresIn: number;
-}
+/** The app always asks for the openid scope, so it requires the ID token. */
+export type Tokens = TokenSet & { idToken: string };
 
 export type FetchLike = (
   url: string,
@@ -59,6 +55,7 @@ export function parseTokenResponse(text: string, expectRefresh: boolean): Tokens
     accessToken: tokenField(record, 'access_token', true) as string,
     idToken: tokenField(record, 'id_token', true) as string,
     expiresIn,
+    tokenType: type,
   };
   const refresh = tokenField(record, 'refresh_token', expectRefresh);
   if (refresh !== undefined) tokens.refreshToken = refresh;

@@ -1,11 +1,11 @@
 import { webcrypto } from 'node:crypto';
 import { expect } from 'chai';
-import { base64url, challengeS256, createPkce, randomToken, VERIFIER_PATTERN } from '../../../web/src/pkce.ts';
-import { fixedCrypto } from './helpers.ts';
+import { base64url, challengeS256, createPkce, randomToken, VERIFIER_PATTERN } from '../../../shared/pkce.ts';
+import { fixedCrypto } from '../web/helpers.ts';
 
 const crypto = webcrypto as unknown as Parameters<typeof challengeS256>[0];
 
-describe('web: PKCE', () => {
+describe('shared: PKCE', () => {
   it('computes the S256 challenge of RFC 7636 appendix B', async () => {
     expect(await challengeS256(crypto, 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).to.equal(
       'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',

@@ -2,7 +2,7 @@ import { webcrypto } from 'node:crypto';
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { AuthSession, type AuthDeps } from '../../../web/src/auth-session.ts';
-import { challengeS256 } from '../../../web/src/pkce.ts';
+import { challengeS256 } from '../../../shared/pkce.ts';
 import { PENDING_KEY } from '../../../web/src/sign-in-flow.ts';
 import { decodePayload } from '../../../web/src/token-claims.ts';
 import { CONFIG, fakeJwt, fixedCrypto, ManualTimers, MemoryStorage } from './helpers.ts';

@@ -1,7 +1,7 @@
 // Shared fakes for the web app's unit tests.
 import { webcrypto } from 'node:crypto';
 import type { WebConfig } from '../../../web/src/config.ts';
-import type { CryptoLike } from '../../../web/src/pkce.ts';
+import type { CryptoLike } from '../../../shared/pkce.ts';
 import type { StorageLike } from '../../../web/src/sign-in-flow.ts';
 
 export const CONFIG: WebConfig = {

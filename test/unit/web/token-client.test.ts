@@ -32,7 +32,13 @@ describe('web: token endpoint client', () => {
   it('POSTs the form URL-encoded and returns the validated tokens', async () => {
     const fetch = answering(200, JSON.stringify(GOOD));
     const tokens = await requestTokens(codeExchangeRequest(CONFIG, 'code', 'v'.repeat(43)), true, { fetch });
-    expect(tokens).to.deep.equal({ accessToken: 'a.b.c', idToken: 'd.e.f', refreshToken: 'r', expiresIn: 3600 });
+    expect(tokens).to.deep.equal({
+      accessToken: 'a.b.c',
+      idToken: 'd.e.f',
+      refreshToken: 'r',
+      expiresIn: 3600,
+      tokenType: 'Bearer',
+    });
     const [url, init] = fetch.firstCall.args as Parameters<FetchLike>;
     expect(url).to.equal(`${CONFIG.hostedUiUrl}/oauth2/token`);
     expect(init.method).to.equal('POST');
