@@ -1,7 +1,7 @@
 // Explicit revocation (control's `revoke`): one record per user in the revocations table, `revokedAt` in epoch
 // seconds. A token whose `auth_time` is not after it belongs to a revoked session. The read is one strongly
 // consistent GetItem bounded in time; any failure is reported, and the caller refuses (fail closed).
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { describeError } from '../log.ts';
 
 export type RevocationRead =
@@ -25,10 +25,14 @@ export const REVOCATION_CLIENT_CONFIG = {
   requestHandler: { connectionTimeout: 300, requestTimeout: 400, throwOnRequestTimeout: true },
 } as const;
 
-/** The DynamoDB client of the revocation read: its own small timeouts, reused across invocations. */
-export function createRevocationClient(): DynamoDBClient {
+/**
+ * The DynamoDB client of the revocation read: its own small timeouts, reused across invocations. It honours
+ * AWS_ENDPOINT_URL_DYNAMODB like every SDK client; `overrides` (endpoint, credentials) are for tests.
+ */
+export function createRevocationClient(overrides: DynamoDBClientConfig = {}): DynamoDBClient {
   return new DynamoDBClient({
-    ...REVOCATION_CLIENT_CONFIG,
+    ...overrides,
+    maxAttempts: REVOCATION_CLIENT_CONFIG.maxAttempts,
     requestHandler: { ...REVOCATION_CLIENT_CONFIG.requestHandler },
   });
 }
