@@ -2,8 +2,8 @@
 // so a token refresh accepts exactly what the authorizer accepts. Validated once at cold start; a bad value
 // throws a ConfigError naming the variable.
 import { ConfigError, optionalEnum, optionalString, type Env } from '../env.ts';
+import { isLoopbackHost, TABLE_NAME } from '../../../shared/formats.ts';
 import { loadConfig, type AuthorizerConfig } from '../../authorizer/config.ts';
-import { isLoopbackHost } from '../../../shared/formats.ts';
 import { parseContextClaims, type ContextClaim } from './context-claims.ts';
 import type { Answer, CognitoCheckConfig } from './cognito-check.ts';
 
@@ -27,8 +27,6 @@ export interface VerifierConfig extends Pick<
   readonly cognitoCheck: CognitoCheckConfig | undefined;
 }
 
-// DynamoDB table names: 3 to 255 of [A-Za-z0-9_.-].
-const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 const ANSWERS: readonly Answer[] = ['deny', 'allow'];
 
 /** An endpoint the token is sent to: https, or plain http only on loopback (the local stack). */
