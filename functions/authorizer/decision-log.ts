@@ -4,7 +4,7 @@
 // here, each call adds only the timestamp, the ids, the reason and a few short fields, and writes once.
 // Metric records are never dropped by a log level; their `level` is raised to the filter level in front of them
 // (ours and Lambda's) so Lambda's application log filter keeps them too.
-import type { LogLevel, RecordLevel } from '../shared/log.ts';
+import type { LogFields, LogLevel, RecordLevel } from '../shared/log.ts';
 
 export type Decision = 'allow' | 'deny' | 'unauthorized';
 
@@ -16,7 +16,7 @@ export interface DecisionFields {
   readonly source?: string | undefined;
   readonly sub?: string | undefined;
   /** Extra safe details of a refusal (claim name, kid, error text), never the token. */
-  readonly detail?: Readonly<Record<string, string | number | boolean | undefined>>;
+  readonly detail?: LogFields | undefined;
 }
 
 export type DecisionLog = (decision: Decision, reason: string, fields: DecisionFields) => void;

@@ -3,17 +3,28 @@
 // so the first request rarely waits for it.
 import { loadAtColdStart } from '../shared/cold-start.ts';
 import { createLogger } from '../shared/log.ts';
+import { startVerifier } from '../shared/token/runtime.ts';
 import { loadConfig } from './config.ts';
 import { createAuthorizer } from './authorize.ts';
-import { createJwksCache } from './jwks-cache.ts';
-import { nodeHttpGet } from './http-get.ts';
-import { withMinLevel } from './log-level.ts';
+import { createDecisionLog } from './decision-log.ts';
 
-const baseLog = createLogger('authorizer');
-const config = loadAtColdStart(baseLog, () => loadConfig(process.env));
-const log = withMinLevel(baseLog, config.logLevel);
+const bootLog = createLogger('authorizer');
+const config = loadAtColdStart(bootLog, () => loadConfig(process.env));
+const log = createLogger('authorizer', {
+  level: config.log.level,
+  namespace: config.log.namespace,
+  platformLevel: config.log.platformLevel,
+});
 const now = (): number => Date.now();
-const keys = createJwksCache({ jwksUri: config.jwksUri, get: nodeHttpGet, now, log });
-void keys.refresh();
+const { verifier } = startVerifier(config, log, now);
+const decisions = createDecisionLog({
+  namespace: config.log.namespace,
+  level: config.log.level,
+  platformLevel: config.log.platformLevel,
+  now,
+  write: (line) => {
+    process.stdout.write(line);
+  },
+});
 
-export const handler = createAuthorizer({ config, keys, now, log });
+export const handler = createAuthorizer({ config, verifier, decisions, log });

@@ -1,13 +1,17 @@
 // The authorizer's result: an IAM policy on exactly `methodArn` and a flat context of primitives.
 // API Gateway answers 500 for nested context values or a result over 8 KB, so both are guaranteed here.
-import type { VerifiedClaims } from './verify-token.ts';
+import type { VerifiedClaims } from '../shared/token/verify-token.ts';
+import type { ContextValue } from '../shared/token/context-claims.ts';
 
 export interface AuthorizerContext {
   readonly sub: string;
   readonly username: string;
   readonly clientId: string;
   readonly scope: string;
+  /** Comma-joined: lossy for a group name containing a comma. */
   readonly groups: string;
+  /** The groups as a JSON array string: exact for every legal group name. */
+  readonly groupsJson: string;
   readonly tokenUse: string;
   readonly exp: number;
   readonly authTime: number;
@@ -44,25 +48,45 @@ function policy(effect: Effect, methodArn: string): PolicyDocument {
   return { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: methodArn }] };
 }
 
-export function contextFromClaims(claims: VerifiedClaims): AuthorizerContext {
+/** The context: the fixed keys, then the CONTEXT_CLAIMS keys (`claim_*`, which can never collide with them). */
+export function contextFromClaims(
+  claims: VerifiedClaims,
+  extra: Readonly<Record<string, ContextValue>> = {},
+): AuthorizerContext {
   return {
+    ...extra,
     sub: claims.sub,
     username: claims.username,
     clientId: claims.clientId,
     scope: claims.scope,
     groups: claims.groups.join(','),
+    groupsJson: JSON.stringify(claims.groups),
     tokenUse: claims.tokenUse,
     exp: claims.exp,
     authTime: claims.authTime,
   };
 }
 
+/** Upper bound of the JSON size of `extra` (every character of a string may need 6 bytes escaped). */
+function extraBytes(extra: Readonly<Record<string, ContextValue>>): number {
+  let n = 0;
+  for (const key of Object.keys(extra)) {
+    const value = extra[key];
+    n += key.length + 8 + (typeof value === 'string' ? value.length : 24);
+  }
+  return n;
+}
+
 /** Allow on exactly `methodArn`, or undefined when the result would exceed API Gateway's 8 KB limit. */
-export function allowResult(methodArn: string, claims: VerifiedClaims): AuthorizerResult | undefined {
+export function allowResult(
+  methodArn: string,
+  claims: VerifiedClaims,
+  extra: Readonly<Record<string, ContextValue>> = {},
+): AuthorizerResult | undefined {
   const result: AuthorizerResult = {
     principalId: claims.sub,
     policyDocument: policy('Allow', methodArn),
-    context: contextFromClaims(claims),
+    context: contextFromClaims(claims, extra),
   };
   // Serialising costs a few microseconds, so only when the variable parts could come near the limit.
   const roughBytes =
@@ -70,7 +94,8 @@ export function allowResult(methodArn: string, claims: VerifiedClaims): Authoriz
     methodArn.length +
     2 * (claims.sub.length + claims.username.length + claims.clientId.length) +
     claims.scope.length +
-    claims.groups.reduce((n, g) => n + g.length + 1, 0);
+    2 * claims.groups.reduce((n, g) => n + g.length + 3, 0) +
+    extraBytes(extra);
   if (roughBytes * 6 > MAX_RESULT_BYTES && Buffer.byteLength(JSON.stringify(result)) > MAX_RESULT_BYTES)
     return undefined;
   return result;

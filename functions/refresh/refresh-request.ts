@@ -1,5 +1,5 @@
 // The refresh message: `{"action":"refresh","token":"<new access token>"}` on the open socket. Pure.
-import { parseJsonObject } from '../authorizer/decode-jwt.ts';
+import { parseJsonObject } from '../shared/token/decode-jwt.ts';
 
 export type RefreshRequest =
   { readonly ok: true; readonly token: string } | { readonly ok: false; readonly reason: 'invalid_request' };

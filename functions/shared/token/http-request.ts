@@ -81,3 +81,8 @@ export async function readBodyCapped(response: HttpResponse, maxBytes: number): 
   }
   return Buffer.concat(chunks);
 }
+
+/** A GET (the JWKS): the same transport with the method fixed. */
+export type HttpGetOptions = Omit<HttpRequestOptions, 'method' | 'body'>;
+export type HttpGet = (url: string, options: HttpGetOptions) => Promise<HttpResponse>;
+export const nodeHttpGet: HttpGet = (url, options) => nodeHttpRequest(url, { ...options, method: 'GET' });

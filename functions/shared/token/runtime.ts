@@ -1,8 +1,8 @@
 // Module-load set-up of the verifier for an entry point (authorizer, refresh): the JWKS cache with its first
 // fetch started at once, and the revocation checks the configuration asks for (and none it does not).
 import type { Logger } from '../log.ts';
-import { createJwksCache, type JwksCache } from '../../authorizer/jwks-cache.ts';
-import { nodeHttpGet } from '../../authorizer/http-get.ts';
+import { createJwksCache, type JwksCache } from './jwks-cache.ts';
+import { nodeHttpGet } from './http-request.ts';
 import { nodeHttpRequest } from './http-request.ts';
 import { createCognitoCheck } from './cognito-check.ts';
 import { createRevocationClient, createRevocationReader } from './revocations.ts';

@@ -4,12 +4,14 @@
 // promise otherwise. Never throws for a bad token: every refusal is `{ ok: false, reason }`, and `forbidden`
 // marks the "authenticated but not allowed" ones (REQUIRED_SCOPES, ALLOWED_GROUPS) that deserve a 403.
 import type { LogFields } from '../log.ts';
-import { decodeHeader } from '../../authorizer/decode-jwt.ts';
-import type { KeySource } from '../../authorizer/jwks-cache.ts';
-import { checkHeader, verifyToken, type VerifiedClaims, type VerifyOptions } from '../../authorizer/verify-token.ts';
-import { checkAccess } from '../../authorizer/access-rules.ts';
+import { decodeHeader } from './decode-jwt.ts';
+import type { KeySource } from './jwks-cache.ts';
+import { checkHeader, verifyToken, type VerifiedClaims, type VerifyOptions } from './verify-token.ts';
+import { checkAccess } from './access-rules.ts';
 import type { VerifierConfig } from './verifier-config.ts';
 import { pickContextClaims, type PickedClaims } from './context-claims.ts';
+
+const NO_CLAIMS: PickedClaims = { context: {}, stored: {}, skipped: [] };
 import { isRevoked, type RevocationReader } from './revocations.ts';
 import type { CognitoCheck } from './cognito-check.ts';
 
@@ -102,7 +104,9 @@ export function createTokenVerifier(deps: VerifierDeps): TokenVerifier {
     }
     const access = checkAccess(claims, rules);
     if (!access.ok) return refuse(access.reason, { sub: claims.sub }, true);
-    const verified: Verified = { ok: true, claims, picked: pickContextClaims({}, config.contextClaims) };
+    const picked =
+      config.contextClaims.length === 0 ? NO_CLAIMS : pickContextClaims(verification.payload, config.contextClaims);
+    const verified: Verified = { ok: true, claims, picked };
     if (revocations === undefined && online === undefined) return verified;
     return revocationChecks(token, verified);
   }

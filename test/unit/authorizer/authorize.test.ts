@@ -2,10 +2,12 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { createAuthorizer, type AuthorizerHandler } from '../../../functions/authorizer/authorize.ts';
 import type { AuthorizerConfig } from '../../../functions/authorizer/config.ts';
-import { createJwksCache, type JwksCache, type KeySource } from '../../../functions/authorizer/jwks-cache.ts';
+import { createJwksCache, type JwksCache, type KeySource } from '../../../functions/shared/token/jwks-cache.ts';
 import type { AuthorizerResult } from '../../../functions/authorizer/policy.ts';
-import { createLogger } from '../../../functions/shared/log.ts';
-import { nodeHttpGet } from '../../../functions/authorizer/http-get.ts';
+import { createLogger, type Logger } from '../../../functions/shared/log.ts';
+import { createTokenVerifier } from '../../../functions/shared/token/verifier.ts';
+import { createDecisionLog } from '../../../functions/authorizer/decision-log.ts';
+import { nodeHttpGet } from '../../../functions/shared/token/http-request.ts';
 import {
   accessClaims,
   captureLogs,
@@ -40,13 +42,27 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
   let cache: JwksCache;
   let issuer: string;
 
+  function assemble(
+    config: AuthorizerConfig,
+    keys: KeySource,
+    log: Logger,
+    write: (line: string) => void = (line) => logs.sink(line.trimEnd()),
+  ): AuthorizerHandler {
+    return createAuthorizer({
+      config,
+      verifier: createTokenVerifier({ config, keys, now: clock.now }),
+      decisions: createDecisionLog({ namespace: 'WebSocketAuth', level: 'info', now: clock.now, write }),
+      log,
+    });
+  }
+
   async function build(overrides: Partial<AuthorizerConfig> = {}, keys?: KeySource): Promise<AuthorizerHandler> {
     const config = testConfig({ issuer, jwksUri: server.jwksUrl, ...overrides });
     const log = createLogger('authorizer', logs.sink);
     cache = createJwksCache({ jwksUri: config.jwksUri, get: nodeHttpGet, now: clock.now, log });
     await cache.refresh();
     logs.lines.length = 0;
-    return createAuthorizer({ config, keys: keys ?? cache, now: clock.now, log });
+    return assemble(config, keys ?? cache, log);
   }
 
   const token = (
@@ -90,7 +106,7 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
     it('allows exactly methodArn with principalId = sub and the flat context of the contract', async () => {
       const handler = await build();
       const t = token();
-      const result = await handler(withHeader(t));
+      const result = await handler(withHeader(t), { awsRequestId: 'lambda-1' });
       expect(result).to.deep.equal({
         principalId: '1d7856e9-7bd7-45fe-beb1-77798de950bc',
         policyDocument: {
@@ -103,13 +119,21 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
           clientId: CLIENT_ID,
           scope: 'openid profile email',
           groups: 'admins,staff',
+          groupsJson: '["admins","staff"]',
           tokenUse: 'access',
           exp: NOW_S + 3600,
           authTime: NOW_S - 100,
         },
       } satisfies AuthorizerResult);
       expect(logs.lines).to.have.length(1);
-      expect(logs.lines[0]).to.include({ reason: 'allow', decision: 'allow', source: 'header', requestId: 'req-1' });
+      expect(logs.lines[0]).to.include({
+        reason: 'allow',
+        decision: 'allow',
+        source: 'header',
+        requestId: 'lambda-1',
+        apiRequestId: 'req-1',
+        Allow: 1,
+      });
     });
 
     it('puts only primitives in the context and the token nowhere in the result or the logs', async () => {
@@ -211,7 +235,88 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
     });
   });
 
+  describe('groups, context claims and the 8 KB limit', () => {
+    it('gives groupsJson exactly and matches ALLOWED_GROUPS on exact names, not the comma-joined string', async () => {
+      const handler = await build({ allowedGroups: ['admin'] });
+      const comma = await handler(withHeader(token({ 'cognito:groups': ['admin,x', 'y'] })));
+      expect(comma.policyDocument.Statement[0].Effect).to.equal('Deny');
+      const exact = await handler(withHeader(token({ 'cognito:groups': ['admin,x', 'admin'] })));
+      expect(exact.policyDocument.Statement[0].Effect).to.equal('Allow');
+      expect(exact.context?.groups).to.equal('admin,x,admin');
+      expect(JSON.parse(String(exact.context?.groupsJson))).to.deep.equal(['admin,x', 'admin']);
+    });
+
+    it('copies CONTEXT_CLAIMS under claim_* keys and logs the claims it had to skip', async () => {
+      const handler = await build({
+        contextClaims: [
+          { name: 'custom:tenant', key: 'claim_custom_tenant' },
+          { name: 'teams', key: 'claim_teams' },
+          { name: 'profile', key: 'claim_profile' },
+          { name: 'absent', key: 'claim_absent' },
+        ],
+      });
+      const result = await handler(
+        withHeader(token({ 'custom:tenant': 'acme', teams: ['a', 'b'], profile: { nested: true } })),
+      );
+      expect(result.policyDocument.Statement[0].Effect).to.equal('Allow');
+      expect(result.context).to.deep.include({ claim_custom_tenant: 'acme', claim_teams: '["a","b"]' });
+      expect(result.context).not.to.have.any.keys('claim_profile', 'claim_absent');
+      expect(logs.lines.map((l) => [l['reason'], l['claim']])).to.deep.include(['context_claim_skipped', 'profile']);
+      expect(logs.lines.at(-1)).to.include({ reason: 'allow', Allow: 1 });
+    });
+
+    it('denies (context_too_large) when the context claims would push the result over 8 KB', async () => {
+      const handler = await build({ contextClaims: [{ name: 'blob', key: 'claim_blob' }] });
+      const groups = Array.from({ length: 30 }, (_, i) => `g${i}-${'g'.repeat(96)}`);
+      // Without the claim the result fits; with it, it does not (and the token stays under 8 KB).
+      expect(
+        (await handler(withHeader(token({ 'cognito:groups': groups })))).policyDocument.Statement[0].Effect,
+      ).to.equal('Allow');
+      const result = await handler(withHeader(token({ 'cognito:groups': groups, blob: 'x'.repeat(2000) })));
+      expect(result.policyDocument.Statement[0].Effect).to.equal('Deny');
+      expect(result).not.to.have.property('context');
+      expect(logs.lines.at(-1)).to.include({ reason: 'context_too_large', decision: 'deny', Deny: 1 });
+    });
+  });
+
+  describe('revocation', () => {
+    it('refuses (revoked) a token of a session authenticated before the revocation, allows a fresh one', async () => {
+      const config = testConfig({ issuer, jwksUri: server.jwksUrl, revocationsTable: 'revocations-local' });
+      const log = createLogger('authorizer', logs.sink);
+      cache = createJwksCache({ jwksUri: config.jwksUri, get: nodeHttpGet, now: clock.now, log });
+      await cache.refresh();
+      const revokedAt = NOW_S - 50;
+      const revocations = { revokedAt: sinon.stub().resolves({ ok: true, revokedAt }) };
+      const handler = createAuthorizer({
+        config,
+        verifier: createTokenVerifier({ config, keys: cache, now: clock.now, revocations }),
+        decisions: createDecisionLog({
+          namespace: 'WebSocketAuth',
+          level: 'info',
+          now: clock.now,
+          write: (line) => logs.sink(line.trimEnd()),
+        }),
+        log,
+      });
+      await expectUnauthorized(handler, withHeader(token({ auth_time: revokedAt })), 'revoked');
+      expect(logs.lines.at(-1)).to.include({ Unauthorized: 1, Reason: 'revoked', revokedAt });
+      expect(
+        (await handler(withHeader(token({ auth_time: revokedAt + 1 })))).policyDocument.Statement[0].Effect,
+      ).to.equal('Allow');
+      revocations.revokedAt.resolves({ ok: false, error: 'timeout' });
+      await expectUnauthorized(handler, withHeader(token()), 'revocation_unavailable');
+    });
+  });
+
   describe('rejections: always Error("Unauthorized") with a reason code', () => {
+    it('crit_unsupported for a header with crit', async () =>
+      expectUnauthorized(await build(), withHeader(token({}, { crit: ['exp'] })), 'crit_unsupported'));
+    it('invalid_claim for a float or absurd exp', async () => {
+      const handler = await build();
+      await expectUnauthorized(handler, withHeader(token({ exp: NOW_S + 100.5 })), 'invalid_claim');
+      await expectUnauthorized(handler, withHeader(token({ exp: 1e308 })), 'invalid_claim');
+      expect(logs.lines.at(-1)).to.include({ claim: 'exp' });
+    });
     it('missing_token', async () => expectUnauthorized(await build(), connectEvent(), 'missing_token'));
 
     it('duplicate_token', async () => {
@@ -331,7 +436,7 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
       const config = testConfig({ issuer, jwksUri: down.jwksUrl });
       const log = createLogger('authorizer', logs.sink);
       const keys = createJwksCache({ jwksUri: down.jwksUrl, get: nodeHttpGet, now: clock.now, log });
-      const handler = createAuthorizer({ config, keys, now: clock.now, log });
+      const handler = assemble(config, keys, log);
       await expectUnauthorized(handler, withHeader(token()), 'jwks_unavailable');
       await down.close();
     });
@@ -347,7 +452,7 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
         log,
         limits: { timeoutMs: 300, connectTimeoutMs: 200, maxBytes: 150 * 1024 },
       });
-      const handler = createAuthorizer({ config, keys, now: clock.now, log });
+      const handler = assemble(config, keys, log);
       const started = Date.now();
       await expectUnauthorized(handler, withHeader(token()), 'jwks_unavailable');
       // One attempt, cut at the 200 ms headers deadline.
@@ -379,11 +484,8 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
     it('Unauthorized even when the log sink itself throws', async () => {
       await build();
       const config = testConfig({ issuer, jwksUri: server.jwksUrl });
-      const handler = createAuthorizer({
-        config,
-        keys: cache,
-        now: clock.now,
-        log: sinon.stub().throws(new Error('disk full')),
+      const handler = assemble(config, cache, sinon.stub().throws(new Error('disk full')), () => {
+        throw new Error('disk full');
       });
       for (const event of [withHeader(token()), connectEvent(), null]) {
         try {

@@ -27,7 +27,7 @@ describe('authorizer config', () => {
     expect(c.allowedGroups).to.deep.equal([]);
     expect(c.issuer).to.equal('https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123');
     expect(c.jwksUri).to.equal('https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123/.well-known/jwks.json');
-    expect(c.logLevel).to.equal('info');
+    expect(c.log).to.deep.equal({ level: 'info', namespace: 'WebSocketAuth', platformLevel: undefined });
   });
 
   it('parses every optional variable', () => {
@@ -51,7 +51,7 @@ describe('authorizer config', () => {
     expect(c.allowedGroups).to.deep.equal(['admins', 'staff']);
     expect(c.issuer).to.equal('http://127.0.0.1:9229/us-east-1_local0001');
     expect(c.jwksUri).to.equal('http://127.0.0.1:9229/us-east-1_local0001/.well-known/jwks.json');
-    expect(c.logLevel).to.equal('warn');
+    expect(c.log.level).to.equal('warn');
   });
 
   it('keeps an explicit JWKS_URI and accepts TOKEN_USE=id', () => {

@@ -91,7 +91,10 @@ export function testConfig(overrides: Partial<AuthorizerConfig> = {}): Authorize
     jwksUri: 'http://127.0.0.1:9/us-east-1_local0001/.well-known/jwks.json',
     clockToleranceSeconds: 5,
     maxTokenLength: 8192,
-    logLevel: 'info',
+    contextClaims: [],
+    revocationsTable: undefined,
+    cognitoCheck: undefined,
+    log: { level: 'info', namespace: 'WebSocketAuth', platformLevel: undefined },
     ...overrides,
   };
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { allowResult, denyResult, isValidMethodArn, MAX_RESULT_BYTES } from '../../../functions/authorizer/policy.ts';
-import { checkAccess } from '../../../functions/authorizer/access-rules.ts';
-import type { VerifiedClaims } from '../../../functions/authorizer/verify-token.ts';
+import { checkAccess } from '../../../functions/shared/token/access-rules.ts';
+import type { VerifiedClaims } from '../../../functions/shared/token/verify-token.ts';
 import { METHOD_ARN } from './helpers.ts';
 
 const claims: VerifiedClaims = {
@@ -29,6 +29,7 @@ describe('policy', () => {
       clientId: 'c1',
       scope: 'openid chat/write',
       groups: 'admins,staff',
+      groupsJson: '["admins","staff"]',
       tokenUse: 'access',
       exp: 2000,
       authTime: 1000,
@@ -38,7 +39,7 @@ describe('policy', () => {
   it('refuses to build an Allow over 8 KB (API Gateway would answer 500)', () => {
     const big = { ...claims, groups: Array.from({ length: 100 }, (_, i) => `group-${i}-${'g'.repeat(90)}`) };
     expect(allowResult(METHOD_ARN, big)).to.equal(undefined);
-    const fits = { ...claims, groups: Array.from({ length: 40 }, (_, i) => `group-${i}-${'g'.repeat(90)}`) };
+    const fits = { ...claims, groups: Array.from({ length: 30 }, (_, i) => `group-${i}-${'g'.repeat(90)}`) };
     const r = allowResult(METHOD_ARN, fits);
     expect(r).to.not.equal(undefined);
     expect(Buffer.byteLength(JSON.stringify(r))).to.be.below(MAX_RESULT_BYTES);

@@ -1,7 +1,7 @@
 // Fixtures for the shared verifier: a verifier configuration like the authorizer's test configuration and a
 // key source that holds given keys (no network).
 import type { KeyObject } from 'node:crypto';
-import type { KeySource } from '../../../functions/authorizer/jwks-cache.ts';
+import type { KeySource } from '../../../functions/shared/token/jwks-cache.ts';
 import type { VerifierConfig } from '../../../functions/shared/token/verifier-config.ts';
 import { testConfig } from '../authorizer/helpers.ts';
 

@@ -2,7 +2,7 @@
 // established within `connectTimeoutMs`, everything must be done within `timeoutMs`, and the body may not
 // exceed `maxBytes`, counted while streaming so an endless body is cut off early.
 import { parseJsonObject, type JsonObject } from './decode-jwt.ts';
-import { ConnectTimeoutError, type HttpGet } from './http-get.ts';
+import { ConnectTimeoutError, type HttpGet } from './http-request.ts';
 
 export interface FetchLimits {
   readonly timeoutMs: number;

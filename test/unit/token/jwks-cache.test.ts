@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { createJwksCache, type JwksCache, type JwksCacheOptions } from '../../../functions/authorizer/jwks-cache.ts';
-import { nodeHttpGet, type HttpGet } from '../../../functions/authorizer/http-get.ts';
+import { createJwksCache, type JwksCache, type JwksCacheOptions } from '../../../functions/shared/token/jwks-cache.ts';
+import { nodeHttpGet, type HttpGet } from '../../../functions/shared/token/http-request.ts';
 import { createLogger } from '../../../functions/shared/log.ts';
-import { captureLogs, fakeClock, rsaKey, serveJson, startJwksServer, type JwksServer } from './helpers.ts';
+import { captureLogs, fakeClock, rsaKey, serveJson, startJwksServer, type JwksServer } from '../authorizer/helpers.ts';
 
 const k1 = rsaKey('k1');
 const k2 = rsaKey('k2');

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { fetchJwks, JwksFetchError } from '../../../functions/authorizer/jwks-fetch.ts';
-import { nodeHttpGet, type HttpGet, type HttpGetOptions } from '../../../functions/authorizer/http-get.ts';
-import { serveJson, startJwksServer, type JwksServer } from './helpers.ts';
+import { fetchJwks, JwksFetchError } from '../../../functions/shared/token/jwks-fetch.ts';
+import { nodeHttpGet, type HttpGet, type HttpGetOptions } from '../../../functions/shared/token/http-request.ts';
+import { serveJson, startJwksServer, type JwksServer } from '../authorizer/helpers.ts';
 
 const limits = { timeoutMs: 400, connectTimeoutMs: 250, maxBytes: 150 * 1024 };
 

@@ -3,7 +3,7 @@
 import type { KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { own, vetPayload, type JsonObject } from './decode-jwt.ts';
-import type { TokenUse } from './config.ts';
+import type { TokenUse } from './verifier-config.ts';
 
 export interface VerifyOptions {
   readonly issuer: string;
@@ -24,7 +24,7 @@ export interface VerifiedClaims {
   readonly authTime: number;
 }
 
-export type HeaderFailure = 'bad_alg' | 'malformed_token';
+export type HeaderFailure = 'bad_alg' | 'malformed_token' | 'crit_unsupported';
 export type VerifyFailure =
   | HeaderFailure
   | 'bad_signature'
@@ -41,18 +41,20 @@ export type VerifyFailure =
 export type HeaderCheck =
   { readonly ok: true; readonly kid: string } | { readonly ok: false; readonly reason: HeaderFailure };
 export type Verification =
-  | { readonly ok: true; readonly claims: VerifiedClaims }
+  | { readonly ok: true; readonly claims: VerifiedClaims; readonly payload: JsonObject }
   | { readonly ok: false; readonly reason: VerifyFailure; readonly claim?: string };
 
 const KID = /^[\x21-\x7E]{1,256}$/;
 const MAX_SUB_LENGTH = 256;
 
 /**
- * `alg` must be exactly RS256 and `kid` a short printable string. Anything else in the header (`jku`, `jwk`,
- * `x5u`, `x5c`, ...) is ignored on purpose: keys come only from the configured JWKS.
+ * `alg` must be exactly RS256 and `kid` a short printable string. A `crit` member is refused whatever it lists
+ * (RFC 7515 §4.1.11: we implement no extension, so none may be required). Anything else in the header (`jku`,
+ * `jwk`, `x5u`, `x5c`, ...) is ignored on purpose: keys come only from the configured JWKS.
  */
 export function checkHeader(header: JsonObject): HeaderCheck {
   if (own(header, 'alg') !== 'RS256') return { ok: false, reason: 'bad_alg' };
+  if (Object.hasOwn(header, 'crit')) return { ok: false, reason: 'crit_unsupported' };
   const kid = own(header, 'kid');
   if (typeof kid !== 'string' || !KID.test(kid)) return { ok: false, reason: 'malformed_token' };
   return { ok: true, kid };
@@ -70,16 +72,20 @@ function mapJwtError(err: unknown): VerifyFailure {
   return 'verify_failed';
 }
 
-const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+/** Latest date claim accepted: 9999-12-31T23:59:59Z. Beyond it no real token goes, and every store can hold it. */
+export const MAX_EPOCH_SECONDS = 253_402_300_799;
+/** A NumericDate we accept: a whole number of seconds between the epoch and year 9999 (no 1.5, no 1e308). */
+const isEpochSeconds = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_EPOCH_SECONDS;
 
 type Fail = { ok: false; reason: VerifyFailure; claim: string };
 const fail = (reason: VerifyFailure, claim: string): Fail => ({ ok: false, reason, claim });
 
-/** A required numeric date claim, or the failure naming it. */
-function numericClaim(payload: JsonObject, name: string): number | Fail {
+/** A required date claim, or the failure naming it. */
+function dateClaim(payload: JsonObject, name: string): number | Fail {
   const value = own(payload, name);
   if (value === undefined) return fail('missing_claim', name);
-  return isNumber(value) ? value : fail('invalid_claim', name);
+  return isEpochSeconds(value) ? value : fail('invalid_claim', name);
 }
 
 /** An optional string claim: absent is `""`, any other type is refused. */
@@ -111,22 +117,22 @@ export function checkClaims(payload: JsonObject, options: VerifyOptions, nowSeco
   if (sub === undefined || sub === '') return fail('missing_claim', 'sub');
   if (typeof sub !== 'string' || sub.length > MAX_SUB_LENGTH) return fail('invalid_claim', 'sub');
 
-  const exp = numericClaim(payload, 'exp');
+  const exp = dateClaim(payload, 'exp');
   if (typeof exp !== 'number') return exp;
   if (nowSeconds >= exp + tol) return fail('expired', 'exp');
 
-  const iat = numericClaim(payload, 'iat');
+  const iat = dateClaim(payload, 'iat');
   if (typeof iat !== 'number') return iat;
   if (iat > nowSeconds + tol) return fail('iat_in_future', 'iat');
 
   const nbf = own(payload, 'nbf');
   if (nbf !== undefined) {
-    if (!isNumber(nbf)) return fail('invalid_claim', 'nbf');
+    if (!isEpochSeconds(nbf)) return fail('invalid_claim', 'nbf');
     if (nbf > nowSeconds + tol) return fail('not_yet_valid', 'nbf');
   }
 
   const authTimeRaw = own(payload, 'auth_time');
-  if (authTimeRaw !== undefined && !isNumber(authTimeRaw)) return fail('invalid_claim', 'auth_time');
+  if (authTimeRaw !== undefined && !isEpochSeconds(authTimeRaw)) return fail('invalid_claim', 'auth_time');
   // Every Cognito token carries auth_time; should one not, the issue time is the closest honest value.
   const authTime = authTimeRaw ?? iat;
 
@@ -147,6 +153,7 @@ export function checkClaims(payload: JsonObject, options: VerifyOptions, nowSeco
 
   return {
     ok: true,
+    payload,
     claims: {
       sub,
       username,

@@ -5,8 +5,8 @@ import {
   checkHeader,
   verifyToken,
   type VerifyOptions,
-} from '../../../functions/authorizer/verify-token.ts';
-import { accessClaims, CLIENT_ID, NOW_S, rsaKey, signRs256 } from './helpers.ts';
+} from '../../../functions/shared/token/verify-token.ts';
+import { accessClaims, CLIENT_ID, NOW_S, rsaKey, signRs256 } from '../authorizer/helpers.ts';
 
 const ISS = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_local0001';
 const opts: VerifyOptions = {
@@ -28,6 +28,14 @@ describe('checkHeader', () => {
       expect(checkHeader({ alg, kid: 'k1' }), String(alg)).to.deep.equal({ ok: false, reason: 'bad_alg' });
     }
   });
+  it('refuses a header with crit, whatever it lists (RFC 7515 §4.1.11: we implement no extension)', () => {
+    for (const crit of [['exp'], [], 'b64', null]) {
+      expect(checkHeader({ alg: 'RS256', kid: 'k1', crit }), JSON.stringify(crit)).to.deep.equal({
+        ok: false,
+        reason: 'crit_unsupported',
+      });
+    }
+  });
   it('refuses a missing, empty, non-string or oversized kid', () => {
     for (const kid of [undefined, '', 7, 'a'.repeat(257), 'with space']) {
       expect(checkHeader({ alg: 'RS256', kid })).to.deep.equal({ ok: false, reason: 'malformed_token' });
@@ -40,6 +48,7 @@ describe('checkClaims', () => {
     const r = checkClaims(accessClaims(ISS), opts, NOW_S);
     expect(r).to.deep.equal({
       ok: true,
+      payload: accessClaims(ISS),
       claims: {
         sub: '1d7856e9-7bd7-45fe-beb1-77798de950bc',
         username: 'jane',
@@ -87,6 +96,24 @@ describe('checkClaims', () => {
     });
   });
 
+  it('refuses exp, iat, nbf and auth_time that are not whole epoch seconds of a sane size, naming the claim', () => {
+    const bad = [NOW_S + 0.5, 1e308, -1, 253_402_300_800, '1750003600', true, Number.POSITIVE_INFINITY];
+    for (const name of ['exp', 'iat', 'nbf', 'auth_time']) {
+      for (const value of bad) {
+        expect(
+          checkClaims(accessClaims(ISS, { [name]: value }), opts, NOW_S),
+          `${name}=${String(value)}`,
+        ).to.deep.equal({
+          ok: false,
+          reason: 'invalid_claim',
+          claim: name,
+        });
+      }
+    }
+    // The largest accepted date is 9999-12-31T23:59:59Z.
+    expect(checkClaims(accessClaims(ISS, { exp: 253_402_300_799 }), opts, NOW_S).ok).to.equal(true);
+  });
+
   it('enforces exp at the tolerance boundary exactly like jsonwebtoken', () => {
     expect(checkClaims(accessClaims(ISS, { exp: NOW_S - 5 }), opts, NOW_S)).to.deep.include({
       ok: false,
@@ -123,6 +150,16 @@ describe('verifyToken', () => {
     expect(verifyToken(t, key.publicKey, opts, NOW_S).ok).to.equal(true);
     expect(verifyToken(t, rsaKey('k1').publicKey, opts, NOW_S)).to.deep.equal({ ok: false, reason: 'bad_signature' });
     expect(verifyToken(t, key.publicKey, opts, NOW_S + 7200)).to.deep.equal({ ok: false, reason: 'expired' });
+  });
+
+  it('refuses a validly signed token whose exp is a float or 1e308 (jsonwebtoken alone accepts both)', () => {
+    for (const exp of [NOW_S + 100.5, 1e308]) {
+      expect(verifyToken(signed(accessClaims(ISS, { exp })), key.publicKey, opts, NOW_S)).to.deep.equal({
+        ok: false,
+        reason: 'invalid_claim',
+        claim: 'exp',
+      });
+    }
   });
 
   it('refuses a validly signed payload that is not a JSON object (jsonwebtoken finds no issuer in it)', () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { KeyObject } from 'node:crypto';
-import { keysFromJwks, JwksFormatError, modulusBits } from '../../../functions/authorizer/jwks-keys.ts';
-import { ecJwk, rsaKey } from './helpers.ts';
+import { keysFromJwks, JwksFormatError, modulusBits } from '../../../functions/shared/token/jwks-keys.ts';
+import { ecJwk, rsaKey } from '../authorizer/helpers.ts';
 
 describe('keysFromJwks', () => {
   const good = rsaKey('good');

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { decodeHeader, own, parseJsonObject, vetPayload } from '../../../functions/authorizer/decode-jwt.ts';
+import { decodeHeader, own, parseJsonObject, vetPayload } from '../../../functions/shared/token/decode-jwt.ts';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64url');
 const tok = (header: string, payload = '{}', sig = 'c2ln'): string => `${b64(header)}.${b64(payload)}.${sig}`;

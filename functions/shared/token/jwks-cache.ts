@@ -6,9 +6,9 @@
 //   refresh (bounded by the fetch timeout), so a key removed from the JWKS stops verifying.
 // The warm path (`peek`) is a Map lookup: no network, no key parsing, no promise.
 import type { KeyObject } from 'node:crypto';
-import type { Logger } from '../shared/log.ts';
+import type { Logger } from '../log.ts';
 import { fetchJwks, DEFAULT_FETCH_LIMITS, JwksFetchError, type FetchLimits } from './jwks-fetch.ts';
-import type { HttpGet } from './http-get.ts';
+import type { HttpGet } from './http-request.ts';
 import { keysFromJwks } from './jwks-keys.ts';
 
 export interface JwksCacheOptions {
