@@ -1,14 +1,14 @@
 // Loads and saves the issuer's state files in its state directory: keys.json (signing keys), users.json (users
 // with password hashes) and grants.json (token families, refresh-token digests, redeemed codes). Each file names
 // its pool, so a directory is never silently reused for another pool. Revocations and user changes are queued
-// at once; token issuance, which can be frequent (load tests), at most every 250 ms. Writes run one at a time,
-// each with the state as it is when it runs, and close() waits for them.
+// at once; token issuance, which can be frequent (load tests) and rewrites the whole grants file, at most once a
+// second. Writes run one at a time, each with the state as it is when it runs, and close() waits for them.
 import { StateDir, StateDirError } from './state-dir.ts';
 
 export type StateFile = 'keys' | 'users' | 'grants';
 const FILES: readonly StateFile[] = ['keys', 'users', 'grants'];
 const VERSION = 1;
-const SAVE_DELAY_MS = 250;
+const SAVE_DELAY_MS = 1000;
 
 export type LoadedState = Partial<Record<StateFile, unknown>>;
 
