@@ -42,6 +42,7 @@ export interface ListEntry {
   readonly connectionId: string;
   readonly connectedAt: number;
   readonly tokenExp: number;
+  readonly claims: Readonly<Record<string, string>>;
 }
 
 class InternalError extends Error {
@@ -168,7 +169,12 @@ export function createControlHandler(
         cut.truncated = true;
         break;
       }
-      connections.push({ connectionId: item.connectionId, connectedAt: item.connectedAt, tokenExp: item.tokenExp });
+      connections.push({
+        connectionId: item.connectionId,
+        connectedAt: item.connectedAt,
+        tokenExp: item.tokenExp,
+        claims: item.claims,
+      });
     }
     log('info', 'connections_listed', { count: connections.length, truncated: cut.truncated });
     return { connections, ...(cut.truncated ? { truncated: true } : {}) };

@@ -216,10 +216,10 @@ describe('control: disconnect', () => {
 });
 
 describe('control: list', () => {
-  it('returns connectionId, connectedAt (ms) and tokenExp (s) of the live connections only', async () => {
+  it('returns connectionId, connectedAt (ms), tokenExp (s) and claims of the live connections only', async () => {
     const table = new FakeTable().add(
       connection('a=', { connectedAt: NOW_MS - 3000 }),
-      connection('b=', { connectedAt: NOW_MS - 2000, tokenExp: NOW_S + 60 }),
+      connection('b=', { connectedAt: NOW_MS - 2000, tokenExp: NOW_S + 60, claims: { 'custom:tenant': 'acme' } }),
       connection('exp=', { tokenExp: NOW_S - 1 }),
       connection('ttl=', { ttl: NOW_S }),
       connection('z=', { sub: OTHER_SUB }),
@@ -227,8 +227,8 @@ describe('control: list', () => {
     const { handler, management } = setup({ table });
     expect(await handler({ op: 'list', sub: SUB }, context)).to.deep.equal({
       connections: [
-        { connectionId: 'a=', connectedAt: NOW_MS - 3000, tokenExp: NOW_S + 3600 },
-        { connectionId: 'b=', connectedAt: NOW_MS - 2000, tokenExp: NOW_S + 60 },
+        { connectionId: 'a=', connectedAt: NOW_MS - 3000, tokenExp: NOW_S + 3600, claims: {} },
+        { connectionId: 'b=', connectedAt: NOW_MS - 2000, tokenExp: NOW_S + 60, claims: { 'custom:tenant': 'acme' } },
       ],
     });
     // Listing changes nothing.
@@ -254,7 +254,7 @@ describe('control: list', () => {
       .addRaw('bad=', { connectionId: { S: 'bad=' }, sub: { S: SUB }, connectedAt: { N: '1' } });
     const { handler, records } = setup({ table });
     expect(await handler({ op: 'list', sub: SUB }, context)).to.deep.equal({
-      connections: [{ connectionId: 'a=', connectedAt: NOW_MS - 60_000, tokenExp: NOW_S + 3600 }],
+      connections: [{ connectionId: 'a=', connectedAt: NOW_MS - 60_000, tokenExp: NOW_S + 3600, claims: {} }],
     });
     expect(records().find((r) => r['reason'] === 'item_invalid')).to.include({ level: 'warn' });
   });
