@@ -9,7 +9,7 @@ import { inflateRawSync } from 'node:zlib';
 import { createZip } from '../../../scripts/zip.mjs';
 
 const root = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../../..');
-const FUNCTIONS = ['authorizer', 'connect', 'default', 'disconnect'];
+const FUNCTIONS = ['authorizer', 'connect', 'control', 'default', 'disconnect', 'refresh'];
 
 interface ZipEntry {
   name: string;
