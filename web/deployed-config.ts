@@ -4,23 +4,13 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { parseWebConfig, WebConfigError, type WebConfig } from './src/config.ts';
 import { isRecord } from '../shared/guards.ts';
+import { unwrapTerraformOutputs } from '../shared/terraform-outputs.ts';
 
 export class DeployedConfigError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'DeployedConfigError';
   }
-}
-
-/** `terraform output -json` is `{ name: { value, type, sensitive } }`; this unwraps one output's value. */
-function outputValue(outputs: Record<string, unknown>, name: string): unknown {
-  const entry = outputs[name];
-  if (entry === undefined) return undefined;
-  if (!isRecord(entry) || !('value' in entry))
-    throw new DeployedConfigError(
-      `terraform output ${name} is not in the { value, type, sensitive } shape of \`terraform output -json\``,
-    );
-  return entry['value'];
 }
 
 function firstOf(value: unknown): unknown {
@@ -36,20 +26,27 @@ const DEFAULT_SCOPES = ['openid', 'email', 'profile'];
 
 /** Builds a WebConfig from parsed `terraform output -json`, naming every missing output at once. */
 export function webConfigFromTerraformOutputs(json: unknown): WebConfig {
-  if (!isRecord(json)) throw new DeployedConfigError('terraform output -json did not return a JSON object');
-  if (Object.keys(json).length === 0) {
+  const outputs = unwrapTerraformOutputs(json);
+  if (!outputs.ok) {
+    if (outputs.reason === 'not_an_object')
+      throw new DeployedConfigError('terraform output -json did not return a JSON object');
+    if (outputs.reason === 'no_outputs')
+      throw new DeployedConfigError(
+        'terraform has no outputs: apply the stack first (cd terraform && terraform apply), or pass --config <file.json>',
+      );
     throw new DeployedConfigError(
-      'terraform has no outputs: apply the stack first (cd terraform && terraform apply), or pass --config <file.json>',
+      `terraform output ${outputs.name} is not in the { value, type, sensitive } shape of \`terraform output -json\``,
     );
   }
+  const output = outputs.values;
   const values = {
-    websocketUrl: outputValue(json, 'websocket_url'),
-    hostedUiUrl: outputValue(json, 'hosted_ui_url'),
-    clientId: outputValue(json, 'client_id'),
-    redirectUri: outputValue(json, 'redirect_uri') ?? firstOf(outputValue(json, 'callback_urls')),
-    logoutUri: outputValue(json, 'logout_uri') ?? firstOf(outputValue(json, 'logout_urls')),
-    scopes: scopesOf(outputValue(json, 'scopes')),
-    tokenQueryParam: outputValue(json, 'token_query_param'),
+    websocketUrl: output['websocket_url'],
+    hostedUiUrl: output['hosted_ui_url'],
+    clientId: output['client_id'],
+    redirectUri: output['redirect_uri'] ?? firstOf(output['callback_urls']),
+    logoutUri: output['logout_uri'] ?? firstOf(output['logout_urls']),
+    scopes: scopesOf(output['scopes']),
+    tokenQueryParam: output['token_query_param'],
   };
   const missing: string[] = [];
   if (values.websocketUrl == null) missing.push('websocket_url');
