@@ -34,12 +34,16 @@ module "refresh_function" {
     }] : [],
     local.table_key_write,
   )
-  runtime            = local.lambda_defaults.runtime
-  architecture       = local.lambda_defaults.architecture
-  memory_size        = local.lambda_defaults.memory_size
-  timeout            = local.lambda_defaults.timeout
-  log_retention_days = local.lambda_defaults.log_retention_days
-  tags               = local.tags
+  runtime                        = local.lambda_defaults.runtime
+  architecture                   = local.lambda_defaults.architecture
+  memory_size                    = local.lambda_defaults.memory_size
+  timeout                        = local.lambda_defaults.timeout
+  log_retention_days             = local.lambda_defaults.log_retention_days
+  log_kms_key_arn                = var.log_kms_key_arn
+  tracing_enabled                = var.tracing_enabled
+  application_log_level          = local.application_log_level
+  reserved_concurrent_executions = coalesce(var.reserved_concurrency.refresh, -1)
+  tags                           = local.tags
 }
 
 module "control_function" {
@@ -86,12 +90,16 @@ module "control_function" {
     }] : [],
     var.revocation_enabled ? local.table_key_write : local.table_key_read,
   )
-  runtime            = local.lambda_defaults.runtime
-  architecture       = local.lambda_defaults.architecture
-  memory_size        = local.lambda_defaults.memory_size
-  timeout            = local.lambda_defaults.timeout
-  log_retention_days = local.lambda_defaults.log_retention_days
-  tags               = local.tags
+  runtime                        = local.lambda_defaults.runtime
+  architecture                   = local.lambda_defaults.architecture
+  memory_size                    = local.lambda_defaults.memory_size
+  timeout                        = local.lambda_defaults.timeout
+  log_retention_days             = local.lambda_defaults.log_retention_days
+  log_kms_key_arn                = var.log_kms_key_arn
+  tracing_enabled                = var.tracing_enabled
+  application_log_level          = local.application_log_level
+  reserved_concurrent_executions = coalesce(var.reserved_concurrency.control, -1)
+  tags                           = local.tags
 }
 
 # Resource-policy grants for the application's backends. Identities of the same account can be allowed by their

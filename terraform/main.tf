@@ -45,6 +45,9 @@ locals {
     resources = [var.table_kms_key_arn]
   }]
 
+  # Lambda filters the functions' JSON records below this level and hands it to them as AWS_LAMBDA_LOG_LEVEL.
+  application_log_level = var.log_level == null ? null : upper(var.log_level)
+
   lambda_defaults = {
     runtime            = var.lambda_runtime
     architecture       = var.lambda_architecture
@@ -58,14 +61,15 @@ module "user_pool" {
   source = "./modules/cognito-user-pool"
   count  = local.create_user_pool ? 1 : 0
 
-  name                = var.name
-  deletion_protection = var.deletion_protection
-  mfa_configuration   = var.mfa_configuration
-  allow_self_signup   = var.allow_self_signup
-  domain_prefix       = var.domain_prefix
-  callback_urls       = var.callback_urls
-  logout_urls         = var.logout_urls
-  oauth_scopes        = var.oauth_scopes
+  name                   = var.name
+  deletion_protection    = var.deletion_protection
+  mfa_configuration      = var.mfa_configuration
+  allow_self_signup      = var.allow_self_signup
+  domain_prefix          = var.domain_prefix
+  callback_urls          = var.callback_urls
+  logout_urls            = var.logout_urls
+  oauth_scopes           = var.oauth_scopes
+  advanced_security_mode = var.advanced_security_mode
   explicit_auth_flows = concat(
     ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"],
     var.allow_password_auth ? ["ALLOW_USER_PASSWORD_AUTH"] : [],
@@ -111,12 +115,16 @@ module "connect_function" {
       resources = [module.websocket_api.manage_connections_arns["GET"]]
     },
   ], local.table_key_write)
-  runtime            = local.lambda_defaults.runtime
-  architecture       = local.lambda_defaults.architecture
-  memory_size        = local.lambda_defaults.memory_size
-  timeout            = local.lambda_defaults.timeout
-  log_retention_days = local.lambda_defaults.log_retention_days
-  tags               = local.tags
+  runtime                        = local.lambda_defaults.runtime
+  architecture                   = local.lambda_defaults.architecture
+  memory_size                    = local.lambda_defaults.memory_size
+  timeout                        = local.lambda_defaults.timeout
+  log_retention_days             = local.lambda_defaults.log_retention_days
+  log_kms_key_arn                = var.log_kms_key_arn
+  tracing_enabled                = var.tracing_enabled
+  application_log_level          = local.application_log_level
+  reserved_concurrent_executions = coalesce(var.reserved_concurrency.connect, -1)
+  tags                           = local.tags
 }
 
 module "disconnect_function" {
@@ -131,12 +139,16 @@ module "disconnect_function" {
     actions   = ["dynamodb:DeleteItem"]
     resources = [module.connections_table.arn]
   }], local.table_key_read)
-  runtime            = local.lambda_defaults.runtime
-  architecture       = local.lambda_defaults.architecture
-  memory_size        = local.lambda_defaults.memory_size
-  timeout            = local.lambda_defaults.timeout
-  log_retention_days = local.lambda_defaults.log_retention_days
-  tags               = local.tags
+  runtime                        = local.lambda_defaults.runtime
+  architecture                   = local.lambda_defaults.architecture
+  memory_size                    = local.lambda_defaults.memory_size
+  timeout                        = local.lambda_defaults.timeout
+  log_retention_days             = local.lambda_defaults.log_retention_days
+  log_kms_key_arn                = var.log_kms_key_arn
+  tracing_enabled                = var.tracing_enabled
+  application_log_level          = local.application_log_level
+  reserved_concurrent_executions = coalesce(var.reserved_concurrency.disconnect, -1)
+  tags                           = local.tags
 }
 
 module "default_function" {
@@ -162,12 +174,16 @@ module "default_function" {
       ]
     },
   ], local.table_key_read)
-  runtime            = local.lambda_defaults.runtime
-  architecture       = local.lambda_defaults.architecture
-  memory_size        = local.lambda_defaults.memory_size
-  timeout            = local.lambda_defaults.timeout
-  log_retention_days = local.lambda_defaults.log_retention_days
-  tags               = local.tags
+  runtime                        = local.lambda_defaults.runtime
+  architecture                   = local.lambda_defaults.architecture
+  memory_size                    = local.lambda_defaults.memory_size
+  timeout                        = local.lambda_defaults.timeout
+  log_retention_days             = local.lambda_defaults.log_retention_days
+  log_kms_key_arn                = var.log_kms_key_arn
+  tracing_enabled                = var.tracing_enabled
+  application_log_level          = local.application_log_level
+  reserved_concurrent_executions = coalesce(var.reserved_concurrency.default, -1)
+  tags                           = local.tags
 }
 
 # No cycle: the authorizer needs the API id, the API's $connect route needs the authorizer id; Terraform orders
@@ -197,12 +213,16 @@ module "authorizer" {
   userinfo_endpoint              = local.userinfo_endpoint
   metrics_namespace              = var.metrics_namespace
 
-  runtime            = local.lambda_defaults.runtime
-  architecture       = local.lambda_defaults.architecture
-  memory_size        = local.lambda_defaults.memory_size
-  timeout            = local.lambda_defaults.timeout
-  log_retention_days = local.lambda_defaults.log_retention_days
-  tags               = local.tags
+  runtime                        = local.lambda_defaults.runtime
+  architecture                   = local.lambda_defaults.architecture
+  memory_size                    = local.lambda_defaults.memory_size
+  timeout                        = local.lambda_defaults.timeout
+  log_retention_days             = local.lambda_defaults.log_retention_days
+  log_kms_key_arn                = var.log_kms_key_arn
+  tracing_enabled                = var.tracing_enabled
+  application_log_level          = local.application_log_level
+  reserved_concurrent_executions = coalesce(var.reserved_concurrency.authorizer, -1)
+  tags                           = local.tags
 }
 
 module "websocket_api" {
@@ -236,5 +256,6 @@ module "websocket_api" {
   logging_level                  = var.api_logging_level
   create_account_cloudwatch_role = var.create_api_gateway_cloudwatch_role
   log_retention_days             = var.log_retention_days
+  log_kms_key_arn                = var.log_kms_key_arn
   tags                           = local.tags
 }

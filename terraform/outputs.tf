@@ -2,8 +2,36 @@
 # redirect_uri / callback_urls, logout_uri / logout_urls, scopes.
 
 output "websocket_url" {
-  description = "URL clients connect to: wss://<api id>.execute-api.<region>.amazonaws.com/<stage>."
+  description = "URL clients connect to: wss://<domain_name> with a custom domain, else wss://<api id>.execute-api.<region>.amazonaws.com/<stage>."
+  value       = var.domain_name == null ? module.websocket_api.websocket_url : "wss://${var.domain_name}"
+}
+
+output "execute_api_websocket_url" {
+  description = "The stage's own wss://<api id>.execute-api.<region>.amazonaws.com/<stage> URL (also served with a custom domain)."
   value       = module.websocket_api.websocket_url
+}
+
+output "domain_target" {
+  description = "Where DNS must point domain_name (alias target and its hosted zone), when you manage the record yourself; null without a domain."
+  value = var.domain_name == null ? null : {
+    target_domain_name = aws_apigatewayv2_domain_name.this[0].domain_name_configuration[0].target_domain_name
+    hosted_zone_id     = aws_apigatewayv2_domain_name.this[0].domain_name_configuration[0].hosted_zone_id
+  }
+}
+
+output "alarm_names" {
+  description = "Names of the CloudWatch alarms (empty unless alarms_enabled)."
+  value = concat(
+    [for a in aws_cloudwatch_metric_alarm.function : a.alarm_name],
+    [for a in aws_cloudwatch_metric_alarm.api : a.alarm_name],
+    [for a in aws_cloudwatch_metric_alarm.table : a.alarm_name],
+    aws_cloudwatch_metric_alarm.unauthorized[*].alarm_name,
+  )
+}
+
+output "dashboard_name" {
+  description = "CloudWatch dashboard (null unless dashboard_enabled)."
+  value       = one(aws_cloudwatch_dashboard.this[*].dashboard_name)
 }
 
 output "management_endpoint" {

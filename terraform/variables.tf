@@ -570,6 +570,155 @@ variable "control_event_ops" {
   }
 }
 
+variable "log_level" {
+  description = "Lowest level the functions log: debug, info, warn or error. It becomes each function's logging_config.application_log_level (Lambda filters JSON records below it and tells the code as AWS_LAMBDA_LOG_LEVEL); null keeps Lambda's INFO."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.log_level == null || contains(["debug", "info", "warn", "error"], coalesce(var.log_level, "info"))
+    error_message = "log_level must be debug, info, warn or error (or null)."
+  }
+}
+
+variable "tracing_enabled" {
+  description = "X-Ray active tracing on every function (their roles then get xray:PutTraceSegments and xray:PutTelemetryRecords)."
+  type        = bool
+  default     = false
+}
+
+variable "reserved_concurrency" {
+  description = "Reserved concurrency per function (authorizer, connect, default, disconnect, refresh, control); null leaves a function unreserved. Accounts with a low concurrency quota refuse any reservation, so none is set by default."
+  type = object({
+    authorizer = optional(number)
+    connect    = optional(number)
+    default    = optional(number)
+    disconnect = optional(number)
+    refresh    = optional(number)
+    control    = optional(number)
+  })
+  default = {}
+
+  validation {
+    condition     = alltrue([for v in values(var.reserved_concurrency) : v == null || try(v >= 0 && v <= 10000 && floor(v) == v, false)])
+    error_message = "reserved_concurrency values must be whole numbers from 0 to 10000, or null."
+  }
+}
+
+variable "log_kms_key_arn" {
+  description = "Customer managed KMS key for every log group (functions, API access and execution logs); its key policy must allow logs.<region>.amazonaws.com. null: CloudWatch Logs' own encryption."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.log_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.log_kms_key_arn, "x")))
+    error_message = "log_kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)."
+  }
+
+  validation {
+    condition     = var.log_kms_key_arn == null || try(split(":", var.log_kms_key_arn)[3] == var.region, false)
+    error_message = "log_kms_key_arn must be a key in the stack's region."
+  }
+}
+
+variable "advanced_security_mode" {
+  description = "Cognito threat protection of the created pool: OFF, AUDIT or ENFORCED. Anything but OFF also puts the pool on the Plus feature plan (user_pool_tier = PLUS), billed per monthly active user with no free tier."
+  type        = string
+  default     = "OFF"
+
+  validation {
+    condition     = contains(["OFF", "AUDIT", "ENFORCED"], var.advanced_security_mode)
+    error_message = "advanced_security_mode must be OFF, AUDIT or ENFORCED."
+  }
+
+  validation {
+    condition     = var.advanced_security_mode == "OFF" || var.existing_user_pool_id == null
+    error_message = "advanced_security_mode applies to the created pool only; set threat protection on an existing pool where it is managed."
+  }
+}
+
+variable "alarms_enabled" {
+  description = "CloudWatch alarms: each function's Errors and Throttles, the API's IntegrationError and ExecutionError, the tables' ThrottledRequests and SystemErrors (per operation the functions use), and a rise in the authorizer's Unauthorized."
+  type        = bool
+  default     = false
+}
+
+variable "alarm_actions" {
+  description = "SNS topic ARNs notified when an alarm fires and when it recovers."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.alarm_actions : can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?$", a))])
+    error_message = "alarm_actions must be SNS topic ARNs (arn:aws:sns:<region>:<account>:<topic>)."
+  }
+}
+
+variable "unauthorized_alarm_threshold" {
+  description = "Alarm when the authorizer answers Unauthorized (401) more than this many times in 5 minutes (the EMF metric Unauthorized, Function=authorizer)."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.unauthorized_alarm_threshold >= 1 && floor(var.unauthorized_alarm_threshold) == var.unauthorized_alarm_threshold
+    error_message = "unauthorized_alarm_threshold must be a whole number of at least 1."
+  }
+}
+
+variable "dashboard_enabled" {
+  description = "A CloudWatch dashboard `<name>` with connections, messages, authorizer decisions by outcome, errors and latency."
+  type        = bool
+  default     = false
+}
+
+variable "domain_name" {
+  description = "Custom domain of the WebSocket API (regional endpoint); websocket_url becomes wss://<domain_name>. Set with certificate_arn."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.domain_name == null || can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", coalesce(var.domain_name, "x"))) && length(coalesce(var.domain_name, "x")) <= 253
+    error_message = "domain_name must be a lowercase DNS name such as ws.example.com."
+  }
+}
+
+variable "certificate_arn" {
+  description = "ACM certificate for domain_name, in the stack's region (a regional endpoint cannot use a us-east-1 certificate of another region)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/.+$", coalesce(var.certificate_arn, "x")))
+    error_message = "certificate_arn must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)."
+  }
+
+  validation {
+    condition     = var.certificate_arn == null || try(split(":", var.certificate_arn)[3] == var.region, false)
+    error_message = "certificate_arn must be a certificate in the stack's region: API Gateway's regional domains use the certificate of their own region."
+  }
+
+  validation {
+    condition     = (var.certificate_arn == null) == (var.domain_name == null)
+    error_message = "domain_name and certificate_arn must be set together."
+  }
+}
+
+variable "route53_zone_id" {
+  description = "Route 53 hosted zone of domain_name: when set, an alias A record points the domain at the API. null: create the DNS record yourself (output domain_target)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.route53_zone_id == null || can(regex("^Z[A-Z0-9]{1,31}$", coalesce(var.route53_zone_id, "x")))
+    error_message = "route53_zone_id must be a hosted zone id such as Z0123456789ABCDEFGHIJ."
+  }
+
+  validation {
+    condition     = var.route53_zone_id == null || var.domain_name != null
+    error_message = "route53_zone_id needs domain_name."
+  }
+}
+
 variable "tags" {
   description = "Tags on every taggable resource (also the provider's default_tags)."
   type        = map(string)

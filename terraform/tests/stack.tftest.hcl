@@ -574,31 +574,110 @@ run "customer_table_key_is_granted_to_every_role_touching_a_table" {
   }
 }
 
+run "operations_features" {
+  variables {
+    alarms_enabled               = true
+    alarm_actions                = ["arn:aws:sns:eu-west-1:123456789012:ops"]
+    unauthorized_alarm_threshold = 25
+    dashboard_enabled            = true
+    domain_name                  = "ws.example.com"
+    certificate_arn              = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-0a1b-2c3d-4e5f-0a1b2c3d4e5f"
+    route53_zone_id              = "Z0123456789ABCDEFGHIJ"
+    tracing_enabled              = true
+    log_level                    = "warn"
+    reserved_concurrency         = { authorizer = 50, control = 5 }
+    log_kms_key_arn              = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    advanced_security_mode       = "AUDIT"
+  }
+  assert {
+    condition = (length(aws_cloudwatch_metric_alarm.function) == 12 && alltrue([for k, a in aws_cloudwatch_metric_alarm.function :
+      a.namespace == "AWS/Lambda" && contains(["Errors", "Throttles"], a.metric_name) && a.dimensions.FunctionName == output.function_names[split("-", k)[0]] &&
+    a.threshold == 0 && a.comparison_operator == "GreaterThanThreshold"]))
+    error_message = "not every function has its Errors and Throttles alarm"
+  }
+  assert {
+    condition = (sort([for a in aws_cloudwatch_metric_alarm.api : a.metric_name]) == tolist(["ExecutionError", "IntegrationError"]) &&
+    alltrue([for a in aws_cloudwatch_metric_alarm.api : a.namespace == "AWS/ApiGateway" && a.dimensions == tomap({ ApiId = "abc123", Stage = "prod" })]))
+    error_message = "the API's IntegrationError and ExecutionError alarms are missing or not on ApiId + Stage"
+  }
+  assert {
+    # Never TableName alone: DynamoDB publishes these per TableName and Operation.
+    condition = (keys(aws_cloudwatch_metric_alarm.table) == ["connections-systemerrors", "connections-throttledrequests", "revocations-systemerrors", "revocations-throttledrequests"] &&
+      alltrue(flatten([for a in aws_cloudwatch_metric_alarm.table : [for q in a.metric_query : q.expression != null && q.expression != "" ? startswith(q.expression, "SUM([m0") : (
+      length(q.metric) == 1 && contains(keys(q.metric[0].dimensions), "Operation") && contains(keys(q.metric[0].dimensions), "TableName"))]])) &&
+    sort([for q in aws_cloudwatch_metric_alarm.table["connections-throttledrequests"].metric_query : try(q.metric[0].dimensions.Operation, "")]) == tolist(["", "DeleteItem", "GetItem", "PutItem", "Query", "UpdateItem"]))
+    error_message = "table alarms are not ThrottledRequests and SystemErrors summed over each operation the functions use"
+  }
+  assert {
+    condition = (aws_cloudwatch_metric_alarm.unauthorized[0].namespace == "WebSocketAuth" && aws_cloudwatch_metric_alarm.unauthorized[0].metric_name == "Unauthorized" &&
+    aws_cloudwatch_metric_alarm.unauthorized[0].dimensions == tomap({ Function = "authorizer" }) && aws_cloudwatch_metric_alarm.unauthorized[0].threshold == 25)
+    error_message = "the Unauthorized alarm does not watch the authorizer's EMF metric with the given threshold"
+  }
+  assert {
+    condition     = alltrue([for n in output.alarm_names : startswith(n, "ws-auth-")]) && length(output.alarm_names) == 19 && alltrue([for a in concat(values(aws_cloudwatch_metric_alarm.function), values(aws_cloudwatch_metric_alarm.table)) : a.alarm_actions == toset(["arn:aws:sns:eu-west-1:123456789012:ops"])])
+    error_message = "alarms are not named <name>-... or do not notify alarm_actions"
+  }
+  assert {
+    condition     = output.dashboard_name == "ws-auth" && strcontains(aws_cloudwatch_dashboard.this[0].dashboard_body, "\"Unauthorized\"") && strcontains(aws_cloudwatch_dashboard.this[0].dashboard_body, "ConnectCount")
+    error_message = "the dashboard lacks connections or authorizer decisions"
+  }
+  assert {
+    condition     = output.websocket_url == "wss://ws.example.com" && aws_apigatewayv2_api_mapping.this[0].stage == "prod" && aws_route53_record.domain[0].name == "ws.example.com"
+    error_message = "the custom domain does not serve the stage at wss://<domain> with its alias record"
+  }
+  assert {
+    condition     = alltrue([for m in [module.connect_function, module.default_function, module.refresh_function, module.control_function] : m.environment_variables["AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI"] == "https://abc123.execute-api.eu-west-1.amazonaws.com/prod"])
+    error_message = "with a custom domain, a function would post to the domain instead of the stage's execute-api endpoint"
+  }
+  assert {
+    condition = alltrue([for st in [module.connect_function.settings, module.default_function.settings, module.disconnect_function.settings, module.refresh_function.settings, module.control_function.settings, module.authorizer.function_settings] :
+      st.tracing_mode == "Active" && st.application_log_level == "WARN" && st.log_format == "JSON" &&
+    st.log_kms_key_arn == "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"])
+    error_message = "tracing, the log level or the log key does not reach every function"
+  }
+  assert {
+    condition     = module.authorizer.function_settings.reserved_concurrent_executions == 50 && module.control_function.settings.reserved_concurrent_executions == 5 && module.connect_function.settings.reserved_concurrent_executions == -1
+    error_message = "reserved_concurrency does not reach the named functions only"
+  }
+  assert {
+    condition     = module.user_pool[0].user_pool_tier == "PLUS" && module.user_pool[0].advanced_security_mode == "AUDIT"
+    error_message = "threat protection is not set together with the Plus tier"
+  }
+}
+
 # Refused inputs. Inputs whose validations read no other input are refused together; the others alone, because a
 # failing input hides the validations that read it.
 run "independent_bad_inputs_are_refused" {
   command = plan
   variables {
-    domain_prefix            = "aws-login"
-    token_sources            = ["header", "cookie"]
-    throttling_burst_limit   = 0
-    throttling_rate_limit    = 0
-    lambda_runtime           = "nodejs18.x"
-    callback_urls            = ["http://app.example.com/"]
-    logout_urls              = ["https://app.example.com/${format("%01100d", 0)}"]
-    token_header             = "X~Token"
-    token_query_param        = "t~k"
-    max_connections_per_user = -1
-    context_claims           = ["custom:tenant", "custom_tenant", "exp"]
-    metrics_namespace        = "AWS/Lambda"
-    control_invoker_arns     = ["*"]
-    control_event_ops        = ["list"]
-    control_event_pattern    = "{\"detail\":{\"op\":[\"revoke\"]}}"
+    domain_prefix                = "aws-login"
+    token_sources                = ["header", "cookie"]
+    throttling_burst_limit       = 0
+    throttling_rate_limit        = 0
+    lambda_runtime               = "nodejs18.x"
+    callback_urls                = ["http://app.example.com/"]
+    logout_urls                  = ["https://app.example.com/${format("%01100d", 0)}"]
+    token_header                 = "X~Token"
+    token_query_param            = "t~k"
+    max_connections_per_user     = -1
+    context_claims               = ["custom:tenant", "custom_tenant", "exp"]
+    metrics_namespace            = "AWS/Lambda"
+    control_invoker_arns         = ["*"]
+    control_event_ops            = ["list"]
+    control_event_pattern        = "{\"detail\":{\"op\":[\"revoke\"]}}"
+    log_level                    = "trace"
+    reserved_concurrency         = { connect = -5 }
+    alarm_actions                = ["arn:aws:sqs:eu-west-1:123456789012:ops"]
+    unauthorized_alarm_threshold = 0
+    domain_name                  = "WS.Example.com"
+    advanced_security_mode       = "ON"
   }
   expect_failures = [
     var.domain_prefix, var.token_sources, var.throttling_burst_limit, var.throttling_rate_limit, var.lambda_runtime,
     var.callback_urls, var.logout_urls, var.token_header, var.token_query_param, var.max_connections_per_user,
     var.context_claims, var.metrics_namespace, var.control_invoker_arns, var.control_event_ops, var.control_event_pattern,
+    var.log_level, var.reserved_concurrency, var.alarm_actions, var.unauthorized_alarm_threshold, var.domain_name,
+    var.advanced_security_mode,
   ]
 }
 
@@ -635,12 +714,16 @@ run "custom_scope_on_the_created_pool_is_refused" {
   expect_failures = [var.oauth_scopes]
 }
 
-run "table_key_of_another_region_is_refused" {
+run "keys_and_certificates_of_another_region_are_refused" {
   command = plan
   variables {
     table_kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    log_kms_key_arn   = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    domain_name       = "ws.example.com"
+    certificate_arn   = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0a1b-2c3d-4e5f-0a1b2c3d4e5f"
+    route53_zone_id   = "not-a-zone"
   }
-  expect_failures = [var.table_kms_key_arn]
+  expect_failures = [var.table_kms_key_arn, var.log_kms_key_arn, var.certificate_arn, var.route53_zone_id]
 }
 
 run "groups_overflowing_the_lambda_environment_are_refused" {

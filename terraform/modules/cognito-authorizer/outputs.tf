@@ -62,3 +62,8 @@ output "authorizer_name" {
   description = "Name of the REQUEST authorizer: `<name>`, or `<name>-<source>` when a single token source is enforced."
   value       = local.authorizer.name
 }
+
+output "function_settings" {
+  description = "The authorizer Lambda's runtime settings (tracing, logging, reserved concurrency, log key), as the lambda-function module's `settings`."
+  value       = module.function.settings
+}

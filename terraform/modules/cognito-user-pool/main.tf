@@ -61,6 +61,16 @@ resource "aws_cognito_user_pool" "this" {
     email_sending_account = "COGNITO_DEFAULT"
   }
 
+  # Threat protection exists on the Plus plan only; null leaves the plan as it is (Essentials for a new pool).
+  user_pool_tier = var.advanced_security_mode == "OFF" ? null : "PLUS"
+
+  dynamic "user_pool_add_ons" {
+    for_each = var.advanced_security_mode == "OFF" ? [] : [1]
+    content {
+      advanced_security_mode = var.advanced_security_mode
+    }
+  }
+
   tags = var.tags
 }
 

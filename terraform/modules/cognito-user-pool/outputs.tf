@@ -67,3 +67,13 @@ output "oauth_scopes" {
   description = "Scopes the client may request."
   value       = var.oauth_scopes
 }
+
+output "user_pool_tier" {
+  description = "Feature plan of the pool (PLUS with threat protection; else as Cognito reports it)."
+  value       = aws_cognito_user_pool.this.user_pool_tier
+}
+
+output "advanced_security_mode" {
+  description = "Threat protection mode (OFF, AUDIT or ENFORCED)."
+  value       = var.advanced_security_mode
+}

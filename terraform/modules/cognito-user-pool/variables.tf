@@ -194,6 +194,17 @@ variable "domain_prefix" {
   }
 }
 
+variable "advanced_security_mode" {
+  description = "Threat protection (OFF, AUDIT or ENFORCED). Anything but OFF needs the Plus feature plan, so the pool's user_pool_tier is then PLUS (billed per monthly active user, no free tier)."
+  type        = string
+  default     = "OFF"
+
+  validation {
+    condition     = contains(["OFF", "AUDIT", "ENFORCED"], var.advanced_security_mode)
+    error_message = "advanced_security_mode must be OFF, AUDIT or ENFORCED."
+  }
+}
+
 variable "tags" {
   description = "Tags for the user pool (app clients and domains are not taggable)."
   type        = map(string)

@@ -52,3 +52,14 @@ output "environment_variables" {
   description = "Environment variables the function was given."
   value       = try(aws_lambda_function.this.environment[0].variables, {})
 }
+
+output "settings" {
+  description = "Runtime settings as applied: tracing mode, log format and application log level, reserved concurrency and the log group's KMS key."
+  value = {
+    tracing_mode                   = try(aws_lambda_function.this.tracing_config[0].mode, "PassThrough")
+    log_format                     = aws_lambda_function.this.logging_config[0].log_format
+    application_log_level          = aws_lambda_function.this.logging_config[0].application_log_level
+    reserved_concurrent_executions = aws_lambda_function.this.reserved_concurrent_executions
+    log_kms_key_arn                = aws_cloudwatch_log_group.this.kms_key_id
+  }
+}
