@@ -1,43 +1,8 @@
 // Runs the local issuer on its own: `npx tsx local/issuer/cli.ts`. Configuration from the environment, so it
 // can stand in for a user pool beside any app. The local stack (local/stack.ts) embeds startIssuer instead.
-import { ConfigError, optionalInt, optionalString, parseList, type Env } from '../../functions/shared/env.ts';
-import { parseUserClaims } from './user-claims.ts';
+import { ConfigError } from '../../functions/shared/env.ts';
+import { optionsFromEnv } from './env-options.ts';
 import { startIssuer, type IssuerOptions } from './index.ts';
-
-export function optionsFromEnv(env: Env): IssuerOptions {
-  const clientId = optionalString(env, 'ISSUER_CLIENT_ID') ?? 'localwebclient';
-  const callbackUrls = parseList(optionalString(env, 'ISSUER_CALLBACK_URLS') ?? 'http://localhost:3000/');
-  const logoutUrls = parseList(optionalString(env, 'ISSUER_LOGOUT_URLS') ?? callbackUrls.join(','));
-  const scopes = parseList(optionalString(env, 'ISSUER_SCOPES'), /[\s,]+/);
-  const options: IssuerOptions = {
-    host: optionalString(env, 'ISSUER_HOST') ?? '127.0.0.1',
-    port: optionalInt(env, 'ISSUER_PORT', 9229, 0, 65535),
-    clients: [{ clientId, callbackUrls, logoutUrls, ...(scopes.length > 0 ? { allowedScopes: scopes } : {}) }],
-    users: [
-      {
-        username: optionalString(env, 'DEMO_USERNAME') ?? 'demo',
-        password: env.DEMO_PASSWORD ?? 'Demo-passw0rd!',
-        email: optionalString(env, 'DEMO_EMAIL') ?? 'demo@example.com',
-      },
-    ],
-    accessTokenTtlSeconds: optionalInt(env, 'ISSUER_ACCESS_TOKEN_TTL_SECONDS', 3600, 1, 86400),
-    idTokenTtlSeconds: optionalInt(env, 'ISSUER_ID_TOKEN_TTL_SECONDS', 3600, 1, 86400),
-    codeTtlSeconds: optionalInt(env, 'ISSUER_CODE_TTL_SECONDS', 300, 1, 3600),
-  };
-  const userClaims = optionalString(env, 'LOCAL_USER_CLAIMS');
-  if (userClaims !== undefined) {
-    const parsed = parseUserClaims(userClaims);
-    if (!parsed.ok) throw new ConfigError('LOCAL_USER_CLAIMS', parsed.reason.replace(/^LOCAL_USER_CLAIMS /, ''));
-    options.userClaims = parsed.claims;
-  }
-  const stateDir = optionalString(env, 'ISSUER_STATE_DIR');
-  if (stateDir) options.stateDir = stateDir;
-  const poolId = optionalString(env, 'ISSUER_POOL_ID');
-  if (poolId) options.poolId = poolId;
-  const region = optionalString(env, 'ISSUER_REGION');
-  if (region) options.region = region;
-  return options;
-}
 
 async function main(): Promise<void> {
   let options: IssuerOptions;
