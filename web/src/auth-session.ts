@@ -67,8 +67,8 @@ export class AuthSession {
     if (!params.has('code') && !params.has('error')) return 'none';
     const outcome = checkCallback(params, takePending(this.deps.storage), this.deps.nowMs());
     this.deps.replaceUrl(withoutOAuthParams(href));
-    if (outcome.kind === 'none') return 'none';
-    if (outcome.kind === 'refused') {
+    if (outcome === undefined) return 'none';
+    if (!outcome.ok) {
       this.deps.onChange({ level: 'error', text: outcome.message });
       return 'refused';
     }

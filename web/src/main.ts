@@ -187,7 +187,7 @@ function wire(config: WebConfig): void {
     event.preventDefault();
     const format: MessageFormat = checked('format') === 'json' ? 'json' : 'text';
     const result = client.send(ui.message.value, format);
-    ui.sendError.textContent = result.ok ? '' : result.error;
+    ui.sendError.textContent = result.ok ? '' : result.message;
   });
   // Ctrl+Enter (or Cmd+Enter) sends; plain Enter keeps its newline in the text area.
   ui.message.addEventListener('keydown', (event) => {

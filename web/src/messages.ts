@@ -5,22 +5,37 @@ export const MAX_FRAME_BYTES = 32 * 1024;
 
 export type MessageFormat = 'text' | 'json';
 
-export type Outgoing = { ok: true; data: string } | { ok: false; error: string };
+/** Why a message was not sent, and the sentence the console shows for it. */
+export interface NotSent {
+  ok: false;
+  reason: 'empty' | 'not_json' | 'too_large' | 'not_connected';
+  message: string;
+}
+
+export type Outgoing = { ok: true; data: string } | NotSent;
 
 export function prepareOutgoing(input: string, format: MessageFormat): Outgoing {
-  if (input.trim() === '') return { ok: false, error: 'Type a message to send.' };
+  if (input.trim() === '') return { ok: false, reason: 'empty', message: 'Type a message to send.' };
   let data = input;
   if (format === 'json') {
     try {
       // Compact form: fewer bytes on the wire, and proof the text is JSON before it leaves.
       data = JSON.stringify(JSON.parse(input));
     } catch (err) {
-      return { ok: false, error: `Not valid JSON: ${err instanceof Error ? err.message : String(err)}` };
+      return {
+        ok: false,
+        reason: 'not_json',
+        message: `Not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+      };
     }
   }
   const bytes = new TextEncoder().encode(data).length;
   if (bytes > MAX_FRAME_BYTES)
-    return { ok: false, error: `The message is ${bytes} bytes; the limit of one frame is ${MAX_FRAME_BYTES}.` };
+    return {
+      ok: false,
+      reason: 'too_large',
+      message: `The message is ${bytes} bytes; the limit of one frame is ${MAX_FRAME_BYTES}.`,
+    };
   return { ok: true, data };
 }
 

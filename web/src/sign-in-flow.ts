@@ -37,10 +37,9 @@ export function takePending(storage: StorageLike): PendingSignIn | undefined {
   }
 }
 
+/** A return from the hosted UI: the code to exchange, or why it is refused (`message` is for the user). */
 export type CallbackOutcome =
-  | { kind: 'none' }
-  | { kind: 'code'; code: string; verifier: string }
-  | { kind: 'refused'; message: string; reason: string };
+  { ok: true; code: string; verifier: string } | { ok: false; reason: string; message: string };
 
 const CODE = /^[\x21-\x7E]{1,2048}$/;
 
@@ -54,28 +53,28 @@ export function sameString(a: string, b: string): boolean {
 
 /**
  * Decides what a page load means from its query string and the pending sign-in (already taken from storage).
- * `none` when this is not a return from the hosted UI.
+ * Undefined when this is not a return from the hosted UI.
  */
 export function checkCallback(
   params: URLSearchParams,
   pending: PendingSignIn | undefined,
   nowMs: number,
-): CallbackOutcome {
+): CallbackOutcome | undefined {
   const code = params.getAll('code');
   const error = params.getAll('error');
-  if (code.length === 0 && error.length === 0) return { kind: 'none' };
+  if (code.length === 0 && error.length === 0) return undefined;
   const states = params.getAll('state');
   const state = states.length === 1 ? states[0] : undefined;
   if (!pending) {
     return {
-      kind: 'refused',
+      ok: false,
       reason: 'no_pending_sign_in',
       message: 'Sign-in refused: this browser tab did not start a sign-in (no saved state). Sign in again.',
     };
   }
   if (state === undefined || state === '' || !sameString(state, pending.state)) {
     return {
-      kind: 'refused',
+      ok: false,
       reason: 'state_mismatch',
       message:
         'Sign-in refused: the state returned by the hosted UI does not match the one this tab sent. Sign in again.',
@@ -83,7 +82,7 @@ export function checkCallback(
   }
   if (nowMs - pending.createdAt > PENDING_MAX_AGE_MS || nowMs < pending.createdAt - 60_000) {
     return {
-      kind: 'refused',
+      ok: false,
       reason: 'pending_expired',
       message: 'Sign-in refused: the sign-in took too long. Sign in again.',
     };
@@ -92,7 +91,7 @@ export function checkCallback(
     const description = params.get('error_description');
     const detail = description ? `${error[0]}: ${description}` : String(error[0]);
     return {
-      kind: 'refused',
+      ok: false,
       reason: 'hosted_ui_error',
       message: `The hosted UI returned an error (${detail.slice(0, 300)}).`,
     };
@@ -100,12 +99,12 @@ export function checkCallback(
   const value = code.length === 1 ? code[0] : undefined;
   if (value === undefined || !CODE.test(value)) {
     return {
-      kind: 'refused',
+      ok: false,
       reason: 'bad_code',
       message: 'Sign-in refused: the authorization code is missing or malformed.',
     };
   }
-  return { kind: 'code', code: value, verifier: pending.verifier };
+  return { ok: true, code: value, verifier: pending.verifier };
 }
 
 /** The current address without the OAuth response parameters, for history.replaceState. */

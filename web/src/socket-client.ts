@@ -8,6 +8,7 @@ import {
   prepareOutgoing,
   SIGN_IN_AGAIN,
   type MessageFormat,
+  type NotSent,
 } from './messages.ts';
 import { socketTarget, type TokenTransport } from './urls.ts';
 
@@ -84,8 +85,9 @@ export class SocketClient {
     if (socket) this.log('info', 'Disconnected.');
   }
 
-  send(input: string, format: MessageFormat): { ok: true } | { ok: false; error: string } {
-    if (this.state !== 'connected' || !this.socket) return { ok: false, error: 'Connect first.' };
+  send(input: string, format: MessageFormat): { ok: true } | NotSent {
+    if (this.state !== 'connected' || !this.socket)
+      return { ok: false, reason: 'not_connected', message: 'Connect first.' };
     const outgoing = prepareOutgoing(input, format);
     if (!outgoing.ok) return outgoing;
     this.socket.send(outgoing.data);

@@ -34,14 +34,21 @@ describe('web: console messages', () => {
     it('checks and compacts JSON', () => {
       expect(prepareOutgoing('{ "a" : [1, 2] }', 'json')).to.deep.equal({ ok: true, data: '{"a":[1,2]}' });
       const bad = prepareOutgoing('{a:1}', 'json');
-      expect(bad.ok).to.equal(false);
-      expect((bad as { error: string }).error).to.match(/^Not valid JSON/);
+      expect(bad).to.include({ ok: false, reason: 'not_json' });
+      expect((bad as { message: string }).message).to.match(/^Not valid JSON/);
     });
 
     it('refuses an empty message and one larger than a frame (counted in UTF-8 bytes)', () => {
-      expect(prepareOutgoing('   ', 'text')).to.deep.equal({ ok: false, error: 'Type a message to send.' });
+      expect(prepareOutgoing('   ', 'text')).to.deep.equal({
+        ok: false,
+        reason: 'empty',
+        message: 'Type a message to send.',
+      });
       expect(prepareOutgoing('a'.repeat(MAX_FRAME_BYTES), 'text').ok).to.equal(true);
-      expect(prepareOutgoing('é'.repeat(MAX_FRAME_BYTES / 2 + 1), 'text').ok, 'two bytes per é').to.equal(false);
+      expect(prepareOutgoing('é'.repeat(MAX_FRAME_BYTES / 2 + 1), 'text'), 'two bytes per é').to.include({
+        ok: false,
+        reason: 'too_large',
+      });
     });
   });
 

@@ -47,13 +47,13 @@ describe('web: sign-in round trip', () => {
 
   describe('checkCallback', () => {
     it('is "none" for an ordinary page load', () => {
-      expect(checkCallback(params(''), PENDING, NOW)).to.deep.equal({ kind: 'none' });
-      expect(checkCallback(params('foo=bar'), undefined, NOW)).to.deep.equal({ kind: 'none' });
+      expect(checkCallback(params(''), PENDING, NOW)).to.equal(undefined);
+      expect(checkCallback(params('foo=bar'), undefined, NOW)).to.equal(undefined);
     });
 
     it('returns the code and the verifier when the state matches', () => {
       expect(checkCallback(params(`code=abc-123&state=${STATE}`), PENDING, NOW)).to.deep.equal({
-        kind: 'code',
+        ok: true,
         code: 'abc-123',
         verifier: PENDING.verifier,
       });
@@ -61,13 +61,13 @@ describe('web: sign-in round trip', () => {
 
     it('refuses a wrong state', () => {
       const outcome = checkCallback(params(`code=abc&state=${'t'.repeat(43)}`), PENDING, NOW);
-      expect(outcome).to.include({ kind: 'refused', reason: 'state_mismatch' });
+      expect(outcome).to.include({ ok: false, reason: 'state_mismatch' });
     });
 
     it('refuses a missing, empty or repeated state', () => {
       for (const query of ['code=abc', 'code=abc&state=', `code=abc&state=${STATE}&state=${STATE}`]) {
         expect(checkCallback(params(query), PENDING, NOW), query).to.include({
-          kind: 'refused',
+          ok: false,
           reason: 'state_mismatch',
         });
       }
@@ -75,7 +75,7 @@ describe('web: sign-in round trip', () => {
 
     it('refuses a return this tab never started (no pending sign-in), even with some state', () => {
       expect(checkCallback(params(`code=abc&state=${STATE}`), undefined, NOW)).to.include({
-        kind: 'refused',
+        ok: false,
         reason: 'no_pending_sign_in',
       });
     });
@@ -83,7 +83,7 @@ describe('web: sign-in round trip', () => {
     it('refuses a pending sign-in that is too old', () => {
       const old = { ...PENDING, createdAt: NOW - PENDING_MAX_AGE_MS - 1 };
       expect(checkCallback(params(`code=abc&state=${STATE}`), old, NOW)).to.include({
-        kind: 'refused',
+        ok: false,
         reason: 'pending_expired',
       });
     });
@@ -94,7 +94,7 @@ describe('web: sign-in round trip', () => {
         PENDING,
         NOW,
       );
-      expect(outcome).to.include({ kind: 'refused', reason: 'hosted_ui_error' });
+      expect(outcome).to.include({ ok: false, reason: 'hosted_ui_error' });
       expect((outcome as { message: string }).message).to.contain('access_denied: User cancelled');
       expect(checkCallback(params('error=access_denied&state=forged'), PENDING, NOW)).to.include({
         reason: 'state_mismatch',
@@ -108,7 +108,7 @@ describe('web: sign-in round trip', () => {
         `code=a%20b&state=${STATE}`,
         `code=${'x'.repeat(2049)}&state=${STATE}`,
       ]) {
-        expect(checkCallback(params(query), PENDING, NOW), query).to.include({ kind: 'refused', reason: 'bad_code' });
+        expect(checkCallback(params(query), PENDING, NOW), query).to.include({ ok: false, reason: 'bad_code' });
       }
     });
   });

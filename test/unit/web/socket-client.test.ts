@@ -132,7 +132,11 @@ describe('web: SocketClient', () => {
 
   it('sends prepared messages only when connected, and logs them', async () => {
     const h = harness();
-    expect(h.client.send('hi', 'text')).to.deep.equal({ ok: false, error: 'Connect first.' });
+    expect(h.client.send('hi', 'text')).to.deep.equal({
+      ok: false,
+      reason: 'not_connected',
+      message: 'Connect first.',
+    });
     await h.client.connect('query');
     h.last().open();
     expect(h.client.send('{ "a": 1 }', 'json')).to.deep.equal({ ok: true });
