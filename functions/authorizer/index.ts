@@ -9,6 +9,7 @@ import { createAuthorizer } from './authorize.ts';
 import { createDecisionLog } from './decision-log.ts';
 
 const bootLog = createLogger('authorizer');
+// The log configuration is part of loadConfig (a bad LOG_LEVEL or METRICS_NAMESPACE fails the cold start).
 const config = loadAtColdStart(bootLog, () => loadConfig(process.env));
 const log = createLogger('authorizer', {
   level: config.log.level,

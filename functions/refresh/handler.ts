@@ -2,22 +2,24 @@
 // exactly the authorizer's checks (the shared verifier), must belong to the connection's user and expire later
 // than the stored expiry; then one conditional UpdateItem moves the expiry of record. The client gets
 // `token_refreshed` or `refresh_rejected` with a reason code, and the connection stays open until its current
-// expiry. A refresh arriving after that expiry closes the connection as $default does. The token is never
-// stored or logged.
+// expiry. A refresh arriving after that expiry closes the connection as $default does. When storage fails the
+// client gets `internal_error` with API Gateway's request id. The token is never stored or logged.
 import type { ConnectionStore } from '../shared/connection-store.ts';
-import { errorFrame } from '../shared/error-frame.ts';
-import { describeError, type Logger } from '../shared/log.ts';
+import { errorFrame, internalErrorFrame } from '../shared/error-frame.ts';
+import { invocationIds } from '../shared/invocation.ts';
+import { describeError, type FunctionLogger } from '../shared/log.ts';
 import {
   deleteConnection,
   postToConnection,
   type ManagementClients,
   type ManagementLike,
 } from '../shared/management-clients.ts';
+import { isTokenExpired } from '../shared/token-expiry.ts';
 import { isRecord } from '../../shared/guards.ts';
-import { readConnectionId, readRequestId, type RouteResponse } from '../shared/websocket-event.ts';
+import { readConnectionId, type RouteResponse } from '../shared/websocket-event.ts';
 import type { TokenVerifier } from '../shared/token/verifier.ts';
 import { parseRefreshRequest } from './refresh-request.ts';
-import { planRefresh, storedExpiryPassed } from './refresh-rules.ts';
+import { planRefresh } from './refresh-rules.ts';
 import type { RefreshStore, StoredRead } from './refresh-store.ts';
 import { refreshRejectedFrame, tokenRefreshedFrame } from './frames.ts';
 
@@ -30,7 +32,7 @@ export interface RefreshDeps {
   readonly storesClaims: boolean;
   /** Epoch milliseconds. */
   readonly now: () => number;
-  readonly log: Logger;
+  readonly log: FunctionLogger;
 }
 
 const OK: RouteResponse = { statusCode: 200 };
@@ -38,28 +40,31 @@ const FAILED: RouteResponse = { statusCode: 500 };
 /** Attempts of read → plan → conditional update when another writer changed the item in between. */
 const MAX_ATTEMPTS = 3;
 
-export function createRefreshHandler(deps: RefreshDeps): (event: unknown) => Promise<RouteResponse> {
-  const { verifier, store, connections, management, storesClaims, now, log } = deps;
+type Fields = Record<string, string | number | undefined>;
 
-  return async (event) => {
-    const requestId = readRequestId(event);
+export function createRefreshHandler(deps: RefreshDeps): (event: unknown, context?: unknown) => Promise<RouteResponse> {
+  const { verifier, store, connections, management, storesClaims, now } = deps;
+
+  return async (event, context) => {
+    const ids = invocationIds(event, context);
+    const log = deps.log.forRequest(ids);
     const connectionId = readConnectionId(event);
     let client: ManagementLike;
     try {
       if (connectionId === undefined) throw new Error('requestContext.connectionId is missing or invalid');
       client = management.forEvent(event);
     } catch (err) {
-      log('error', 'bad_event', { requestId, detail: describeError(err) });
+      log('error', 'bad_event', { detail: describeError(err) });
       return FAILED;
     }
-    const base = { requestId, connectionId };
+    const base = { connectionId };
 
     const send = async (data: Uint8Array, answer: string): Promise<RouteResponse> => {
       try {
         const sent = await postToConnection(client, connectionId, data);
         if (sent === 'gone') {
           await connections.delete(connectionId);
-          log('info', 'stale_connection_removed', base);
+          log.metric('info', 'stale_connection_removed', { GoneCleanup: 1 }, base);
         }
         return OK;
       } catch (err) {
@@ -68,12 +73,20 @@ export function createRefreshHandler(deps: RefreshDeps): (event: unknown) => Pro
       }
     };
 
-    const reject = (
-      detail: string,
-      fields: Record<string, string | number | undefined> = {},
-    ): Promise<RouteResponse> => {
-      log('info', 'refresh_rejected', { ...base, ...fields, detail });
+    const reject = (detail: string, fields: Fields = {}): Promise<RouteResponse> => {
+      log.metric('info', 'refresh_rejected', { RefreshRejected: 1 }, { ...base, ...fields, detail });
       return send(refreshRejectedFrame(detail), 'refresh_rejected');
+    };
+
+    /** Storage failed: the management API does not depend on DynamoDB, so the client hears about it at once. */
+    const internalError = async (operation: string, err: unknown): Promise<RouteResponse> => {
+      log.metric('error', 'store_failed', { InternalError: 1 }, { ...base, operation, error: describeError(err) });
+      try {
+        await postToConnection(client, connectionId, internalErrorFrame(ids.apiRequestId));
+      } catch (postErr) {
+        log('error', 'post_failed', { ...base, answer: 'internal_error', error: describeError(postErr) });
+      }
+      return FAILED;
     };
 
     // As $default closes an expired connection: tell the client, close the socket, forget the item. Every step
@@ -101,7 +114,7 @@ export function createRefreshHandler(deps: RefreshDeps): (event: unknown) => Pro
         failed = true;
         log('error', 'store_failed', { ...base, operation: 'delete', error: describeError(err) });
       }
-      log('info', 'token_expired', { ...base, tokenExp, during: 'refresh' });
+      log.metric('info', 'token_expired', { TokenExpired: 1 }, { ...base, tokenExp, during: 'refresh' });
       return failed ? FAILED : OK;
     };
 
@@ -111,16 +124,14 @@ export function createRefreshHandler(deps: RefreshDeps): (event: unknown) => Pro
     );
     if (!request.ok) return reject(request.reason);
 
-    let verifiedSub: string | undefined;
-    let verifiedExp = 0;
+    let verified: { readonly sub: string; readonly exp: number } | undefined;
     let claims: Readonly<Record<string, string>> | undefined;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
       let read: StoredRead;
       try {
         read = await store.read(connectionId);
       } catch (err) {
-        log('error', 'store_failed', { ...base, operation: 'get', error: describeError(err) });
-        return FAILED;
+        return internalError('get', err);
       }
       if (read.status === 'missing') return reject('connection_not_found');
       if (read.status === 'invalid') {
@@ -128,35 +139,38 @@ export function createRefreshHandler(deps: RefreshDeps): (event: unknown) => Pro
         return reject('connection_invalid');
       }
       const stored = read.item;
-      if (storedExpiryPassed(stored, now())) return expire(stored.tokenExp);
+      if (isTokenExpired(stored.tokenExp, now())) return expire(stored.tokenExp);
 
-      if (verifiedSub === undefined) {
+      if (verified === undefined) {
         const outcome = await verifier.verify(request.token);
         if (!outcome.ok) return reject(outcome.reason, { sub: stored.sub });
-        verifiedSub = outcome.claims.sub;
-        verifiedExp = outcome.claims.exp;
+        verified = { sub: outcome.claims.sub, exp: outcome.claims.exp };
         if (storesClaims) claims = outcome.picked.stored;
         for (const name of outcome.picked.skipped)
           log('warn', 'context_claim_skipped', { ...base, claim: name.slice(0, 128) });
       }
 
-      const plan = planRefresh(stored, { sub: verifiedSub, exp: verifiedExp }, now());
+      const plan = planRefresh(stored, verified, now());
       if (plan.kind === 'reject') return reject(plan.detail, { sub: stored.sub });
       let result: 'updated' | 'conflict';
       try {
         result = await store.update(connectionId, stored, plan.update, claims);
       } catch (err) {
-        log('error', 'store_failed', { ...base, operation: 'update', error: describeError(err) });
-        return FAILED;
+        return internalError('update', err);
       }
       if (result === 'updated') {
-        log('info', 'token_refreshed', {
-          ...base,
-          sub: stored.sub,
-          tokenExp: plan.update.tokenExp,
-          previousExp: stored.tokenExp,
-          refreshCount: plan.update.refreshCount,
-        });
+        log.metric(
+          'info',
+          'token_refreshed',
+          { Refresh: 1 },
+          {
+            ...base,
+            sub: stored.sub,
+            tokenExp: plan.update.tokenExp,
+            previousExp: stored.tokenExp,
+            refreshCount: plan.update.refreshCount,
+          },
+        );
         return send(tokenRefreshedFrame(plan.update.tokenExp), 'token_refreshed');
       }
     }

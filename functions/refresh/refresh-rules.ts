@@ -35,11 +35,6 @@ export const REFRESH_WINDOW_SECONDS = 60;
 export const MAX_CONNECTION_SECONDS = 7200;
 export const TTL_MARGIN_SECONDS = 60;
 
-/** True when the stored expiry has passed: the connection is closed, a late refresh does not revive it. */
-export function storedExpiryPassed(stored: Pick<StoredConnection, 'tokenExp'>, nowMs: number): boolean {
-  return stored.tokenExp * 1000 <= nowMs;
-}
-
 /**
  * The item outlives the latest moment the connection can still be open (the new expiry, but never past API
  * Gateway's 2-hour limit) plus a margin; a TTL already later is kept.

@@ -1,6 +1,6 @@
 // Module-load set-up of the verifier for an entry point (authorizer, refresh): the JWKS cache with its first
 // fetch started at once, and the revocation checks the configuration asks for (and none it does not).
-import type { Logger } from '../log.ts';
+import type { FunctionLogger, Logger } from '../log.ts';
 import { createJwksCache, type JwksCache } from './jwks-cache.ts';
 import { nodeHttpGet } from './http-request.ts';
 import { nodeHttpRequest } from './http-request.ts';
@@ -14,8 +14,20 @@ export interface VerifierRuntime {
   readonly verifier: TokenVerifier;
 }
 
-export function startVerifier(config: VerifierConfig, log: Logger, now: () => number = Date.now): VerifierRuntime {
-  const keys = createJwksCache({ jwksUri: config.jwksUri, get: nodeHttpGet, now, log });
+/** The JWKS cache's records, with each failed fetch counted as the `JwksFetchFailure` metric. */
+export function jwksLogger(log: FunctionLogger): Logger {
+  return (level, reason, fields) => {
+    if (reason === 'jwks_fetch_failed') log.metric(level, reason, { JwksFetchFailure: 1 }, fields);
+    else log(level, reason, fields);
+  };
+}
+
+export function startVerifier(
+  config: VerifierConfig,
+  log: FunctionLogger,
+  now: () => number = Date.now,
+): VerifierRuntime {
+  const keys = createJwksCache({ jwksUri: config.jwksUri, get: nodeHttpGet, now, log: jwksLogger(log) });
   void keys.refresh();
   const revocations =
     config.revocationsTable === undefined

@@ -45,7 +45,7 @@ const storedItem = (overrides: Partial<StoredConnection> = {}): StoredConnection
 });
 
 interface Harness {
-  handler: (e: unknown) => Promise<{ statusCode: number }>;
+  handler: (e: unknown, c?: unknown) => Promise<{ statusCode: number }>;
   frames: Record<string, unknown>[];
   deleted: string[];
   closed: string[];
@@ -180,18 +180,68 @@ describe('refresh: handler', () => {
     expect(h.closed).to.deep.equal([]);
   });
 
-  it('answers 500 and logs when the store cannot be read', async () => {
+  it('tells the client internal_error (API Gateway request id) and answers 500 when the store cannot be read', async () => {
     const h = harness([]);
+    const frames: unknown[] = [];
     const failing = createRefreshHandler({
       verifier: createTokenVerifier({ config: verifierConfig(), keys: heldKeys({}), now: () => NOW_MS }),
       store: { read: () => Promise.reject(new Error('boom')), update: sinon.stub() },
       connections: { delete: () => Promise.resolve() },
-      management: { forEvent: () => ({ send: () => Promise.resolve({}) }) },
+      management: {
+        forEvent: () => ({
+          send: (command: unknown) => {
+            if (command instanceof PostToConnectionCommand)
+              frames.push(JSON.parse(Buffer.from(command.input.Data as Uint8Array).toString('utf8')));
+            return Promise.resolve({});
+          },
+        }),
+      },
       storesClaims: false,
       now: () => NOW_MS,
       log: createLogger('refresh', (line) => h.lines.push(line)),
     });
-    expect(await failing(event({ action: 'refresh', token: 'a.b.c' }))).to.deep.equal({ statusCode: 500 });
-    expect(h.lines.join('\n')).to.include('store_failed');
+    expect(await failing(event({ action: 'refresh', token: 'a.b.c' }), { awsRequestId: 'lambda-9' })).to.deep.equal({
+      statusCode: 500,
+    });
+    expect(frames).to.deep.equal([{ type: 'error', reason: 'internal_error', requestId: 'api-req-1' }]);
+    const record = JSON.parse(h.lines.at(-1) ?? '{}') as Record<string, unknown>;
+    expect(record).to.include({
+      reason: 'store_failed',
+      InternalError: 1,
+      requestId: 'lambda-9',
+      apiRequestId: 'api-req-1',
+    });
+  });
+
+  it('counts Refresh and RefreshRejected as EMF metrics with both request ids', async () => {
+    const h = harness([{ status: 'found', item: storedItem() }]);
+    await h.handler(event({ action: 'refresh', token: token({ exp: NOW_S + 3600 }) }), { awsRequestId: 'lambda-1' });
+    await h.handler(event({ action: 'refresh' }), { awsRequestId: 'lambda-2' });
+    const records = h.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records.find((r) => r['reason'] === 'token_refreshed')).to.include({
+      Refresh: 1,
+      requestId: 'lambda-1',
+      apiRequestId: 'api-req-1',
+    });
+    expect(records.find((r) => r['reason'] === 'refresh_rejected')).to.include({
+      RefreshRejected: 1,
+      detail: 'invalid_request',
+      requestId: 'lambda-2',
+    });
+  });
+
+  it("writes the new token's context claims when CONTEXT_CLAIMS is set", async () => {
+    const h = harness([{ status: 'found', item: storedItem() }], {
+      deps: {
+        storesClaims: true,
+        verifier: createTokenVerifier({
+          config: verifierConfig({ contextClaims: [{ name: 'custom:tenant', key: 'claim_custom_tenant' }] }),
+          keys: heldKeys({ k1: key.publicKey }),
+          now: () => NOW_MS,
+        }),
+      },
+    });
+    await h.handler(event({ action: 'refresh', token: token({ exp: NOW_S + 3600, 'custom:tenant': 'acme' }) }));
+    expect(h.updates.firstCall.args[3]).to.deep.equal({ 'custom:tenant': 'acme' });
   });
 });

@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import {
   planRefresh,
   refreshedTtl,
-  storedExpiryPassed,
   REFRESH_LIMIT,
   type StoredConnection,
 } from '../../../functions/refresh/refresh-rules.ts';
@@ -81,10 +80,5 @@ describe('refresh: rules', () => {
     expect(refreshedTtl(short, NOW_S + 86_400)).to.equal(NOW_S + 7200 + 60);
     // ...and never shorter than the TTL already stored.
     expect(refreshedTtl({ ttl: NOW_S + 9000, connectedAt: NOW_MS }, NOW_S + 600)).to.equal(NOW_S + 9000);
-  });
-
-  it('treats the stored expiry as passed at exp itself (RFC 7519: valid only before exp)', () => {
-    expect(storedExpiryPassed({ tokenExp: NOW_S }, NOW_MS)).to.equal(true);
-    expect(storedExpiryPassed({ tokenExp: NOW_S + 1 }, NOW_MS)).to.equal(false);
   });
 });
