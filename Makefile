@@ -14,7 +14,7 @@ INTEGRATION := 'test/integration/**/*.test.ts'
 E2E := 'test/e2e/**/*.test.ts'
 
 .PHONY: help deps build typecheck lint format test test-js test-unit test-integration test-e2e test-node22 \
-        bench loadtest local web tf-check tf-lint clean
+        bench loadtest capacity local web tf-check tf-lint tf-rehearse clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -39,7 +39,7 @@ lint: deps ## ESLint (type-aware) and Prettier's check over the whole repository
 format: deps ## Rewrite files in the committed Prettier format
 	npx prettier --write .
 
-test: build typecheck lint test-js test-node22 tf-check ## Run every test: types, lint, unit, integration, browser e2e, Node 22, Terraform
+test: build typecheck lint test-js test-node22 tf-check tf-rehearse ## Run every test: types, lint, unit, integration, browser e2e, Node 22, Terraform, deploy rehearsal on moto
 
 test-js: build ## Mocha: unit, integration and browser end-to-end suites on this machine's Node
 	node $(MOCHA) $(UNIT) $(INTEGRATION) $(E2E)
@@ -65,6 +65,9 @@ bench: build ## Authorizer verification benchmark, bundle sizes and load times
 loadtest: build ## Load test through the local stack beside a bare ws echo server
 	npx tsx scripts/loadtest.ts
 
+capacity: build ## Capacity model: the scale table and the reconnect-storm simulation (docs/scale.md)
+	npx tsx scripts/capacity.ts --scale-table && npx tsx scripts/capacity.ts --storm
+
 local: build ## Run the whole system on localhost (issuer, DynamoDB, WebSocket gateway, web app)
 	npx tsx local/main.ts
 
@@ -76,6 +79,9 @@ tf-check: ## Terraform fmt, init, validate and mocked `terraform test`, offline 
 
 tf-lint: ## tflint over the root and modules, when tflint is installed
 	bash scripts/tf-lint.sh
+
+tf-rehearse: build ## Apply the Terraform to moto (defaults, every optional feature, authorizer-only), check the wiring, run traffic through it, plan again, destroy
+	npx tsx scripts/rehearse/main.ts
 
 clean: ## Remove build output and local state
 	rm -rf dist .local test-artifacts .tools
