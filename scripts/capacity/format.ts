@@ -87,11 +87,12 @@ export interface ScaleRow {
 
 export function scaleMarkdown(rows: ScaleRow[]): string {
   const head =
-    '| workload | users | connections | API GW | Lambda | DynamoDB | CloudWatch | total / month | authorizer share | logs share | first quota (headroom) |\n' +
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|';
+    '| workload | users | connections | API GW | Lambda | DynamoDB | CloudWatch | total / month | per user | authorizer share | logs share | first quota reached (headroom at peak, users it allows) |\n' +
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|';
   const body = rows.map((r) => {
     const c = r.cost;
-    return `| ${r.workload} | ${count(r.users)} | ${count(c.traffic.concurrentConnections)} | ${usd(c.apiGateway.usd)} | ${usd(c.lambda.usd)} | ${usd(c.dynamodb.usd)} | ${usd(c.cloudwatch.usd)} | **${usd(c.totalUsd)}** | ${pct(c.authorizerShare)} | ${pct(c.logsShare)} | ${r.quotas.first.name} (${r.quotas.first.headroom.toFixed(2)}x) |`;
+    const q = r.quotas.first;
+    return `| ${r.workload} | ${count(r.users)} | ${count(c.traffic.concurrentConnections)} | ${usd(c.apiGateway.usd)} | ${usd(c.lambda.usd)} | ${usd(c.dynamodb.usd)} | ${usd(c.cloudwatch.usd)} | **${usd(c.totalUsd)}** | ${usd(c.totalUsd / r.users)} | ${pct(c.authorizerShare)} | ${pct(c.logsShare)} | ${q.name} (${q.headroom.toFixed(2)}x, ${count(q.usersAtLimit ?? 0)}) |`;
   });
   return [head, ...body].join('\n');
 }
@@ -106,12 +107,12 @@ const secs = (ms: number | undefined): string => (ms === undefined ? 'never' : `
 
 export function stormMarkdown(rows: StormRow[]): string {
   const head =
-    '| case | back-off (base, cap, attempts) | connected | gave up | 99% connected after | reconnect gap p99 | handshakes | throttled by quota | throttled by Lambda | DynamoDB throttled | JWKS fetches (cold authorizers) | $disconnect lost | peak concurrency |\n' +
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+    '| case | back-off (base, cap, attempts) | connected | gave up | 99% connected after | reconnect gap p99 | handshakes | throttled by quota | peak accepted / s | throttled by Lambda | DynamoDB throttled | JWKS fetches (cold authorizers) | $disconnect lost | peak concurrency |\n' +
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
   const body = rows.map((row) => {
     const r = row.result;
     const b = row.backoff;
-    return `| ${row.label} | ${b.baseMs / 1000} s, ${b.maxMs / 1000} s, ${b.maxAttempts} | ${count(r.connected)} | ${count(r.gaveUp)} | ${secs(r.t99Ms)} | ${secs(r.gapP99Ms)} | ${count(r.handshakes)} | ${count(r.throttledByQuota)} | ${count(r.throttledByLambda)} | ${count(r.throttledByDynamoDb)} | ${count(r.jwksFetches)} | ${count(r.disconnectsLost)} | ${count(r.peakConcurrency)} |`;
+    return `| ${row.label} | ${b.baseMs / 1000} s, ${b.maxMs / 1000} s, ${b.maxAttempts} | ${count(r.connected)} | ${count(r.gaveUp)} | ${secs(r.t99Ms)} | ${secs(r.gapP99Ms)} | ${count(r.handshakes)} | ${count(r.throttledByQuota)} | ${count(r.peakAcceptedPerSecond)} | ${count(r.throttledByLambda)} | ${count(r.throttledByDynamoDb)} | ${count(r.jwksFetches)} | ${count(r.disconnectsLost)} | ${count(r.peakConcurrency)} |`;
   });
   return [head, ...body].join('\n');
 }

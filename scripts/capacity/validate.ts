@@ -37,6 +37,8 @@ export interface Measured {
   gaveUp: number;
   handshakes: number;
   failedHandshakes: number;
+  /** Failed handshakes by HTTP status or error. */
+  failures: Record<string, number>;
   t50Ms?: number;
   t99Ms?: number;
   t100Ms?: number;
@@ -164,6 +166,11 @@ async function measure(stack: RunningStack, url: string, o: ValidateOptions): Pr
   let handshakes = 0;
   let failed = 0;
   let gaveUp = 0;
+  const failures: Record<string, number> = {};
+  const fail = (why: string): void => {
+    failed += 1;
+    failures[why] = (failures[why] ?? 0) + 1;
+  };
   const open: WebSocket[] = [];
   const t0 = performance.now();
   await Promise.all(
@@ -189,11 +196,11 @@ async function measure(stack: RunningStack, url: string, o: ValidateOptions): Pr
               });
               ws.once('unexpected-response', (_req, res) => {
                 res.resume();
-                failed += 1;
+                fail(`HTTP ${res.statusCode ?? '?'}`);
                 retry();
               });
-              ws.once('error', () => {
-                failed += 1;
+              ws.once('error', (err) => {
+                fail(err.message.slice(0, 60));
                 retry();
               });
             }, delay);
@@ -220,7 +227,14 @@ async function measure(stack: RunningStack, url: string, o: ValidateOptions): Pr
     const n = Math.ceil(share * o.clients);
     return connectedAt.length >= n ? connectedAt[n - 1] : undefined;
   };
-  const m: Measured = { connected: connectedAt.length, gaveUp, handshakes, failedHandshakes: failed, peakWorkers };
+  const m: Measured = {
+    connected: connectedAt.length,
+    gaveUp,
+    handshakes,
+    failedHandshakes: failed,
+    failures,
+    peakWorkers,
+  };
   const t50 = at(0.5);
   const t99 = at(0.99);
   const t100 = at(1);
@@ -237,6 +251,8 @@ export async function validate(o: ValidateOptions): Promise<ValidateReport> {
     logLevel: 'error',
     functionTimeoutMs: 30_000,
     maxConcurrency: o.workers,
+    // One user holds all 500 connections: the per-user limit is not what is measured.
+    functionEnv: { connect: { MAX_CONNECTIONS_PER_USER: '0' } },
   });
   try {
     const { accessToken } = await signInWithHostedUi({
@@ -284,5 +300,6 @@ export function validateText(r: ValidateReport): string {
     `calibration: sequential handshakes (median of ${r.options.calibrationRounds}) bare ws ${c.bareHandshakeMs.toFixed(2)} ms, through the stack ${c.fullHandshakeMs.toFixed(2)} ms, first (cold) ${c.coldHandshakeMs.toFixed(1)} ms; a burst of ${c.burst} (50 in flight) ${c.burstPerSecond.toFixed(1)} handshakes/s`,
     `${'figure'.padEnd(w)}  ${'predicted'.padStart(10)}  ${'measured'.padStart(10)}`,
     ...rows.map(([k, a, b]) => `${k.padEnd(w)}  ${a.padStart(10)}  ${b.padStart(10)}`),
+    ...(m.failedHandshakes > 0 ? [`measured failures: ${JSON.stringify(m.failures)}`] : []),
   ].join('\n');
 }
