@@ -7,8 +7,8 @@ import { isRecord } from '../shared/guards.ts';
 import { unwrapTerraformOutputs } from '../shared/terraform-outputs.ts';
 
 export class DeployedConfigError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'DeployedConfigError';
   }
 }
@@ -75,7 +75,7 @@ function validated(candidate: unknown, source: string): WebConfig {
   try {
     return parseWebConfig(candidate);
   } catch (err) {
-    if (err instanceof WebConfigError) throw new DeployedConfigError(`${source}: ${err.message}`);
+    if (err instanceof WebConfigError) throw new DeployedConfigError(`${source}: ${err.message}`, { cause: err });
     throw err;
   }
 }
@@ -108,13 +108,16 @@ export async function readConfigFile(file: string): Promise<WebConfig> {
     const code = (err as NodeJS.ErrnoException).code;
     throw new DeployedConfigError(
       code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot be read (${code ?? String(err)})`,
+      { cause: err },
     );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new DeployedConfigError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+    throw new DeployedConfigError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})`, {
+      cause: err,
+    });
   }
   return webConfigFromFile(json, file);
 }
@@ -140,8 +143,9 @@ export async function readTerraformOutputs(dir: string, run: RunCommand = runCom
     if (e.code === 'ENOENT')
       throw new DeployedConfigError(
         'terraform is not installed or not on PATH: install Terraform, or pass --config <file.json>',
+        { cause: err },
       );
-    if (e.killed) throw new DeployedConfigError('terraform output -json did not finish within 60 s');
+    if (e.killed) throw new DeployedConfigError('terraform output -json did not finish within 60 s', { cause: err });
     const detail = (e.stderr ?? '')
       .trim()
       .split('\n')
@@ -151,13 +155,14 @@ export async function readTerraformOutputs(dir: string, run: RunCommand = runCom
       .slice(0, 400);
     throw new DeployedConfigError(
       `terraform -chdir=${dir} output -json failed${detail ? `: ${detail}` : ''}. Run terraform init and apply first, or pass --config <file.json>`,
+      { cause: err },
     );
   }
   let json: unknown;
   try {
     json = JSON.parse(stdout);
-  } catch {
-    throw new DeployedConfigError('terraform output -json did not print JSON');
+  } catch (err) {
+    throw new DeployedConfigError('terraform output -json did not print JSON', { cause: err });
   }
   return webConfigFromTerraformOutputs(json);
 }

@@ -18,8 +18,9 @@ export class TokenError extends Error {
   constructor(
     message: string,
     readonly code: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'TokenError';
   }
 }
@@ -39,8 +40,8 @@ export function parseTokenResponse(text: string, expectRefresh: boolean): Tokens
   let body: unknown;
   try {
     body = JSON.parse(text);
-  } catch {
-    throw new TokenError('The token endpoint did not answer with JSON.', 'bad_response');
+  } catch (err) {
+    throw new TokenError('The token endpoint did not answer with JSON.', 'bad_response', { cause: err });
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw new TokenError('The token response is not a JSON object.', 'bad_response');
@@ -101,6 +102,7 @@ export async function postForm(
     throw new TokenError(
       aborted ? 'The token endpoint did not answer in time.' : 'The token endpoint could not be reached.',
       aborted ? 'timeout' : 'network',
+      { cause: err },
     );
   } finally {
     clearTimeout(timer);

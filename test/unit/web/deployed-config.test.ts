@@ -132,6 +132,7 @@ describe('web: deployed-stack config (make web)', () => {
       expect(err.message).to.equal(
         'terraform is not installed or not on PATH: install Terraform, or pass --config <file.json>',
       );
+      expect((err.cause as NodeJS.ErrnoException).code, 'the spawn error is kept as the cause').to.equal('ENOENT');
     });
 
     it('passes on the first lines of terraform stderr when it fails', async () => {

@@ -93,6 +93,7 @@ describe('web: token endpoint client', () => {
     const fetch: FetchLike = () => Promise.reject(new TypeError('Failed to fetch'));
     const err = await rejection(postForm(refreshRequest(CONFIG, 'r'), { fetch }));
     expect(err.code).to.equal('network');
+    expect(err.cause, 'the fetch failure is kept as the cause').to.be.instanceOf(TypeError);
   });
 
   it('gives up after the timeout, aborting the request', async () => {
