@@ -23,6 +23,8 @@ export interface DesignContext {
   stageArn: string;
   /** `arn:aws:logs:<region>:<account>:log-group:<name>` of the function's own log group */
   logGroupArn: string;
+  /** Customer managed key of the connections table, when one is set. */
+  tableKeyArn?: string;
 }
 
 /** The role's inline policies by name, or undefined for a function this design does not know. */
@@ -35,6 +37,18 @@ export function designedPolicies(fn: string, ctx: DesignContext): Record<string,
       Resource: [`${ctx.logGroupArn}:*`],
     },
   ];
+  // DynamoDB uses a customer table key as the calling role: readers decrypt, writers also generate data keys.
+  const key = (write: boolean): PolicyStatement[] =>
+    ctx.tableKeyArn === undefined
+      ? []
+      : [
+          {
+            Sid: 'UseTableKey',
+            Effect: 'Allow',
+            Action: ['kms:Decrypt', 'kms:DescribeKey', ...(write ? ['kms:GenerateDataKey'] : [])],
+            Resource: [ctx.tableKeyArn],
+          },
+        ];
   const manage = (...methods: string[]): string[] => methods.map((m) => `${ctx.stageArn}/${m}/@connections/*`);
   switch (fn) {
     case 'authorizer':
@@ -44,6 +58,7 @@ export function designedPolicies(fn: string, ctx: DesignContext): Record<string,
         logs,
         permissions: [
           { Sid: 'StoreConnection', Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: [ctx.tableArn] },
+          ...key(true),
         ],
       };
     case 'disconnect':
@@ -51,6 +66,7 @@ export function designedPolicies(fn: string, ctx: DesignContext): Record<string,
         logs,
         permissions: [
           { Sid: 'RemoveConnection', Effect: 'Allow', Action: ['dynamodb:DeleteItem'], Resource: [ctx.tableArn] },
+          ...key(false),
         ],
       };
     case 'default':
@@ -69,6 +85,7 @@ export function designedPolicies(fn: string, ctx: DesignContext): Record<string,
             Action: ['execute-api:ManageConnections'],
             Resource: manage('POST', 'DELETE'),
           },
+          ...key(false),
         ],
       };
     default:

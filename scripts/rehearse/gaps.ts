@@ -24,3 +24,18 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     moto: 'CreateUserPoolDomain ignores ManagedLoginVersion; DescribeUserPoolDomain returns none (read as 0)',
   },
 ];
+
+/** Resources moto cannot destroy: removed from the state before the destroy, and counted as destroyed. */
+export interface DestroyGap {
+  id: string;
+  resourceType: string;
+  moto: string;
+}
+
+export const DESTROY_GAPS: readonly DestroyGap[] = [
+  {
+    id: 'api-gateway-account-reset',
+    resourceType: 'aws_api_gateway_account',
+    moto: 'UpdateAccount answers 500 to the patch without a value that resets cloudwatchRoleArn, and the provider retries it until its timeout',
+  },
+];

@@ -119,6 +119,11 @@ export class Terraform {
     return Number(match[1]);
   }
 
+  /** Forgets resources without destroying them (`terraform state rm`). */
+  async forget(addresses: string[]): Promise<void> {
+    if (addresses.length > 0) await this.run(['state', 'rm', '-no-color', ...addresses], 60_000);
+  }
+
   writeVars(vars: Record<string, unknown>): void {
     writeFileSync(path.join(this.dir, 'rehearsal.auto.tfvars.json'), JSON.stringify(vars, null, 2));
   }

@@ -196,52 +196,59 @@ export async function runTraffic(o: TrafficOptions): Promise<void> {
       });
     }
 
-    // A user of moto's pool, in the allowed group when there is one, signed in by moto.
-    // The created pool signs in by email.
-    const username = `rehearsal-${label.replace(/[^a-z]/g, '')}@example.com`;
-    const password = 'Rehearsal-passw0rd!';
-    await c.cognito.send(
-      new AdminCreateUserCommand({
-        UserPoolId: poolId,
-        Username: username,
-        TemporaryPassword: 'Temporary-passw0rd!',
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'email', Value: username },
-          { Name: 'email_verified', Value: 'true' },
-        ],
-      }),
-    );
-    await c.cognito.send(
-      new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: username, Password: password, Permanent: true }),
-    );
+    // Users of moto's pool, created with the admin APIs (the created pool signs in by email) and signed in by
+    // moto: one in the allowed group when there is one, one outside it.
     const groups = (authorizerFn.env.ALLOWED_GROUPS ?? '').split(',').filter((g) => g !== '');
-    for (const group of groups.slice(0, 1)) {
+    for (const group of groups.slice(0, 1))
       await c.cognito.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: group }));
+    const signIn = async (who: string, group: string | undefined): Promise<string> => {
+      const username = `rehearsal-${who}-${label.replace(/[^a-z]/g, '')}@example.com`;
+      const password = 'Rehearsal-passw0rd!';
       await c.cognito.send(
-        new AdminAddUserToGroupCommand({ UserPoolId: poolId, Username: username, GroupName: group }),
+        new AdminCreateUserCommand({
+          UserPoolId: poolId,
+          Username: username,
+          TemporaryPassword: 'Temporary-passw0rd!',
+          MessageAction: 'SUPPRESS',
+          UserAttributes: [
+            { Name: 'email', Value: username },
+            { Name: 'email_verified', Value: 'true' },
+          ],
+        }),
       );
-    }
-    const auth = o.password
-      ? await c.cognito.send(
-          new InitiateAuthCommand({
-            ClientId: clientId,
-            AuthFlow: 'USER_PASSWORD_AUTH',
-            AuthParameters: { USERNAME: username, PASSWORD: password },
-          }),
-        )
-      : await c.cognito.send(
-          new AdminInitiateAuthCommand({
-            UserPoolId: poolId,
-            ClientId: clientId,
-            AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
-            AuthParameters: { USERNAME: username, PASSWORD: password },
-          }),
+      await c.cognito.send(
+        new AdminSetUserPasswordCommand({
+          UserPoolId: poolId,
+          Username: username,
+          Password: password,
+          Permanent: true,
+        }),
+      );
+      if (group !== undefined) {
+        await c.cognito.send(
+          new AdminAddUserToGroupCommand({ UserPoolId: poolId, Username: username, GroupName: group }),
         );
-    const token =
-      (authorizerFn.env.TOKEN_USE === 'id'
-        ? auth.AuthenticationResult?.IdToken
-        : auth.AuthenticationResult?.AccessToken) ?? '';
+      }
+      const parameters = { USERNAME: username, PASSWORD: password };
+      const auth = o.password
+        ? await c.cognito.send(
+            new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: parameters }),
+          )
+        : await c.cognito.send(
+            new AdminInitiateAuthCommand({
+              UserPoolId: poolId,
+              ClientId: clientId,
+              AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+              AuthParameters: parameters,
+            }),
+          );
+      return (
+        (authorizerFn.env.TOKEN_USE === 'id'
+          ? auth.AuthenticationResult?.IdToken
+          : auth.AuthenticationResult?.AccessToken) ?? ''
+      );
+    };
+    const token = await signIn('member', groups[0]);
     checks.check(`${label}: traffic: moto signed the user in`, token.split('.').length === 3, 'no token');
     const sub = subOf(token);
 
@@ -291,6 +298,17 @@ export async function runTraffic(o: TrafficOptions): Promise<void> {
     const none = await openClient(gateway.websocketUrl);
     checks.equal(`${label}: traffic: no token refused`, none.ok ? 'open' : none.status, 401);
     if (none.ok) await none.client.close();
+
+    // A valid token of a user outside the allowed groups gets 403.
+    if (groups.length > 0) {
+      const outsider = await connectWith(sources[0] ?? 'header', await signIn('outsider', undefined));
+      checks.equal(
+        `${label}: traffic: user outside allowed_groups refused`,
+        outsider.ok ? 'open' : outsider.status,
+        403,
+      );
+      if (outsider.ok) await outsider.client.close();
+    }
 
     // Disconnect: $disconnect removes every item.
     for (const client of open.splice(0)) await client.close();

@@ -97,12 +97,14 @@ async function checkRolePolicies(
   roleArn: string,
   tableArn: string,
   stageArn: string,
+  tableKeyArn?: string,
 ): Promise<void> {
   const roleName = roleArn.split('/').pop() ?? '';
   const design = designedPolicies(fn, {
     tableArn,
     stageArn,
     logGroupArn: `arn:aws:logs:${c.region}:${c.accountId}:log-group:/aws/lambda/${functionName}`,
+    ...(tableKeyArn === undefined ? {} : { tableKeyArn }),
   });
   if (!checks.check(`${fn}: IAM design known`, design !== undefined, 'no designed policy for this function')) return;
   const names = (await c.iam.send(new ListRolePoliciesCommand({ RoleName: roleName }))).PolicyNames ?? [];
@@ -329,7 +331,7 @@ export async function checkRootWiring(
     if (env.REVOCATIONS_TABLE !== undefined && typeof outputs.revocations_table_name === 'string') {
       checks.equal(`${fn}: REVOCATIONS_TABLE`, env.REVOCATIONS_TABLE, outputs.revocations_table_name);
     }
-    await checkRolePolicies(c, checks, fn, functionName, role, tableArn, stageArn);
+    await checkRolePolicies(c, checks, fn, functionName, role, tableArn, stageArn, expect.kmsKeyArn);
     const sourceArns =
       fn === 'authorizer'
         ? [`${execArn}/authorizers/${str(outputs, 'authorizer_id')}`]
