@@ -17,6 +17,12 @@ export class Checks {
     return ok;
   }
 
+  /** Adds another run's results (each configuration counts its own, side by side). */
+  merge(other: Checks): void {
+    this.passed += other.passed;
+    this.failures.push(...other.failures);
+  }
+
   /** Records one check that two JSON-like values are equal, showing both when they differ. */
   equal(name: string, actual: unknown, expected: unknown): boolean {
     const a = JSON.stringify(actual);

@@ -23,8 +23,10 @@ export interface DesignContext {
   stageArn: string;
   /** `arn:aws:logs:<region>:<account>:log-group:<name>` of the function's own log group */
   logGroupArn: string;
-  /** Customer managed key of the connections table, when one is set. */
+  /** Customer managed key of both tables, when one is set. */
   tableKeyArn?: string;
+  /** The revocations table, when revocation is on. */
+  revocationsTableArn?: string;
 }
 
 /** The role's inline policies by name, or undefined for a function this design does not know. */
@@ -50,48 +52,63 @@ export function designedPolicies(fn: string, ctx: DesignContext): Record<string,
           },
         ];
   const manage = (...methods: string[]): string[] => methods.map((m) => `${ctx.stageArn}/${m}/@connections/*`);
+  const allow = (Sid: string, Action: string[], Resource: string[]): PolicyStatement => ({
+    Sid,
+    Effect: 'Allow',
+    Action,
+    Resource,
+  });
+  const subIndex = `${ctx.tableArn}/index/sub-index`;
+  const revocations = ctx.revocationsTableArn;
+  const readRevocation =
+    revocations === undefined ? [] : [allow('ReadRevocation', ['dynamodb:GetItem'], [revocations])];
+  const withPermissions = (statements: PolicyStatement[]): Record<string, PolicyStatement[]> =>
+    statements.length === 0 ? { logs } : { logs, permissions: statements };
   switch (fn) {
     case 'authorizer':
-      return { logs };
+      // One GetItem on the revocations table per handshake, when revocation is on; nothing else.
+      return withPermissions(revocations === undefined ? [] : [...readRevocation, ...key(false)]);
     case 'connect':
-      return {
-        logs,
-        permissions: [
-          { Sid: 'StoreConnection', Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: [ctx.tableArn] },
-          ...key(true),
-        ],
-      };
+      return withPermissions([
+        allow('StoreConnection', ['dynamodb:PutItem', 'dynamodb:DeleteItem'], [ctx.tableArn]),
+        allow('CountUserConnections', ['dynamodb:Query'], [subIndex]),
+        allow('CheckConnection', ['execute-api:ManageConnections'], manage('GET')),
+        ...key(true),
+      ]);
     case 'disconnect':
-      return {
-        logs,
-        permissions: [
-          { Sid: 'RemoveConnection', Effect: 'Allow', Action: ['dynamodb:DeleteItem'], Resource: [ctx.tableArn] },
-          ...key(false),
-        ],
-      };
+      return withPermissions([allow('RemoveConnection', ['dynamodb:DeleteItem'], [ctx.tableArn]), ...key(false)]);
     case 'default':
-      return {
-        logs,
-        permissions: [
-          {
-            Sid: 'ReadAndExpireConnection',
-            Effect: 'Allow',
-            Action: ['dynamodb:GetItem', 'dynamodb:DeleteItem'],
-            Resource: [ctx.tableArn],
-          },
-          {
-            Sid: 'ReplyAndDisconnect',
-            Effect: 'Allow',
-            Action: ['execute-api:ManageConnections'],
-            Resource: manage('POST', 'DELETE'),
-          },
-          ...key(false),
-        ],
-      };
+      return withPermissions([
+        allow('ReadAndExpireConnection', ['dynamodb:GetItem', 'dynamodb:DeleteItem'], [ctx.tableArn]),
+        allow('ReplyAndDisconnect', ['execute-api:ManageConnections'], manage('POST', 'DELETE')),
+        ...key(false),
+      ]);
+    case 'refresh':
+      return withPermissions([
+        allow('ReadAndExtendConnection', ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [ctx.tableArn]),
+        allow('ReplyAndClose', ['execute-api:ManageConnections'], manage('POST', 'DELETE')),
+        ...readRevocation,
+        ...key(true),
+      ]);
+    case 'control':
+      return withPermissions([
+        allow('FindUserConnections', ['dynamodb:Query'], [subIndex]),
+        allow('ReadAndRemoveConnections', ['dynamodb:GetItem', 'dynamodb:DeleteItem'], [ctx.tableArn]),
+        allow('PushAndDisconnect', ['execute-api:ManageConnections'], manage('POST', 'DELETE')),
+        ...(revocations === undefined ? [] : [allow('RecordRevocation', ['dynamodb:PutItem'], [revocations])]),
+        ...key(revocations !== undefined),
+      ]);
     default:
       return undefined;
   }
 }
+
+/** Functions that post to the management API: their environment names the stage's endpoint. */
+export const MANAGEMENT_USERS: readonly string[] = ['connect', 'default', 'refresh', 'control'];
+/** Functions that read the revocations table when revocation is on. */
+export const REVOCATION_READERS: readonly string[] = ['authorizer', 'refresh', 'control'];
+/** Functions that verify tokens with the authorizer's verifier configuration. */
+export const TOKEN_VERIFIERS: readonly string[] = ['authorizer', 'refresh'];
 
 /** A policy document's statements in one comparable form: arrays sorted, single strings as arrays. */
 export function normalizeStatements(document: unknown): PolicyStatement[] {

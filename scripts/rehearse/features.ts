@@ -23,6 +23,9 @@ export const FULL_GROUP = 'rehearsal';
 /** The only source in the optional-feature apply, so API Gateway's identity source is rehearsed too. */
 export const FULL_TOKEN_SOURCES = ['header'];
 
+/** The control operations the optional-feature apply lets through EventBridge. */
+export const FULL_CONTROL_EVENT_OPS = ['send', 'disconnect'];
+
 /** The first apply: defaults, except what a rehearsal must change to be able to destroy. */
 export function defaultVars(zipDir: string): Record<string, unknown> {
   return { name: 'rh-default', deletion_protection: false, lambda_zip_dir: zipDir };
@@ -53,14 +56,17 @@ export function fullVars(
     stored_headers: ['user-agent', 'origin'],
     // Wave 2 (issues 8, 9, 10, 14): used as soon as the stack declares them.
     revocation_enabled: true,
+    cognito_revocation_check: 'on',
     max_connections_per_user: 3,
-    context_claims: ['email'],
-    log_level: 'debug',
+    context_claims: ['jti'],
     metrics_namespace: 'WebSocketAuthRehearsal',
+    control_invoker_arns: [inputs.invokerArn],
+    control_events_enabled: true,
+    control_event_sources: [inputs.invokerArn],
+    control_event_ops: FULL_CONTROL_EVENT_OPS,
+    log_level: 'debug',
     alarms_enabled: true,
     alarm_actions: [inputs.topicArn],
-    control_invoker_arns: [inputs.invokerArn],
-    control_eventbridge_enabled: true,
   };
   const vars: Record<string, unknown> = {};
   const absent: string[] = [];

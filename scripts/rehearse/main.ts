@@ -2,7 +2,7 @@
 // optional feature moto supports, and examples/authorizer-only), checks the wiring through the AWS SDK, runs
 // the applied system through the local gateway, plans again (only known emulator gaps may differ), destroys.
 // The last line printed is the summary the README quotes.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,12 +21,13 @@ import {
   DeleteUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Checks } from './checks.ts';
 import { DESTROY_GAPS, EMULATOR_GAPS } from './gaps.ts';
-import { declaredVariables, defaultVars, fullVars } from './features.ts';
+import { declaredVariables, defaultVars, fullVars, FULL_CONTROL_EVENT_OPS } from './features.ts';
 import { findOnPath, missingMotoOutcome, startMoto, type RunningMoto } from './moto.ts';
 import { createKmsKey, createTopic } from './moto-resources.ts';
 import { describeDifference, judgePlan, planDifferences } from './plan-diff.ts';
@@ -38,7 +39,6 @@ import { runTraffic } from './traffic.ts';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const REGION = 'eu-west-1';
-const ZIPS = ['authorizer', 'connect', 'default', 'disconnect'];
 
 interface Totals {
   applied: number;
@@ -67,13 +67,14 @@ function clientsFor(endpoint: string): Omit<AwsClients, 'accountId'> & { sts: ST
     iam: new IAMClient(config),
     dynamodb: new DynamoDBClient(config),
     cognito: new CognitoIdentityProviderClient(config),
+    events: new EventBridgeClient(config),
     sts: new STSClient(config),
   };
 }
 
 class Rehearsal {
-  readonly wiring = new Checks((line) => say(`rehearsal: wiring check failed: ${line}`));
-  readonly traffic = new Checks((line) => say(`rehearsal: traffic check failed: ${line}`));
+  readonly wiring = new Checks();
+  readonly traffic = new Checks();
   readonly problems: string[] = [];
   readonly totals: Totals = { applied: 0, destroyed: 0 };
   private readonly template = readFileSync(path.join(here, 'provider_override.tf.txt'), 'utf8');
@@ -145,20 +146,35 @@ class Rehearsal {
   /** Wiring checks of an applied root stack, then traffic through the system as applied. */
   private async checkAndRun(label: string, tf: Terraform, expect: RootExpectations, password: boolean): Promise<void> {
     const outputs = stateOutputs(tf.state());
-    const before = this.wiring.passed;
-    await checkRootWiring(this.clients, outputs, expect, this.wiring);
-    say(`rehearsal: ${label}: wiring checks ${this.wiring.passed - before} passed`);
-    const state = tf.state();
-    await runTraffic({
-      label,
-      moto: this.moto.endpoint,
-      clients: this.clients,
-      outputs,
-      state,
-      checks: this.traffic,
-      say,
-      password,
-    });
+    const wiring = this.scoped('wiring');
+    try {
+      await checkRootWiring(this.clients, outputs, expect, wiring);
+    } finally {
+      this.wiring.merge(wiring);
+      say(`rehearsal: ${label}: wiring checks ${wiring.passed} passed`);
+    }
+    const traffic = this.scoped('traffic');
+    try {
+      const state = tf.state();
+      await runTraffic({
+        label,
+        moto: this.moto.endpoint,
+        clients: this.clients,
+        outputs,
+        state,
+        checks: traffic,
+        say,
+        password,
+      });
+    } finally {
+      this.traffic.merge(traffic);
+      say(`rehearsal: ${label}: traffic checks ${traffic.passed} passed`);
+    }
+  }
+
+  /** A check counter for one configuration's phase, merged into the run's totals when it ends. */
+  private scoped(kind: 'wiring' | 'traffic'): Checks {
+    return new Checks((line) => say(`rehearsal: ${kind} check failed: ${line}`));
   }
 
   async rootDefaults(): Promise<void> {
@@ -181,11 +197,12 @@ class Rehearsal {
         }),
       }),
     );
+    const invokerArn = invoker.Role?.Arn ?? '';
     const { vars, absent } = fullVars(declared, {
       zipDir: path.join(root, 'dist'),
       kmsKeyArn,
       topicArn,
-      invokerArn: invoker.Role?.Arn ?? '',
+      invokerArn,
     });
     if (absent.length > 0) say(`rehearsal: root (all features): not declared yet, left out: ${absent.join(', ')}`);
     // Applied with deletion protection on, then destroyed the README's way: lift it with an apply, then destroy.
@@ -194,7 +211,17 @@ class Rehearsal {
       'root (all features)',
       tf,
       async () => {
-        await this.checkAndRun('root (all features)', tf, { deletionProtection: true, kmsKeyArn }, true);
+        await this.checkAndRun(
+          'root (all features)',
+          tf,
+          {
+            deletionProtection: true,
+            ...(vars.table_kms_key_arn === undefined ? {} : { kmsKeyArn }),
+            ...(vars.control_invoker_arns === undefined ? {} : { controlInvokers: [invokerArn] }),
+            ...(vars.control_event_ops === undefined ? {} : { controlEventOps: FULL_CONTROL_EVENT_OPS }),
+          },
+          true,
+        );
       },
       async () => {
         tf.writeVars({ ...vars, deletion_protection: false });
@@ -248,16 +275,17 @@ class Rehearsal {
         tf,
         async () => {
           const outputs = stateOutputs(tf.state());
-          const before = this.wiring.passed;
-          await checkExampleWiring(c, outputs, { apiId, poolId, clientIds, tokenSources }, this.wiring);
+          const wiring = this.scoped('wiring');
+          await checkExampleWiring(c, outputs, { apiId, poolId, clientIds, tokenSources }, wiring);
           await setConnect(String(outputs.authorizer_id));
           const attached = await c.apigw.send(new GetRouteCommand({ ApiId: apiId, RouteId: routeId }));
-          this.wiring.equal(
+          wiring.equal(
             'example: $connect attached',
             [attached.AuthorizationType, attached.AuthorizerId],
             ['CUSTOM', outputs.authorizer_id],
           );
-          say(`rehearsal: examples/authorizer-only: wiring checks ${this.wiring.passed - before} passed`);
+          this.wiring.merge(wiring);
+          say(`rehearsal: examples/authorizer-only: wiring checks ${wiring.passed} passed`);
         },
         async () => {
           await setConnect(undefined);
@@ -278,7 +306,11 @@ async function main(): Promise<number> {
     say(outcome.message);
     return outcome.fail ? 1 : 0;
   }
-  for (const name of ZIPS) {
+  // Every function folder is bundled by `make build` (scripts/build.mjs).
+  const functionNames = readdirSync(path.join(root, 'functions'), { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(path.join(root, 'functions', e.name, 'index.ts')))
+    .map((e) => e.name);
+  for (const name of functionNames) {
     if (!existsSync(path.join(root, 'dist', `${name}.zip`))) {
       say(`rehearsal: dist/${name}.zip is missing: run \`make build\` first`);
       return 1;

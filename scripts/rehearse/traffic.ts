@@ -80,9 +80,17 @@ function tamper(token: string): string {
   return `${token.slice(0, -2)}${last}${token.slice(-1)}`;
 }
 
-function subOf(token: string): string {
+function claimsOf(token: string): { sub?: unknown; exp?: unknown } {
   const payload = token.split('.')[1] ?? '';
-  return String((JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: unknown }).sub);
+  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: unknown; exp?: unknown };
+}
+
+function subOf(token: string): string {
+  return String(claimsOf(token).sub);
+}
+
+function expOf(token: string): unknown {
+  return claimsOf(token).exp;
 }
 
 export async function runTraffic(o: TrafficOptions): Promise<void> {
@@ -91,7 +99,6 @@ export async function runTraffic(o: TrafficOptions): Promise<void> {
   const tableName = String(o.outputs.table_name);
   const poolId = String(o.outputs.user_pool_id);
   const clientId = String(o.outputs.client_id);
-  const before = checks.passed;
   const work = mkdtempSync(path.join(tmpdir(), 'rehearsal-traffic-'));
   const pools: FunctionPool[] = [];
   const logs: string[] = [];
@@ -154,18 +161,28 @@ export async function runTraffic(o: TrafficOptions): Promise<void> {
       return p;
     };
     const authorizerFn = await load(functionNameOfUri(authorizer.AuthorizerUri) ?? '');
-    const authorizerPool = pool(authorizerFn, {
-      ...authorizerFn.env,
+    // What differs off Lambda: region, keys, endpoints. Token verifiers (authorizer, refresh) fetch moto's pool
+    // keys, and ask moto's Cognito when the online revocation check is on.
+    const environment = (fn: AppliedFunction, extra: Record<string, string> = {}): Record<string, string> => ({
+      ...fn.env,
       ...runtimeEnv,
-      JWKS_URI: `${o.moto}/${poolId}/.well-known/jwks.json`,
+      ...(fn.env.USER_POOL_ID === undefined
+        ? {}
+        : { JWKS_URI: `${o.moto}/${fn.env.USER_POOL_ID}/.well-known/jwks.json` }),
+      ...(fn.env.COGNITO_REVOCATION_CHECK === 'on' ? { AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: o.moto } : {}),
+      ...extra,
     });
+    const authorizerPool = pool(authorizerFn, environment(authorizerFn));
     const routePools = new Map<string, { pool: FunctionPool; fn: AppliedFunction }>();
     for (const route of routes) {
       const integrationId = /^integrations\/(.+)$/.exec(route.Target ?? '')?.[1];
       const uri = integrations.find((i) => i.IntegrationId === integrationId)?.IntegrationUri;
       const fn = await load(functionNameOfUri(uri) ?? '');
-      routePools.set(route.RouteKey ?? '', { pool: pool(fn, { ...fn.env, ...runtimeEnv }), fn });
+      routePools.set(route.RouteKey ?? '', { pool: pool(fn, environment(fn)), fn });
     }
+    const controlName = (o.outputs.function_names as Record<string, unknown> | undefined)?.control;
+    const controlFn = typeof controlName === 'string' ? await load(controlName) : undefined;
+    const control = controlFn === undefined ? undefined : pool(controlFn, environment(controlFn));
     const invokeOf = (key: string) => routePools.get(key)?.pool.invoke;
     const custom = Object.fromEntries(
       [...routePools.entries()].filter(([k]) => !k.startsWith('$')).map(([k, v]) => [k, v.pool.invoke]),
@@ -188,12 +205,11 @@ export async function runTraffic(o: TrafficOptions): Promise<void> {
       log: (level, reason, fields) => logs.push(`gateway ${level} ${reason} ${JSON.stringify(fields ?? {})}`),
     });
     // Workers start lazily: the management endpoint is known only now, before the first invocation.
-    for (const { pool: p, fn } of routePools.values()) {
-      p.setEnvironment({
-        ...fn.env,
-        ...runtimeEnv,
-        AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: gateway.managementEndpoint,
-      });
+    for (const { pool: p, fn } of [
+      ...routePools.values(),
+      ...(control && controlFn ? [{ pool: control, fn: controlFn }] : []),
+    ]) {
+      p.setEnvironment(environment(fn, { AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: gateway.managementEndpoint }));
     }
 
     // Users of moto's pool, created with the admin APIs (the created pool signs in by email) and signed in by
@@ -201,7 +217,10 @@ export async function runTraffic(o: TrafficOptions): Promise<void> {
     const groups = (authorizerFn.env.ALLOWED_GROUPS ?? '').split(',').filter((g) => g !== '');
     for (const group of groups.slice(0, 1))
       await c.cognito.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: group }));
-    const signIn = async (who: string, group: string | undefined): Promise<string> => {
+    const signIn = async (
+      who: string,
+      group: string | undefined,
+    ): Promise<{ token: string; again: () => Promise<string> }> => {
       const username = `rehearsal-${who}-${label.replace(/[^a-z]/g, '')}@example.com`;
       const password = 'Rehearsal-passw0rd!';
       await c.cognito.send(
@@ -230,25 +249,33 @@ export async function runTraffic(o: TrafficOptions): Promise<void> {
         );
       }
       const parameters = { USERNAME: username, PASSWORD: password };
-      const auth = o.password
-        ? await c.cognito.send(
-            new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: parameters }),
-          )
-        : await c.cognito.send(
-            new AdminInitiateAuthCommand({
-              UserPoolId: poolId,
-              ClientId: clientId,
-              AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
-              AuthParameters: parameters,
-            }),
-          );
-      return (
-        (authorizerFn.env.TOKEN_USE === 'id'
-          ? auth.AuthenticationResult?.IdToken
-          : auth.AuthenticationResult?.AccessToken) ?? ''
-      );
+      const authenticate = async (): Promise<string> => {
+        const auth = o.password
+          ? await c.cognito.send(
+              new InitiateAuthCommand({
+                ClientId: clientId,
+                AuthFlow: 'USER_PASSWORD_AUTH',
+                AuthParameters: parameters,
+              }),
+            )
+          : await c.cognito.send(
+              new AdminInitiateAuthCommand({
+                UserPoolId: poolId,
+                ClientId: clientId,
+                AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+                AuthParameters: parameters,
+              }),
+            );
+        return (
+          (authorizerFn.env.TOKEN_USE === 'id'
+            ? auth.AuthenticationResult?.IdToken
+            : auth.AuthenticationResult?.AccessToken) ?? ''
+        );
+      };
+      return { token: await authenticate(), again: authenticate };
     };
-    const token = await signIn('member', groups[0]);
+    const member = await signIn('member', groups[0]);
+    const token = member.token;
     checks.check(`${label}: traffic: moto signed the user in`, token.split('.').length === 3, 'no token');
     const sub = subOf(token);
 
@@ -291,6 +318,48 @@ export async function runTraffic(o: TrafficOptions): Promise<void> {
       open.map(() => sub),
     );
 
+    // Refresh on the open connection with a fresh sign-in's token (moto stamps auth_time anew on refresh-token
+    // grants, so a fresh sign-in is what Cognito would give too): token_refreshed with the new expiry.
+    const first = open[0];
+    if (routePools.has('refresh') && first !== undefined) {
+      const fresh = await member.again();
+      first.send(JSON.stringify({ action: 'refresh', token: fresh }));
+      const frame: { type?: string; exp?: unknown; detail?: unknown } = await first
+        .nextJson<{ type?: string; exp?: unknown }>(10_000)
+        .catch(() => ({}));
+      checks.equal(
+        `${label}: traffic: refresh answered token_refreshed with the new expiry`,
+        [frame.type, frame.exp],
+        ['token_refreshed', expOf(fresh)],
+      );
+      first.send(JSON.stringify({ action: 'refresh', token: tamper(fresh) }));
+      const rejected: { type?: string; reason?: unknown } = await first
+        .nextJson<{ type?: string }>(10_000)
+        .catch(() => ({}));
+      checks.equal(
+        `${label}: traffic: refresh with a bad token rejected`,
+        [rejected.type, rejected.reason],
+        ['error', 'refresh_rejected'],
+      );
+    }
+
+    // Push through the applied control function (Lambda Invoke stands in for the backend's call).
+    if (control !== undefined && open.length > 0) {
+      const message = { hello: 'from the rehearsal' };
+      const sent = await control.invoke({ op: 'send', sub, message });
+      const answer = sent.ok ? (sent.value as { delivered?: unknown }) : {};
+      checks.equal(`${label}: traffic: control send delivered to every connection`, answer.delivered, open.length);
+      for (const client of open) {
+        const frame: { type?: string; message?: unknown } = await client
+          .nextJson<{ type?: string }>(10_000)
+          .catch(() => ({}));
+        checks.equal(`${label}: traffic: push frame received`, [frame.type, frame.message], ['push', message]);
+      }
+      const listed = await control.invoke({ op: 'list', sub });
+      const connections = listed.ok ? (listed.value as { connections?: unknown[] }).connections : undefined;
+      checks.equal(`${label}: traffic: control list`, connections?.length, open.length);
+    }
+
     // A token whose signature does not verify, and no token at all, are refused with 401.
     const bad = await connectWith(sources[0] ?? 'header', tamper(token));
     checks.equal(`${label}: traffic: tampered token refused`, bad.ok ? 'open' : bad.status, 401);
@@ -301,7 +370,7 @@ export async function runTraffic(o: TrafficOptions): Promise<void> {
 
     // A valid token of a user outside the allowed groups gets 403.
     if (groups.length > 0) {
-      const outsider = await connectWith(sources[0] ?? 'header', await signIn('outsider', undefined));
+      const outsider = await connectWith(sources[0] ?? 'header', (await signIn('outsider', undefined)).token);
       checks.equal(
         `${label}: traffic: user outside allowed_groups refused`,
         outsider.ok ? 'open' : outsider.status,
@@ -310,14 +379,27 @@ export async function runTraffic(o: TrafficOptions): Promise<void> {
       if (outsider.ok) await outsider.client.close();
     }
 
-    // Disconnect: $disconnect removes every item.
+    // Revocation (when on): control's revoke closes the user's connections, and the revoked session's token is
+    // refused afterwards. Otherwise the client disconnects. Either way $disconnect removes every item.
+    if (control !== undefined && controlFn?.env.REVOCATIONS_TABLE !== undefined && open.length > 0) {
+      const revoked = await control.invoke({ op: 'revoke', sub });
+      const answer = revoked.ok ? (revoked.value as { closed?: unknown }) : {};
+      checks.equal(`${label}: traffic: control revoke closed every connection`, answer.closed, open.length);
+      for (const client of open.splice(0)) await client.closed;
+      const again = await connectWith(sources[0] ?? 'header', token);
+      checks.check(
+        `${label}: traffic: revoked session refused`,
+        !again.ok && (again.status === 401 || again.status === 403),
+        again.ok ? 'connected' : `status ${again.status}`,
+      );
+      if (again.ok) await again.client.close();
+    }
     for (const client of open.splice(0)) await client.close();
     await gateway.idle();
     const after = await c.dynamodb.send(
       new ScanCommand({ TableName: tableName, ConsistentRead: true, Select: 'COUNT' }),
     );
     checks.equal(`${label}: traffic: applied table empty after disconnect`, after.Count, 0);
-    o.say(`rehearsal: ${label}: traffic checks ${checks.passed - before} passed`);
   } catch (err) {
     checks.check(`${label}: traffic`, false, err instanceof Error ? err.message : String(err));
   } finally {

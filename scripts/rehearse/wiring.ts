@@ -27,8 +27,17 @@ import {
   CognitoIdentityProviderClient,
   DescribeUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import type { Checks } from './checks.ts';
-import { ROUTE_FUNCTIONS, designedPolicies, normalizeStatements } from './design.ts';
+import {
+  MANAGEMENT_USERS,
+  REVOCATION_READERS,
+  ROUTE_FUNCTIONS,
+  TOKEN_VERIFIERS,
+  designedPolicies,
+  normalizeStatements,
+  type DesignContext,
+} from './design.ts';
 
 export interface AwsClients {
   region: string;
@@ -38,6 +47,7 @@ export interface AwsClients {
   iam: IAMClient;
   dynamodb: DynamoDBClient;
   cognito: CognitoIdentityProviderClient;
+  events: EventBridgeClient;
 }
 
 const IDENTITY_SOURCE_OF: Record<string, (o: { header: string; query: string }) => string> = {
@@ -95,16 +105,12 @@ async function checkRolePolicies(
   fn: string,
   functionName: string,
   roleArn: string,
-  tableArn: string,
-  stageArn: string,
-  tableKeyArn?: string,
+  context: Omit<DesignContext, 'logGroupArn'>,
 ): Promise<void> {
   const roleName = roleArn.split('/').pop() ?? '';
   const design = designedPolicies(fn, {
-    tableArn,
-    stageArn,
+    ...context,
     logGroupArn: `arn:aws:logs:${c.region}:${c.accountId}:log-group:/aws/lambda/${functionName}`,
-    ...(tableKeyArn === undefined ? {} : { tableKeyArn }),
   });
   if (!checks.check(`${fn}: IAM design known`, design !== undefined, 'no designed policy for this function')) return;
   const names = (await c.iam.send(new ListRolePoliciesCommand({ RoleName: roleName }))).PolicyNames ?? [];
@@ -127,31 +133,56 @@ async function checkRolePolicies(
   );
 }
 
-/** Every statement of the function's resource policy: API Gateway only, each limited to the expected source ARNs. */
+/** One expected statement of a function's resource policy: who may invoke it, limited to which source. */
+export interface ExpectedGrant {
+  principal: string;
+  sourceArn?: string;
+}
+
+/** A resource-policy statement as a grant: `Service` or `AWS` principal, and the `AWS:SourceArn` condition. */
+export function grantOf(statement: Record<string, unknown>): ExpectedGrant & { action: unknown } {
+  const p = statement.Principal as { Service?: unknown; AWS?: unknown } | string | undefined;
+  const named = typeof p === 'string' ? p : (p?.Service ?? p?.AWS);
+  const principal = typeof named === 'string' ? named : JSON.stringify(named ?? '');
+  const source = (statement.Condition as { ArnLike?: Record<string, unknown> } | undefined)?.ArnLike?.['AWS:SourceArn'];
+  return { principal, ...(typeof source === 'string' ? { sourceArn: source } : {}), action: statement.Action };
+}
+
+/**
+ * The function's resource policy holds exactly the expected grants: every service grant (API Gateway,
+ * EventBridge) limited by a source ARN, IAM principals (control invokers) as given.
+ */
 async function checkPermissions(
   c: AwsClients,
   checks: Checks,
   fn: string,
   functionName: string,
-  expectedSourceArns: string[],
+  expected: ExpectedGrant[],
 ): Promise<void> {
   const policy = await c.lambda.send(new GetPolicyCommand({ FunctionName: functionName }));
   const doc = JSON.parse(policy.Policy ?? '{}') as { Statement?: Array<Record<string, unknown>> };
-  const statements = doc.Statement ?? [];
-  const sources: string[] = [];
-  for (const s of statements) {
-    const principal = (s.Principal as { Service?: string } | undefined)?.Service;
-    const source = (s.Condition as { ArnLike?: Record<string, string> } | undefined)?.ArnLike?.['AWS:SourceArn'];
-    checks.check(
-      `${fn}: permission ${String(s.Sid)} has a source ARN`,
-      typeof source === 'string' && source.length > 0,
-      JSON.stringify(s.Condition),
-    );
-    checks.equal(`${fn}: permission ${String(s.Sid)} principal`, principal, 'apigateway.amazonaws.com');
-    checks.equal(`${fn}: permission ${String(s.Sid)} action`, s.Action, 'lambda:InvokeFunction');
-    if (typeof source === 'string') sources.push(source);
+  const grants = (doc.Statement ?? []).map(grantOf);
+  for (const g of grants) {
+    checks.equal(`${fn}: permission for ${g.principal} action`, g.action, 'lambda:InvokeFunction');
+    if (g.principal.endsWith('.amazonaws.com')) {
+      checks.check(
+        `${fn}: permission for ${g.principal} has a source ARN`,
+        (g.sourceArn ?? '') !== '',
+        'no AWS:SourceArn condition',
+      );
+    }
   }
-  checks.equal(`${fn}: permission source ARNs`, [...sources].sort(), [...expectedSourceArns].sort());
+  const key = (g: ExpectedGrant): string => `${g.principal} ${g.sourceArn ?? '(no source)'}`;
+  checks.equal(`${fn}: permissions`, grants.map(key).sort(), expected.map(key).sort());
+}
+
+async function hasNoPolicy(c: AwsClients, functionName: string): Promise<boolean> {
+  try {
+    const policy = await c.lambda.send(new GetPolicyCommand({ FunctionName: functionName }));
+    return ((JSON.parse(policy.Policy ?? '{}') as { Statement?: unknown[] }).Statement ?? []).length === 0;
+  } catch (err) {
+    return (err as { name?: string }).name === 'ResourceNotFoundException';
+  }
 }
 
 async function environmentOf(
@@ -204,6 +235,8 @@ function checkAuthorizerEnv(
 export interface RootExpectations {
   deletionProtection: boolean;
   kmsKeyArn?: string;
+  controlInvokers?: string[];
+  controlEventOps?: string[];
 }
 
 /** Every wiring check of the root stack. */
@@ -313,30 +346,99 @@ export async function checkRootWiring(
     'ENABLED',
   );
 
+  // Revocations table (revocation_enabled): key sub, TTL, PITR, encryption, deletion protection like the other.
+  const revocationsName =
+    typeof outputs.revocations_table_name === 'string' ? outputs.revocations_table_name : undefined;
+  let revocationsTableArn: string | undefined;
+  if (revocationsName !== undefined) {
+    const rt = (await c.dynamodb.send(new DescribeTableCommand({ TableName: revocationsName }))).Table;
+    revocationsTableArn = rt?.TableArn;
+    checks.equal('revocations table key', rt?.KeySchema, [{ AttributeName: 'sub', KeyType: 'HASH' }]);
+    checks.equal(
+      'revocations table deletion protection',
+      rt?.DeletionProtectionEnabled ?? false,
+      expect.deletionProtection,
+    );
+    checks.equal('revocations table encryption', rt?.SSEDescription?.Status, 'ENABLED');
+    const rttl = (await c.dynamodb.send(new DescribeTimeToLiveCommand({ TableName: revocationsName })))
+      .TimeToLiveDescription;
+    checks.equal('revocations table TTL', [rttl?.TimeToLiveStatus, rttl?.AttributeName], ['ENABLED', 'ttl']);
+  }
+
+  // Control: who may invoke it (resource policy), and the optional EventBridge rule.
+  const busName = typeof outputs.control_event_bus_name === 'string' ? outputs.control_event_bus_name : undefined;
+  const ruleArn =
+    busName === undefined ? undefined : `arn:aws:events:${c.region}:${c.accountId}:rule/${busName}/${busName}`;
+  if (busName !== undefined && functions.control !== undefined) {
+    const rule = await c.events.send(new DescribeRuleCommand({ Name: busName, EventBusName: busName }));
+    checks.equal('control rule ARN', rule.Arn, ruleArn);
+    const pattern = JSON.parse(rule.EventPattern ?? '{}') as { detail?: { op?: unknown } };
+    checks.equal(
+      'control rule lets through only control_event_ops',
+      pattern.detail?.op,
+      expect.controlEventOps ?? ['send'],
+    );
+    const targets =
+      (await c.events.send(new ListTargetsByRuleCommand({ Rule: busName, EventBusName: busName }))).Targets ?? [];
+    checks.equal(
+      'control rule target',
+      targets.map((t) => [t.Arn, t.InputPath]),
+      [[functionArn(c, functions.control), '$.detail']],
+    );
+  }
+
   // Functions: environment, role, IAM, permissions.
   const roles = new Set<string>();
   for (const [fn, functionName] of Object.entries(functions)) {
     const { env, role } = await environmentOf(c, functionName);
     checks.check(`${fn}: own role`, role !== '' && !roles.has(role), `role ${role} shared or missing`);
     roles.add(role);
-    if (fn === 'authorizer' || fn === 'refresh') checkAuthorizerEnv(checks, fn, env, poolId, clientIds, tokenSources);
+    if (fn === 'authorizer') checkAuthorizerEnv(checks, fn, env, poolId, clientIds, tokenSources);
+    else if (TOKEN_VERIFIERS.includes(fn)) {
+      checks.equal(`${fn}: USER_POOL_ID`, env.USER_POOL_ID, poolId);
+      checks.equal(`${fn}: CLIENT_IDS`, env.CLIENT_IDS, clientIds.join(','));
+    }
     if (fn !== 'authorizer') checks.equal(`${fn}: CONNECTIONS_TABLE`, env.CONNECTIONS_TABLE, tableName);
-    if (env.AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI !== undefined) {
+    if (MANAGEMENT_USERS.includes(fn)) {
       checks.equal(
         `${fn}: AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI`,
         env.AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI,
         str(outputs, 'management_endpoint'),
       );
     }
-    if (env.REVOCATIONS_TABLE !== undefined && typeof outputs.revocations_table_name === 'string') {
-      checks.equal(`${fn}: REVOCATIONS_TABLE`, env.REVOCATIONS_TABLE, outputs.revocations_table_name);
+    if (REVOCATION_READERS.includes(fn))
+      checks.equal(`${fn}: REVOCATIONS_TABLE`, env.REVOCATIONS_TABLE, revocationsName);
+    if (fn === 'connect' && outputs.max_connections_per_user !== undefined) {
+      checks.equal(
+        'connect: MAX_CONNECTIONS_PER_USER',
+        env.MAX_CONNECTIONS_PER_USER,
+        JSON.stringify(outputs.max_connections_per_user),
+      );
     }
-    await checkRolePolicies(c, checks, fn, functionName, role, tableArn, stageArn, expect.kmsKeyArn);
-    const sourceArns =
+    await checkRolePolicies(c, checks, fn, functionName, role, {
+      tableArn,
+      stageArn,
+      ...(expect.kmsKeyArn === undefined ? {} : { tableKeyArn: expect.kmsKeyArn }),
+      ...(revocationsTableArn === undefined ? {} : { revocationsTableArn }),
+    });
+    const grants: ExpectedGrant[] =
       fn === 'authorizer'
-        ? [`${execArn}/authorizers/${str(outputs, 'authorizer_id')}`]
-        : (routeKeysByFunction[fn] ?? []).map((key) => `${stageArn}/${key}`);
-    if (sourceArns.length > 0) await checkPermissions(c, checks, fn, functionName, sourceArns);
+        ? [
+            {
+              principal: 'apigateway.amazonaws.com',
+              sourceArn: `${execArn}/authorizers/${str(outputs, 'authorizer_id')}`,
+            },
+          ]
+        : (routeKeysByFunction[fn] ?? []).map((key) => ({
+            principal: 'apigateway.amazonaws.com',
+            sourceArn: `${stageArn}/${key}`,
+          }));
+    if (fn === 'control') {
+      for (const invoker of expect.controlInvokers ?? []) grants.push({ principal: invoker });
+      if (ruleArn !== undefined) grants.push({ principal: 'events.amazonaws.com', sourceArn: ruleArn });
+    }
+    if (grants.length > 0) await checkPermissions(c, checks, fn, functionName, grants);
+    else checks.check(`${fn}: no resource policy`, await hasNoPolicy(c, functionName), 'a policy exists');
   }
 
   // The app client: public (no secret), code flow only.
@@ -361,8 +463,8 @@ export async function checkExampleWiring(
   if (functionName === undefined) return;
   const { env, role } = await environmentOf(c, functionName);
   checkAuthorizerEnv(checks, 'example authorizer', env, given.poolId, given.clientIds, given.tokenSources);
-  await checkRolePolicies(c, checks, 'authorizer', functionName, role, '', '');
+  await checkRolePolicies(c, checks, 'authorizer', functionName, role, { tableArn: '', stageArn: '' });
   await checkPermissions(c, checks, 'example authorizer', functionName, [
-    `${executionArn(c, given.apiId)}/authorizers/${authorizerId}`,
+    { principal: 'apigateway.amazonaws.com', sourceArn: `${executionArn(c, given.apiId)}/authorizers/${authorizerId}` },
   ]);
 }
