@@ -101,8 +101,14 @@ class Rehearsal {
   /** Plan again: anything but a known emulator gap is a failure. */
   private async planAgain(label: string, tf: Terraform): Promise<void> {
     const verdict = judgePlan(planDifferences(await tf.plan()), EMULATOR_GAPS);
-    for (const e of verdict.explained)
-      say(`rehearsal: ${label}: known gap ${e.gapIds.join(', ')}: ${describeDifference(e.difference)}`);
+    const counts = new Map<string, number>();
+    for (const e of verdict.explained) for (const id of e.gapIds) counts.set(id, (counts.get(id) ?? 0) + 1);
+    if (counts.size > 0) {
+      const list = [...counts].map(([id, n]) => `${id} x${n}`).join(', ');
+      say(`rehearsal: ${label}: second plan: known emulator gaps (${list}; docs/emulator-gaps.md)`);
+    } else if (verdict.unexplained.length === 0) {
+      say(`rehearsal: ${label}: second plan: no changes`);
+    }
     for (const d of verdict.unexplained) this.problems.push(`${label}: second plan differs: ${describeDifference(d)}`);
   }
 
