@@ -52,7 +52,7 @@ describe('lifetime: refresh storage (dynalite)', function () {
     const out = await dynamo.client.send(
       new GetItemCommand({ TableName: TABLE, Key: { connectionId: { S: connectionId } }, ConsistentRead: true }),
     );
-    return (out.Item ?? {});
+    return out.Item ?? {};
   }
 
   it('reads the state, updates it conditionally, and reports a stale plan as a conflict', async () => {
