@@ -11,6 +11,7 @@ import {
   webConfigFromTerraformOutputs,
   type RunCommand,
 } from '../../../web/deployed-config.ts';
+import { rejectionOf, thrownBy } from '../../support/failures.ts';
 
 function out(value: unknown, type: unknown = 'string'): { value: unknown; type: unknown; sensitive: boolean } {
   return { value, type, sensitive: false };
@@ -40,12 +41,7 @@ const EXPECTED = {
 };
 
 function caught(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected an error');
+  return thrownBy(fn);
 }
 
 describe('web: deployed-stack config (make web)', () => {
@@ -115,14 +111,8 @@ describe('web: deployed-stack config (make web)', () => {
       expect(run.firstCall.args).to.deep.equal(['terraform', ['-chdir=terraform', 'output', '-json']]);
     });
 
-    async function failure(run: RunCommand): Promise<Error> {
-      try {
-        await readTerraformOutputs('terraform', run);
-      } catch (err) {
-        expect(err).to.be.instanceOf(DeployedConfigError);
-        return err as Error;
-      }
-      throw new Error('expected a failure');
+    function failure(run: RunCommand): Promise<DeployedConfigError> {
+      return rejectionOf(readTerraformOutputs('terraform', run), DeployedConfigError);
     }
 
     it('says when terraform is not installed', async () => {

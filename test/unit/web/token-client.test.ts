@@ -9,6 +9,7 @@ import {
 } from '../../../web/src/token-client.ts';
 import { codeExchangeRequest, refreshRequest } from '../../../web/src/urls.ts';
 import { CONFIG } from './helpers.ts';
+import { rejectionOf } from '../../support/failures.ts';
 
 const GOOD = { access_token: 'a.b.c', id_token: 'd.e.f', refresh_token: 'r', expires_in: 3600, token_type: 'Bearer' };
 
@@ -18,14 +19,8 @@ function answering(status: number, body: string): FetchLike & sinon.SinonSpy {
   );
 }
 
-async function rejection(promise: Promise<unknown>): Promise<TokenError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).to.be.instanceOf(TokenError);
-    return err as TokenError;
-  }
-  throw new Error('expected a rejection');
+function rejection(promise: Promise<unknown>): Promise<TokenError> {
+  return rejectionOf(promise, TokenError);
 }
 
 describe('web: token endpoint client', () => {
