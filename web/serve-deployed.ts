@@ -26,7 +26,10 @@ try {
       '',
     ].join('\n'),
   );
+  // Stops well within the 5 s a user (or make) waits: open connections are closed, and a close that hangs
+  // does not keep the port.
   const stop = (): void => {
+    setTimeout(() => process.exit(0), 2000).unref();
     void server.close().finally(() => process.exit(0));
   };
   process.once('SIGINT', stop);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { parseWebConfig, type WebConfig } from './src/config.ts';
+import { gatewayHttpUrl } from './src/diagnosis.ts';
 import { originOf } from './src/urls.ts';
 
 export type { WebConfig } from './src/config.ts';
@@ -51,7 +52,13 @@ export async function bundleApp(): Promise<string> {
 
 /** The page's CSP: scripts and styles only from this server; fetch/WebSocket only to itself, the hosted UI and the API. */
 export function contentSecurityPolicy(config: WebConfig): string {
-  const connect = ["'self'", originOf(config.hostedUiUrl), originOf(config.websocketUrl)];
+  // The stage's http(s) origin too: after a failed handshake the page checks that the gateway answers HTTP.
+  const connect = [
+    "'self'",
+    originOf(config.hostedUiUrl),
+    originOf(config.websocketUrl),
+    originOf(gatewayHttpUrl(config.websocketUrl)),
+  ];
   return [
     "default-src 'none'",
     "script-src 'self'",

@@ -21,6 +21,8 @@ export interface AuthDeps {
   replaceUrl: (pathAndQuery: string) => void;
   /** Called whenever who is signed in, or the token, changes; `notice` is a message for the user. */
   onChange: (notice?: { level: 'info' | 'error'; text: string }) => void;
+  /** Called with each renewed access token, so an open connection can take it over. */
+  onRenewed?: (accessToken: string) => void;
 }
 
 /** Retry a failed renewal after this long while the current token still works. */
@@ -113,6 +115,7 @@ export class AuthSession {
       if (this.held !== held) return false; // signed out meanwhile
       this.accept({ ...tokens, refreshToken: tokens.refreshToken ?? held.refreshToken });
       this.deps.onChange({ level: 'info', text: 'Token renewed.' });
+      if (this.held) this.deps.onRenewed?.(this.held.accessToken);
       return true;
     } catch (err) {
       if (this.held !== held) return false;
@@ -146,6 +149,13 @@ export class AuthSession {
       }
     }
     this.deps.navigate(logoutUrl(this.deps.config));
+  }
+
+  /** The issuer no longer accepts the session: forget it here (nothing left to revoke) and ask for a sign-in. */
+  endSession(text: string): void {
+    if (!this.held) return;
+    this.forget();
+    this.deps.onChange({ level: 'error', text });
   }
 
   private accept(tokens: Tokens): void {

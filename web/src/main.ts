@@ -1,9 +1,11 @@
 // The page: wires the DOM to AuthSession and SocketClient. Every piece of text goes in with textContent.
 import { AuthSession } from './auth-session.ts';
 import { parseWebConfig, type WebConfig } from './config.ts';
+import { diagnoseHandshake, SESSION_ENDED_MESSAGE, type ProbeFetch } from './diagnosis.ts';
 import { formatTime, type MessageFormat } from './messages.ts';
+import { checkOrigin } from './origin-check.ts';
 import { SocketClient, type ConnectionState, type LogEntry, type SocketLike } from './socket-client.ts';
-import { formatRemaining } from './token-claims.ts';
+import { decodePayload, formatRemaining } from './token-claims.ts';
 import type { TokenTransport } from './urls.ts';
 
 const MAX_LOG_ENTRIES = 500;
@@ -32,8 +34,15 @@ const ui = {
   clearLog: byId<HTMLButtonElement>('clear-log'),
 };
 
-function showNotice(level: 'info' | 'error', text: string): void {
+function showNotice(level: 'info' | 'error', text: string, link?: string): void {
   ui.notice.textContent = text;
+  if (link !== undefined) {
+    const a = document.createElement('a');
+    a.href = link;
+    a.id = 'notice-link';
+    a.textContent = link;
+    ui.notice.append(' ', a, '.');
+  }
   ui.notice.dataset['level'] = level;
   ui.notice.hidden = false;
 }
@@ -51,7 +60,13 @@ function appendLog(entry: LogEntry): void {
   time.textContent = formatTime(entry.at);
   const dir = document.createElement('span');
   dir.className = 'direction';
-  dir.textContent = { sent: '→ sent', received: '← received', info: '· info', error: '! error' }[entry.direction];
+  dir.textContent = {
+    sent: '→ sent',
+    received: '← received',
+    push: '← push',
+    info: '· info',
+    error: '! error',
+  }[entry.direction];
   const text = document.createElement('span');
   text.className = 'text';
   text.textContent = entry.text;
@@ -116,7 +131,10 @@ function wire(config: WebConfig): void {
       else if (notice) client.log('info', notice.text);
       render();
     },
+    onRenewed: (token) => client.refreshToken(token),
   });
+
+  const probeFetch: ProbeFetch = (url, init) => fetch(url, init);
 
   const client = new SocketClient({
     websocketUrl: config.websocketUrl,
@@ -135,6 +153,21 @@ function wire(config: WebConfig): void {
     clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
     now: () => new Date(),
     random: Math.random,
+    diagnose: (token) => {
+      const exp = decodePayload(token)?.['exp'];
+      return diagnoseHandshake(
+        {
+          websocketUrl: config.websocketUrl,
+          hostedUiUrl: config.hostedUiUrl,
+          scopes: config.scopes,
+          fetch: probeFetch,
+          nowMs: () => Date.now(),
+        },
+        token,
+        typeof exp === 'number' ? exp : undefined,
+      );
+    },
+    onSessionEnded: () => auth.endSession(SESSION_ENDED_MESSAGE),
   });
 
   /** A button that becomes disabled drops keyboard focus; hand it to the control that is useful next. */
@@ -198,10 +231,10 @@ function wire(config: WebConfig): void {
   });
   ui.clearLog.addEventListener('click', () => ui.log.replaceChildren());
 
-  const redirectOrigin = new URL(config.redirectUri).origin;
-  if (redirectOrigin !== location.origin) {
-    // sessionStorage is per origin: a sign-in started here would come back to another origin and be refused.
-    showNotice('error', `Open this app at ${config.redirectUri} (its registered callback URL) to sign in.`);
+  const origin = checkOrigin(config.redirectUri, location.href);
+  if (!origin.ok) {
+    showNotice('error', origin.message, origin.link);
+    ui.signIn.disabled = true;
   }
 
   setInterval(renderExpiry, 1000);

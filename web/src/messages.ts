@@ -41,10 +41,15 @@ export function prepareOutgoing(input: string, format: MessageFormat): Outgoing 
 
 export type Incoming =
   | { kind: 'echo'; username: string; connectionId: string; message: unknown; text: string; detail: string }
+  | { kind: 'push'; message: unknown; sentAt: string; text: string }
+  | { kind: 'token_refreshed'; exp: number; text: string }
+  | { kind: 'refresh_rejected'; detail: string; text: string }
   | { kind: 'error'; reason: string; text: string }
   | { kind: 'text'; text: string };
 
 const MAX_SHOWN = 4000;
+/** Reason codes and ids shown from a frame are clipped: they come from the network. */
+const MAX_CODE = 100;
 
 function clip(text: string): string {
   return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}… (${text.length} characters)` : text;
@@ -56,7 +61,29 @@ function record(value: unknown): Record<string, unknown> | undefined {
     : undefined;
 }
 
-/** Classifies a received frame: the default route's echo, its error frames, or anything else as text. */
+function shown(message: unknown): string {
+  return typeof message === 'string' ? message : JSON.stringify(message);
+}
+
+/**
+ * A refresh frame sent to a server without the refresh route is echoed by `$default`: the token must not reach
+ * the page through the echo.
+ */
+function withoutRefreshToken(message: unknown): unknown {
+  const frame = record(message);
+  if (frame?.['action'] !== 'refresh' || !('token' in frame)) return message;
+  return { ...frame, token: '(hidden)' };
+}
+
+function errorText(frame: Record<string, unknown>, reason: string, raw: string): string {
+  if (reason === 'internal_error') {
+    const id = typeof frame['requestId'] === 'string' ? frame['requestId'].slice(0, MAX_CODE) : '?';
+    return `The server failed to process the message (internal_error, request id ${id}); it was not handled. Send it again later.`;
+  }
+  return clip(raw);
+}
+
+/** Classifies a received frame: the routes' echo, push, refresh answers and error frames, or anything else as text. */
 export function parseIncoming(data: string): Incoming {
   let parsed: unknown;
   try {
@@ -66,14 +93,27 @@ export function parseIncoming(data: string): Incoming {
   }
   const frame = record(parsed);
   if (frame?.['type'] === 'error' && typeof frame['reason'] === 'string') {
-    return { kind: 'error', reason: frame['reason'].slice(0, 100), text: clip(data) };
+    const reason = frame['reason'].slice(0, MAX_CODE);
+    if (reason === 'refresh_rejected') {
+      const detail = typeof frame['detail'] === 'string' ? frame['detail'].slice(0, MAX_CODE) : 'unknown';
+      return { kind: 'refresh_rejected', detail, text: `The server rejected the renewed token (${detail}).` };
+    }
+    return { kind: 'error', reason, text: errorText(frame, reason, data) };
+  }
+  if (frame?.['type'] === 'token_refreshed' && isEpochSeconds(frame['exp'])) {
+    const exp = frame['exp'];
+    return { kind: 'token_refreshed', exp, text: `token refreshed on the connection (expires ${formatClock(exp)})` };
+  }
+  if (frame?.['type'] === 'push' && 'message' in frame) {
+    const sentAt = typeof frame['sentAt'] === 'string' ? frame['sentAt'].slice(0, 40) : '';
+    const at = Number.isNaN(Date.parse(sentAt)) ? '' : ` (sent ${formatTime(new Date(sentAt))})`;
+    return { kind: 'push', message: frame['message'], sentAt, text: clip(`${shown(frame['message'])}${at}`) };
   }
   const connection = record(frame?.['connection']);
   if (frame?.['type'] === 'echo' && connection) {
     const username = typeof connection['username'] === 'string' ? connection['username'] : '';
     const connectionId = typeof connection['connectionId'] === 'string' ? connection['connectionId'] : '';
-    const message = frame['message'];
-    const shown = typeof message === 'string' ? message : JSON.stringify(message);
+    const message = withoutRefreshToken(frame['message']);
     // The connection data the server echoes (sub, connectedAt, tokenExp, stored query and headers; never the
     // token, which the connect Lambda strips), shown on demand under the line.
     const detail = clip(JSON.stringify({ connection, receivedAt: frame['receivedAt'] }, null, 2));
@@ -82,11 +122,26 @@ export function parseIncoming(data: string): Incoming {
       username,
       connectionId,
       message,
-      text: clip(`echo for ${username || '(no username)'} on ${connectionId || '?'}: ${shown}`),
+      text: clip(`echo for ${username || '(no username)'} on ${connectionId || '?'}: ${shown(message)}`),
       detail,
     };
   }
   return { kind: 'text', text: clip(data) };
+}
+
+function isEpochSeconds(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 && value < 253_402_300_800;
+}
+
+/** The frame that hands a renewed access token to the open connection (the `refresh` route). */
+export function refreshFrame(accessToken: string): string {
+  return JSON.stringify({ action: 'refresh', token: accessToken });
+}
+
+/** Local wall-clock hh:mm of an epoch-seconds instant, e.g. 09:05. */
+export function formatClock(epochSeconds: number): string {
+  const date = new Date(epochSeconds * 1000);
+  return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
 }
 
 /** Local wall-clock time with milliseconds, e.g. 09:05:03.007. */
@@ -95,8 +150,7 @@ export function formatTime(date: Date): string {
   return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}.${String(date.getMilliseconds()).padStart(3, '0')}`;
 }
 
-export const REFUSED_MESSAGE =
-  'Connection refused: the token was rejected or you are not allowed. Sign in again, then connect.';
+export const HANDSHAKE_FAILED_MESSAGE = 'The connection could not be opened; checking why…';
 export const EXPIRED_MESSAGE = 'Connection closed: the token expired.';
 export const SIGN_IN_AGAIN = 'Sign in again, then connect.';
 
@@ -111,13 +165,13 @@ export interface CloseContext {
   lastErrorReason?: string;
 }
 
-export type CloseKind = 'user' | 'refused' | 'token_expired' | 'dropped';
+/** `handshake_failed`: a browser sees a refused (401/403/429) or unreachable handshake only as 1006 before open. */
+export type CloseKind = 'user' | 'handshake_failed' | 'token_expired' | 'dropped';
 
 export function classifyClose(ctx: CloseContext): CloseKind {
   if (ctx.byUser) return 'user';
   if (ctx.lastErrorReason === 'token_expired') return 'token_expired';
-  // A browser sees a 401/403 handshake only as 1006 before open; nothing more specific is exposed.
-  if (!ctx.opened) return 'refused';
+  if (!ctx.opened) return 'handshake_failed';
   return 'dropped';
 }
 
@@ -125,7 +179,7 @@ export function describeClose(ctx: CloseContext): string {
   const kind = classifyClose(ctx);
   if (kind === 'user') return 'Disconnected.';
   if (kind === 'token_expired') return EXPIRED_MESSAGE;
-  if (kind === 'refused') return REFUSED_MESSAGE;
+  if (kind === 'handshake_failed') return HANDSHAKE_FAILED_MESSAGE;
   const reason = ctx.reason ? `: ${ctx.reason.slice(0, 120)}` : '';
   switch (ctx.code) {
     case 1001:

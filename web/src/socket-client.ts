@@ -1,11 +1,14 @@
 // The console's connection: connect with the current token, report status, reconnect with back-off after a
-// drop, and explain refusals and token expiry. The WebSocket, timers, clock and randomness are injected.
+// drop, hand renewed tokens to the open connection, and explain failed handshakes (after checking what can be
+// checked) and token expiry. The WebSocket, timers, clock, randomness and the diagnosis are injected.
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
+import type { Diagnosis } from './diagnosis.ts';
 import {
   classifyClose,
   describeClose,
   parseIncoming,
   prepareOutgoing,
+  refreshFrame,
   SIGN_IN_AGAIN,
   type MessageFormat,
   type NotSent,
@@ -24,7 +27,7 @@ export interface SocketLike {
 }
 
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting' | 'refused';
-export type LogDirection = 'sent' | 'received' | 'info' | 'error';
+export type LogDirection = 'sent' | 'received' | 'push' | 'info' | 'error';
 
 export interface LogEntry {
   at: Date;
@@ -48,6 +51,20 @@ export interface SocketClientDeps {
   now: () => Date;
   random: () => number;
   backoff?: BackoffOptions;
+  /** Checks why a handshake with this token failed (see diagnosis.ts). */
+  diagnose: (token: string) => Promise<Diagnosis>;
+  /** The issuer no longer accepts the token, or it expired: the page forgets the session. */
+  onSessionEnded?: () => void;
+  /** How long to wait for the answer to a refresh frame before relying on reconnect-at-expiry. */
+  refreshAnswerMs?: number;
+}
+
+/** The answer to a refresh normally takes one Lambda invocation. */
+const REFRESH_ANSWER_MS = 10_000;
+
+interface PendingRefresh {
+  token: string;
+  timer: unknown;
 }
 
 export class SocketClient {
@@ -57,6 +74,9 @@ export class SocketClient {
   /** Bumped on every connect/disconnect so late callbacks of an abandoned attempt are ignored. */
   private generation = 0;
   private state: ConnectionState = 'disconnected';
+  /** The token the open connection is authorized with (the handshake's, then each accepted refresh's). */
+  private connectionToken: string | undefined;
+  private pendingRefresh: PendingRefresh | undefined;
 
   constructor(private readonly deps: SocketClientDeps) {}
 
@@ -64,7 +84,7 @@ export class SocketClient {
     return this.state;
   }
 
-  /** User-initiated connect: a refusal is reported, not retried (retrying a rejected token only loads the authorizer). */
+  /** User-initiated connect. A failed handshake is diagnosed; only a cause that may be transient is retried. */
   async connect(transport: TokenTransport): Promise<void> {
     if (this.state === 'connecting' || this.state === 'connected') return;
     this.cancelTimer();
@@ -75,6 +95,7 @@ export class SocketClient {
   disconnect(): void {
     this.generation++;
     this.cancelTimer();
+    this.clearRefresh();
     const socket = this.socket;
     if (socket) {
       // The close event still arrives; it is handled as the user's.
@@ -93,6 +114,28 @@ export class SocketClient {
     this.socket.send(outgoing.data);
     this.log('sent', outgoing.data);
     return { ok: true };
+  }
+
+  /**
+   * Hands a renewed access token to the open connection (the `refresh` route): no reconnect. The frame is logged
+   * without the token. Not connected, or already on this token: nothing to do.
+   */
+  refreshToken(token: string): void {
+    const socket = this.socket;
+    if (this.state !== 'connected' || !socket || token === this.connectionToken) return;
+    if (this.pendingRefresh) this.deps.clearTimer(this.pendingRefresh.timer);
+    const generation = this.generation;
+    const timer = this.deps.setTimer(() => {
+      if (generation !== this.generation || this.pendingRefresh?.timer !== timer) return;
+      this.pendingRefresh = undefined;
+      this.log(
+        'info',
+        'No answer to the token refresh; the connection keeps its token and reconnects when it expires.',
+      );
+    }, this.deps.refreshAnswerMs ?? REFRESH_ANSWER_MS);
+    this.pendingRefresh = { token, timer };
+    socket.send(refreshFrame(token));
+    this.log('sent', '{"action":"refresh","token":"(the renewed access token)"}');
   }
 
   private async open(transport: TokenTransport, generation: number, retrying: boolean): Promise<void> {
@@ -125,6 +168,7 @@ export class SocketClient {
       if (generation !== this.generation) return;
       opened = true;
       this.attempt = 0;
+      this.connectionToken = token;
       const how =
         transport === 'subprotocol' ? `subprotocol ${socket.protocol || '(none)'}` : 'token in the query string';
       this.setState('connected', 'Connected.');
@@ -137,12 +181,28 @@ export class SocketClient {
         return;
       }
       const incoming = parseIncoming(ev.data);
-      if (incoming.kind === 'error') lastErrorReason = incoming.reason;
-      this.log(
-        incoming.kind === 'error' ? 'error' : 'received',
-        incoming.text,
-        incoming.kind === 'echo' ? incoming.detail : undefined,
-      );
+      switch (incoming.kind) {
+        case 'token_refreshed':
+          this.log('info', incoming.text);
+          this.settleRefresh(true);
+          return;
+        case 'refresh_rejected':
+          this.log('error', incoming.text);
+          this.afterRefreshRejected(socket, transport, generation);
+          return;
+        case 'error':
+          lastErrorReason = incoming.reason;
+          this.log('error', incoming.text);
+          return;
+        case 'push':
+          this.log('push', incoming.text);
+          return;
+        case 'echo':
+          this.log('received', incoming.text, incoming.detail);
+          return;
+        default:
+          this.log('received', incoming.text);
+      }
     };
     socket.onerror = () => {
       // Always followed by close, which carries what little the browser tells.
@@ -150,18 +210,64 @@ export class SocketClient {
     socket.onclose = (ev) => {
       if (generation !== this.generation) return;
       this.socket = undefined;
+      this.connectionToken = undefined;
+      this.clearRefresh();
       const ctx = { code: ev.code, reason: ev.reason, opened, byUser: false, lastErrorReason };
       const message = describeClose(ctx);
       const kind = classifyClose(ctx);
-      this.log(kind === 'dropped' ? 'info' : 'error', message);
+      this.log(kind === 'token_expired' ? 'error' : 'info', message);
       if (kind === 'token_expired') {
         void this.afterExpiry(transport, generation, token, message);
-      } else if (kind === 'refused' && !retrying) {
-        this.setState('refused', message);
+      } else if (kind === 'handshake_failed') {
+        void this.afterHandshakeFailure(transport, generation, token, message);
       } else {
         this.scheduleReconnect(transport, generation, message);
       }
     };
+  }
+
+  /** Says only what the checks found; retries only when the cause may be transient. */
+  private async afterHandshakeFailure(
+    transport: TokenTransport,
+    generation: number,
+    token: string,
+    message: string,
+  ): Promise<void> {
+    this.setState('connecting', message);
+    let diagnosis: Diagnosis;
+    try {
+      diagnosis = await this.deps.diagnose(token);
+    } catch {
+      diagnosis = { cause: 'unchecked', message: 'The connection could not be opened, retrying.', retry: true };
+    }
+    if (generation !== this.generation) return;
+    this.log('error', diagnosis.message);
+    if (diagnosis.retry) {
+      this.scheduleReconnect(transport, generation, diagnosis.message);
+      return;
+    }
+    this.setState('refused', diagnosis.message);
+    if (diagnosis.cause === 'session_ended') this.deps.onSessionEnded?.();
+  }
+
+  private settleRefresh(accepted: boolean): void {
+    const pending = this.pendingRefresh;
+    if (!pending) return;
+    this.clearRefresh();
+    if (accepted) this.connectionToken = pending.token;
+  }
+
+  /** The fallback: a new connection with the renewed token, since this one keeps only its current expiry. */
+  private afterRefreshRejected(socket: SocketLike, transport: TokenTransport, generation: number): void {
+    const pending = this.pendingRefresh;
+    this.settleRefresh(false);
+    if (!pending || generation !== this.generation) return;
+    this.detach(socket);
+    socket.close(1000, 'reconnecting with a renewed token');
+    this.connectionToken = undefined;
+    this.log('info', 'Reconnecting with the renewed token.');
+    this.attempt = 0;
+    void this.open(transport, ++this.generation, false);
   }
 
   /** After a token_expired close: reconnect at once if a renewed token is at hand, else ask for a sign-in. */
@@ -212,6 +318,11 @@ export class SocketClient {
     socket.onclose = null;
     socket.onerror = null;
     if (this.socket === socket) this.socket = undefined;
+  }
+
+  private clearRefresh(): void {
+    if (this.pendingRefresh) this.deps.clearTimer(this.pendingRefresh.timer);
+    this.pendingRefresh = undefined;
   }
 
   private cancelTimer(): void {

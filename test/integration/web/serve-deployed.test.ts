@@ -87,6 +87,47 @@ describe('web: serve-deployed (make web) as a process', function () {
     expect(await run.exited).to.equal(0);
   });
 
+  it('given .local/stack.json, passes none of its credentials or AWS-API endpoints to the browser', async () => {
+    const secret = 'SECRET-3b8f0e1c9d2a4b7e';
+    const keyId = 'AKIALOCAL7Q2W3E4R5T6';
+    const stack = {
+      websocketUrl: 'ws://127.0.0.1:3001/dev',
+      managementEndpoint: 'http://127.0.0.1:3001/dev',
+      hostedUiUrl: 'http://127.0.0.1:9229',
+      clientId: 'localwebclient0000000000a1',
+      redirectUri: 'http://localhost:3000/',
+      dynamodbEndpoint: 'http://127.0.0.1:8000',
+      lambdaEndpoint: 'http://127.0.0.1:3002',
+      functionNames: { control: 'control' },
+      credentials: { accessKeyId: keyId, secretAccessKey: secret },
+      tableName: 'connections-local',
+    };
+    const file = path.join(dir, 'stack.json');
+    await writeFile(file, JSON.stringify(stack), { mode: 0o600 });
+    const run = start(['--config', file], { WEB_PORT: '0' });
+    children.push(run.child);
+    const url = (await until(run, /listening on (http:\/\/127\.0\.0\.1:\d+\/)/, 20_000))[1] as string;
+    const served = (await (await fetch(`${url}config.json`)).json()) as Record<string, unknown>;
+    expect(Object.keys(served).sort()).to.deep.equal([
+      'clientId',
+      'hostedUiUrl',
+      'logoutUri',
+      'redirectUri',
+      'scopes',
+      'websocketUrl',
+    ]);
+    for (const asset of ['', 'config.json', 'app.js', 'styles.css']) {
+      const response = await fetch(`${url}${asset}`);
+      const text = `${JSON.stringify([...response.headers])}${await response.text()}`;
+      for (const leak of [secret, keyId, ':8000', ':3002']) {
+        expect(text.includes(leak), `/${asset} carries ${leak}`).to.equal(false);
+      }
+    }
+    expect(run.stdout + run.stderr, 'printed a credential').to.not.contain(secret);
+    run.child.kill('SIGINT');
+    expect(await run.exited).to.equal(0);
+  });
+
   it('exits 1 with one clear line for a missing config file', async () => {
     const missing = path.join(dir, 'missing.json');
     const run = start(['--config', missing], { WEB_PORT: '0' });

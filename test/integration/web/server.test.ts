@@ -72,7 +72,7 @@ describe('web: startWebServer', function () {
     for (const path of ['/', '/app.js', '/styles.css', '/config.json', '/favicon.svg', '/missing']) {
       const { headers } = await raw(server, 'GET', path);
       expect(headers['content-security-policy'], path).to.equal(
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self' http://127.0.0.1:9229 ws://127.0.0.1:3001; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self' http://127.0.0.1:9229 ws://127.0.0.1:3001 http://127.0.0.1:3001; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
       );
       expect(headers['x-content-type-options'], path).to.equal('nosniff');
       expect(headers['referrer-policy'], path).to.equal('no-referrer');

@@ -174,6 +174,37 @@ describe('web: AuthSession', () => {
     expect((h.bodies()[1] as URLSearchParams).get('refresh_token')).to.equal('refresh-1');
   });
 
+  it('hands each renewed access token to onRenewed (for the open connection), and nothing when renewal fails', async () => {
+    const h = harness();
+    const renewed: string[] = [];
+    h.deps.onRenewed = (token) => renewed.push(token);
+    await signedIn(h, 8);
+    // An 8-second token is renewed at 80% of its lifetime.
+    expect(h.timers.delays()).to.deep.equal([6400]);
+    respond(h.fetch, 200, tokenBody(2, false, 8));
+    h.clock.now = T0 + 6400;
+    h.timers.runAll();
+    await h.auth.renew();
+    expect(renewed).to.have.length(1);
+    expect(decodePayload(renewed[0] as string)?.['n']).to.equal(2);
+    respond(h.fetch, 503, 'busy');
+    await h.auth.renew();
+    expect(renewed).to.have.length(1);
+  });
+
+  it('endSession forgets the tokens and the renewal, and tells the page', async () => {
+    const h = harness();
+    await signedIn(h);
+    h.auth.endSession('Your session ended, sign in again.');
+    expect(h.auth.signedIn).to.equal(false);
+    expect(await h.auth.accessToken()).to.equal(undefined);
+    expect(h.timers.delays()).to.deep.equal([]);
+    expect(h.onChange.lastCall.args[0]).to.deep.equal({ level: 'error', text: 'Your session ended, sign in again.' });
+    const calls = h.onChange.callCount;
+    h.auth.endSession('again');
+    expect(h.onChange.callCount, 'nothing to end twice').to.equal(calls);
+  });
+
   it('hands out the current token while valid and renews first when it is about to expire; concurrent callers share one renewal', async () => {
     const h = harness();
     await signedIn(h);

@@ -3,11 +3,13 @@ import {
   classifyClose,
   describeClose,
   EXPIRED_MESSAGE,
+  formatClock,
   formatTime,
+  HANDSHAKE_FAILED_MESSAGE,
   MAX_FRAME_BYTES,
   parseIncoming,
   prepareOutgoing,
-  REFUSED_MESSAGE,
+  refreshFrame,
 } from '../../../web/src/messages.ts';
 
 const ECHO = {
@@ -76,6 +78,60 @@ describe('web: console messages', () => {
       });
     });
 
+    it('recognises a push, shown with its message and the time it was sent', () => {
+      const sentAt = new Date(2024, 0, 2, 9, 5, 3, 7).toISOString();
+      const incoming = parseIncoming(JSON.stringify({ type: 'push', message: { hello: 1 }, sentAt }));
+      expect(incoming).to.deep.equal({
+        kind: 'push',
+        message: { hello: 1 },
+        sentAt,
+        text: '{"hello":1} (sent 09:05:03.007)',
+      });
+      expect(parseIncoming('{"type":"push","message":"hi","sentAt":"not a date"}').text).to.equal('hi');
+      expect(parseIncoming('{"type":"push"}').kind, 'a push without message is just text').to.equal('text');
+    });
+
+    it('recognises token_refreshed with the new expiry as hh:mm', () => {
+      const exp = Math.floor(new Date(2024, 0, 2, 9, 5, 59).getTime() / 1000);
+      expect(parseIncoming(JSON.stringify({ type: 'token_refreshed', exp }))).to.deep.equal({
+        kind: 'token_refreshed',
+        exp,
+        text: 'token refreshed on the connection (expires 09:05)',
+      });
+      for (const bad of [1.5, -1, '1700000000', 1e300]) {
+        expect(parseIncoming(JSON.stringify({ type: 'token_refreshed', exp: bad })).kind, String(bad)).to.equal('text');
+      }
+    });
+
+    it('recognises refresh_rejected with its detail code', () => {
+      expect(parseIncoming('{"type":"error","reason":"refresh_rejected","detail":"rate_limited"}')).to.deep.equal({
+        kind: 'refresh_rejected',
+        detail: 'rate_limited',
+        text: 'The server rejected the renewed token (rate_limited).',
+      });
+      expect(parseIncoming('{"type":"error","reason":"refresh_rejected"}').text).to.contain('(unknown)');
+    });
+
+    it('says clearly that an internal_error frame means the message was not processed, with the request id', () => {
+      const incoming = parseIncoming('{"type":"error","reason":"internal_error","requestId":"req-42"}');
+      expect(incoming.kind).to.equal('error');
+      expect(incoming.text).to.equal(
+        'The server failed to process the message (internal_error, request id req-42); it was not handled. Send it again later.',
+      );
+      expect(parseIncoming('{"type":"error","reason":"internal_error"}').text).to.contain('request id ?');
+    });
+
+    it('hides the token of a refresh frame echoed by a server that has no refresh route', () => {
+      const echo = { type: 'echo', message: { action: 'refresh', token: 'eyJsecret' }, connection: { username: 'u' } };
+      const incoming = parseIncoming(JSON.stringify(echo));
+      expect(incoming.text).to.not.contain('eyJsecret');
+      expect(incoming.text).to.contain('"token":"(hidden)"');
+    });
+
+    it('builds the refresh frame of the refresh route', () => {
+      expect(JSON.parse(refreshFrame('t.o.k'))).to.deep.equal({ action: 'refresh', token: 't.o.k' });
+    });
+
     it('shows anything else as text, clipped when very long', () => {
       expect(parseIncoming('not json')).to.deep.equal({ kind: 'text', text: 'not json' });
       expect(parseIncoming('[1,2]')).to.deep.equal({ kind: 'text', text: '[1,2]' });
@@ -84,18 +140,18 @@ describe('web: console messages', () => {
     });
   });
 
-  it('formats local time with milliseconds', () => {
+  it('formats local time with milliseconds, and an epoch-seconds instant as hh:mm', () => {
     expect(formatTime(new Date(2024, 0, 2, 9, 5, 3, 7))).to.equal('09:05:03.007');
+    expect(formatClock(new Date(2024, 0, 2, 23, 7, 59).getTime() / 1000)).to.equal('23:07');
   });
 
   describe('closes', () => {
     const base = { code: 1006, reason: '', opened: false, byUser: false };
 
-    it('calls a 1006 before open a refusal (all a browser sees of a 401/403)', () => {
-      expect(classifyClose(base)).to.equal('refused');
-      expect(describeClose(base)).to.equal(REFUSED_MESSAGE);
-      expect(REFUSED_MESSAGE).to.contain('onnection refused: the token was rejected or you are not allowed');
-      expect(REFUSED_MESSAGE).to.contain('Sign in again');
+    it('calls a 1006 before open a failed handshake and claims no cause (a browser sees 401, 403 and down alike)', () => {
+      expect(classifyClose(base)).to.equal('handshake_failed');
+      expect(describeClose(base)).to.equal(HANDSHAKE_FAILED_MESSAGE);
+      expect(HANDSHAKE_FAILED_MESSAGE).to.not.match(/token|sign in|refused/i);
     });
 
     it('calls a close after a token_expired error frame an expiry', () => {

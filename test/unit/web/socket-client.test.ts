@@ -1,5 +1,12 @@
 import { expect } from 'chai';
-import { EXPIRED_MESSAGE, REFUSED_MESSAGE } from '../../../web/src/messages.ts';
+import {
+  diagnose,
+  REFUSED_MESSAGE,
+  SESSION_ENDED_MESSAGE,
+  UNREACHABLE_MESSAGE,
+  type Diagnosis,
+} from '../../../web/src/diagnosis.ts';
+import { EXPIRED_MESSAGE, HANDSHAKE_FAILED_MESSAGE } from '../../../web/src/messages.ts';
 import {
   SocketClient,
   type ConnectionState,
@@ -48,6 +55,9 @@ interface Harness {
   log: LogEntry[];
   timers: ManualTimers;
   tokens: (string | undefined)[];
+  /** Tokens the diagnosis was asked about. */
+  diagnosed: string[];
+  sessionEnded: number;
   last(): FakeSocket;
   lines(): string[];
 }
@@ -59,6 +69,8 @@ function harness(tokens: (string | undefined)[] = ['tok-1'], extra: Partial<Sock
   const timers = new ManualTimers();
   const queue = [...tokens];
   let current: string | undefined;
+  const diagnosed: string[] = [];
+  const counters = { sessionEnded: 0 };
   const client = new SocketClient({
     websocketUrl: 'wss://api.example.com/prod',
     createSocket: (url, protocols) => {
@@ -77,6 +89,12 @@ function harness(tokens: (string | undefined)[] = ['tok-1'], extra: Partial<Sock
     clearTimer: timers.clear,
     now: () => new Date(0),
     random: () => 0.5,
+    // By default the checks find the gateway up and the issuer still accepting the token: a refusal.
+    diagnose: (token) => {
+      diagnosed.push(token);
+      return Promise.resolve(diagnose({ gateway: 'reachable', userInfo: 'accepted', tokenExpired: false }));
+    },
+    onSessionEnded: () => counters.sessionEnded++,
     ...extra,
   });
   return {
@@ -86,6 +104,10 @@ function harness(tokens: (string | undefined)[] = ['tok-1'], extra: Partial<Sock
     log,
     timers,
     tokens,
+    diagnosed,
+    get sessionEnded() {
+      return counters.sessionEnded;
+    },
     last: () => {
       const socket = sockets.at(-1);
       if (!socket) throw new Error('no socket was created');
@@ -162,18 +184,157 @@ describe('web: SocketClient', () => {
     expect(h.log[1]?.detail).to.contain('"username": "demo"');
   });
 
-  it('reports a handshake failure (1006 before open) as refused and does not retry', async () => {
+  it('diagnoses a failed handshake (1006 before open): refused by a reachable server while the issuer accepts the token, not retried', async () => {
     const h = harness();
     await h.client.connect('query');
     h.last().drop(1006);
+    expect(h.client.current).to.equal('connecting');
+    expect(h.states.at(-1)?.[1]).to.equal(HANDSHAKE_FAILED_MESSAGE);
+    await settle();
+    expect(h.diagnosed).to.deep.equal(['tok-1']);
     expect(h.client.current).to.equal('refused');
     expect(h.states.at(-1)?.[1]).to.equal(REFUSED_MESSAGE);
-    expect(h.lines().at(-1)).to.equal(`error: ${REFUSED_MESSAGE}`);
-    expect(h.timers.delays(), 'a rejected token must not be retried automatically').to.deep.equal([]);
+    expect(h.lines().slice(-2)).to.deep.equal([`info: ${HANDSHAKE_FAILED_MESSAGE}`, `error: ${REFUSED_MESSAGE}`]);
+    expect(h.timers.delays(), 'a refused token must not be retried automatically').to.deep.equal([]);
+    expect(h.sessionEnded).to.equal(0);
+  });
+
+  it('says "server unreachable, retrying" and retries with back-off while the gateway does not answer', async () => {
+    const unreachable: Diagnosis = diagnose({ gateway: 'unreachable', tokenExpired: false });
+    const h = harness(['tok-1'], { diagnose: () => Promise.resolve(unreachable) });
+    await h.client.connect('subprotocol');
+    h.last().drop(1006);
+    await settle();
+    expect(h.client.current).to.equal('reconnecting');
+    expect(h.states.at(-1)?.[1]).to.match(/^Server unreachable, retrying\. Reconnecting in 0\.8 s \(attempt 1\)\.$/);
+    expect(h.lines()).to.include(`error: ${UNREACHABLE_MESSAGE}`);
+    expect(h.timers.delays()).to.deep.equal([750]);
+    h.timers.runAll();
+    await settle();
+    expect(h.sockets).to.have.length(2);
+    h.last().drop(1006);
+    await settle();
+    expect(h.timers.delays(), 'the schedule goes on').to.deep.equal([1500]);
+  });
+
+  it('says "your session ended" when the issuer no longer accepts the token, ends the session and does not retry', async () => {
+    const ended = diagnose({ gateway: 'reachable', userInfo: 'rejected', tokenExpired: false });
+    const h = harness(['tok-1'], { diagnose: () => Promise.resolve(ended) });
+    await h.client.connect('query');
+    h.last().drop(1006);
+    await settle();
+    expect(h.client.current).to.equal('refused');
+    expect(h.states.at(-1)?.[1]).to.equal(SESSION_ENDED_MESSAGE);
+    expect(h.sessionEnded).to.equal(1);
+    expect(h.timers.delays()).to.deep.equal([]);
+  });
+
+  it('a failed diagnosis is treated as possibly transient and retried', async () => {
+    const h = harness(['tok-1'], { diagnose: () => Promise.reject(new Error('boom')) });
+    await h.client.connect('query');
+    h.last().drop(1006);
+    await settle();
+    expect(h.client.current).to.equal('reconnecting');
+    expect(h.timers.delays()).to.have.length(1);
+  });
+
+  it('a disconnect while the diagnosis runs abandons it', async () => {
+    let finish: (d: Diagnosis) => void = () => undefined;
+    const h = harness(['tok-1'], { diagnose: () => new Promise<Diagnosis>((resolve) => (finish = resolve)) });
+    await h.client.connect('query');
+    h.last().drop(1006);
+    h.client.disconnect();
+    finish(diagnose({ gateway: 'unreachable', tokenExpired: false }));
+    await settle();
+    expect(h.client.current).to.equal('disconnected');
+    expect(h.timers.delays()).to.deep.equal([]);
+  });
+
+  describe('refresh on the open connection', () => {
+    async function connected(tokens = ['tok-1', 'tok-2'], extra: Partial<SocketClientDeps> = {}): Promise<Harness> {
+      const h = harness(tokens, extra);
+      await h.client.connect('subprotocol');
+      h.last().open('bearer');
+      return h;
+    }
+
+    it('sends the renewed token as a refresh frame, never logs it, and logs the new expiry when accepted', async () => {
+      const h = await connected();
+      h.client.refreshToken('tok-2');
+      expect(h.last().sent).to.deep.equal(['{"action":"refresh","token":"tok-2"}']);
+      expect(h.lines().join('\n')).to.not.contain('tok-2');
+      expect(h.timers.delays(), 'waits for the answer').to.deep.equal([10_000]);
+      const exp = Math.floor(new Date(2024, 0, 2, 10, 30).getTime() / 1000);
+      h.last().receive(JSON.stringify({ type: 'token_refreshed', exp }));
+      expect(h.lines().at(-1)).to.equal('info: token refreshed on the connection (expires 10:30)');
+      expect(h.timers.delays()).to.deep.equal([]);
+      expect(h.sockets, 'no reconnect').to.have.length(1);
+      expect(h.client.current).to.equal('connected');
+      h.client.refreshToken('tok-2');
+      expect(h.last().sent, 'the same token is not sent twice').to.have.length(1);
+    });
+
+    it('does nothing when not connected, or for the token the connection already has', async () => {
+      const h = harness(['tok-1']);
+      h.client.refreshToken('tok-2');
+      await h.client.connect('query');
+      h.client.refreshToken('tok-2'); // still connecting
+      h.last().open();
+      h.client.refreshToken('tok-1');
+      expect(h.last().sent).to.deep.equal([]);
+    });
+
+    it('falls back to reconnecting with the renewed token when the refresh is rejected', async () => {
+      const h = await connected();
+      const first = h.last();
+      h.client.refreshToken('tok-2');
+      first.receive('{"type":"error","reason":"refresh_rejected","detail":"rate_limited"}');
+      await settle();
+      expect(first.closedWith).to.deep.equal([1000, 'reconnecting with a renewed token']);
+      expect(h.sockets).to.have.length(2);
+      expect(h.last().protocols).to.deep.equal(['bearer', 'tok-2']);
+      expect(h.lines()).to.include('error: The server rejected the renewed token (rate_limited).');
+      expect(h.lines()).to.include('info: Reconnecting with the renewed token.');
+      first.drop(1000); // the old socket's late close is ignored
+      h.last().open('bearer');
+      expect(h.client.current).to.equal('connected');
+      expect(h.timers.delays()).to.deep.equal([]);
+    });
+
+    it('without an answer, keeps the connection and says it reconnects at expiry', async () => {
+      const h = await connected();
+      h.client.refreshToken('tok-2');
+      h.timers.runAll();
+      expect(h.lines().at(-1)).to.contain('No answer to the token refresh');
+      expect(h.client.current).to.equal('connected');
+      expect(h.sockets).to.have.length(1);
+    });
+
+    it('a refresh_rejected nobody asked for is only logged', async () => {
+      const h = await connected();
+      h.last().receive('{"type":"error","reason":"refresh_rejected","detail":"invalid_token"}');
+      await settle();
+      expect(h.sockets).to.have.length(1);
+      expect(h.client.current).to.equal('connected');
+    });
+  });
+
+  it('shows pushed frames as push, internal errors as errors', async () => {
+    const h = harness();
+    await h.client.connect('query');
+    h.last().open();
+    h.last().receive('{"type":"push","message":{"n":1},"sentAt":"x"}');
+    h.last().receive('{"type":"error","reason":"internal_error","requestId":"r-1"}');
+    expect(h.log.slice(1).map((e) => e.direction)).to.deep.equal(['push', 'error']);
+    expect(h.log[1]?.text).to.equal('{"n":1}');
+    expect(h.log[2]?.text).to.contain('request id r-1');
   });
 
   it('reconnects after a drop with growing back-off, resets after a success, and gives up after the last attempt', async () => {
-    const h = harness(['tok-1'], { backoff: { baseMs: 1000, maxMs: 4000, maxAttempts: 3 } });
+    const h = harness(['tok-1'], {
+      backoff: { baseMs: 1000, maxMs: 4000, maxAttempts: 3 },
+      diagnose: () => Promise.resolve(diagnose({ gateway: 'unreachable', tokenExpired: false })),
+    });
     await h.client.connect('query');
     h.last().open();
     h.last().drop(1006);
@@ -182,8 +343,9 @@ describe('web: SocketClient', () => {
     h.timers.runAll();
     await settle();
     expect(h.sockets).to.have.length(2);
-    // A failed handshake during reconnection continues the schedule instead of stopping it.
+    // A failed handshake during reconnection that may be transient continues the schedule.
     h.last().drop(1006);
+    await settle();
     expect(h.timers.delays()).to.deep.equal([1500]);
     h.timers.runAll();
     await settle();
@@ -195,11 +357,13 @@ describe('web: SocketClient', () => {
       h.timers.runAll();
       await settle();
       h.last().drop(1006);
+      await settle();
       expect(h.timers.delays()).to.deep.equal([expected]);
     }
     h.timers.runAll();
     await settle();
     h.last().drop(1006);
+    await settle();
     expect(h.timers.delays()).to.deep.equal([]);
     expect(h.client.current).to.equal('disconnected');
     expect(h.lines().at(-1)).to.contain('Gave up reconnecting after 3 attempts');
