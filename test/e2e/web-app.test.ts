@@ -1,6 +1,7 @@
 // The web app end to end in headless Chromium against the real local stack (issuer, gateway, Lambda bundles,
 // dynalite): hosted UI sign-in with PKCE and state, WebSocket connect with the token in the query string and as
-// a subprotocol, the echo carrying the username, refusal and token-expiry messages, sign-out.
+// a subprotocol, the echo carrying the username, sign-out, the wrong-origin warning, what a failed handshake is
+// found to be (refused, server unreachable), and token renewal on the open connection.
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -399,22 +400,45 @@ describe('web app in headless Chromium: refused connections and token expiry', f
     context = undefined;
   });
 
-  it('says the connection was refused when the authorizer denies the user (a 1006 before open), and does not retry', async () => {
+  it('on 127.0.0.1 instead of the registered localhost, warns before sign-in and links to the right origin', async () => {
+    const page = await (context as BrowserContext).newPage();
+    const registered = new URL(stack.config.webUrl);
+    const wrong = `http://127.0.0.1:${registered.port}/`;
+    await page.goto(wrong);
+    const notice = page.locator('#notice[data-level="error"]');
+    await notice.waitFor({ timeout: STEP_MS });
+    expect(await notice.textContent())
+      .to.contain('http://127.0.0.1')
+      .and.contain(registered.origin);
+    expect(await page.locator('#sign-in').isDisabled(), 'Sign in stays usable on the wrong origin').to.equal(true);
+    const link = page.locator('#notice-link');
+    expect(await link.getAttribute('href')).to.equal(stack.config.webUrl);
+    await screenshot(page, '13-wrong-origin');
+    await link.click();
+    await page.waitForURL(stack.config.webUrl, { timeout: STEP_MS });
+    await page.locator('#sign-in').waitFor({ state: 'visible', timeout: STEP_MS });
+    expect(await page.locator('#sign-in').isDisabled()).to.equal(false);
+    expect(await page.locator('#notice').isHidden(), 'the warning shows on the right origin too').to.equal(true);
+  });
+
+  it('a user the server refuses (the issuer still accepts the token): says "signed in but refused", and does not retry', async () => {
     const page = await (context as BrowserContext).newPage();
     await page.goto(stack.config.webUrl);
     await signInThroughHostedUi(page, stack, stack.demoUser.username, stack.demoUser.password);
     await signedInAs(page, stack.demoUser.username);
     await page.locator('#connect').click();
     await connectionState(page, 'refused');
-    expect(await page.locator('#status-detail').textContent()).to.contain(
-      'connection refused: the token was rejected or you are not allowed'.replace(/^c/, 'C'),
+    expect(await page.locator('#status-detail').textContent()).to.equal(
+      'Signed in but the server refused the connection (not allowed?).',
     );
-    await logLine(page, 'Sign in again');
+    await logLine(page, 'Signed in but the server refused the connection', 'error');
     await screenshot(page, '09-connection-refused');
-    // No automatic retry: a rejected token would only load the authorizer again.
+    // No automatic retry: a refused token would only load the authorizer again. Still signed in.
     await page.waitForTimeout(1500);
     expect(await page.locator('#status').getAttribute('data-state')).to.equal('refused');
     expect(await page.locator('#log li', { hasText: 'Reconnecting' }).count()).to.equal(0);
+    expect(await page.locator('#log li', { hasText: /sign in again|token was rejected/i }).count()).to.equal(0);
+    await signedInAs(page, stack.demoUser.username);
   });
 
   it('renews the token before expiry and, when the server closes for token_expired, reconnects with the renewed token', async () => {
@@ -455,7 +479,25 @@ describe('web app in headless Chromium: refused connections and token expiry', f
     await page.locator('#send').click();
     await logLine(page, '"n":3}', 'received');
     expect(
-      await page.locator('#log li[data-direction="received"]', { hasText: `echo for ${member.username}` }).count(),
+      await page.locator('#log li[data-direction="received"]', { hasText: /echo for alice on .*: \{"n":/ }).count(),
     ).to.equal(2);
+  });
+
+  // Last: it stops the stack's gateway.
+  it('when the gateway stops, says "server unreachable, retrying" and keeps retrying', async () => {
+    const page = await (context as BrowserContext).newPage();
+    await page.goto(stack.config.webUrl);
+    await signInThroughHostedUi(page, stack, member.username, member.password);
+    await signedInAs(page, member.username);
+    await page.locator('#connect').click();
+    await connectionState(page, 'connected');
+    await stack.gateway.close();
+    await logLine(page, 'Server unreachable, retrying.', 'error');
+    await connectionState(page, 'reconnecting');
+    expect(await page.locator('#status-detail').textContent()).to.match(
+      /^Server unreachable, retrying\. Reconnecting in/,
+    );
+    expect(await page.locator('#log li', { hasText: /refused|sign in again|session ended/i }).count()).to.equal(0);
+    await screenshot(page, '14-server-unreachable');
   });
 });
