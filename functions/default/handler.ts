@@ -7,15 +7,11 @@ import type { ConnectionStore } from '../shared/connection-store.ts';
 import { toConnectionView } from '../shared/connection-item.ts';
 import { isRecord } from '../../shared/guards.ts';
 import { buildEcho } from './echo-message.ts';
-import { errorFrame, internalErrorFrame, type ErrorReason } from '../shared/error-frame.ts';
+import { errorFrame, type ErrorReason } from '../shared/error-frame.ts';
 import { invocationIds } from '../shared/invocation.ts';
 import { describeError, type FunctionLogger } from '../shared/log.ts';
-import {
-  deleteConnection,
-  postToConnection,
-  type ManagementClients,
-  type ManagementLike,
-} from '../shared/management-clients.ts';
+import { postToConnection, type ManagementClients, type ManagementLike } from '../shared/management-clients.ts';
+import { closeExpired, reportInternalError } from '../shared/route-replies.ts';
 import { isTokenExpired } from '../shared/token-expiry.ts';
 import { readConnectionId, type RouteResponse } from '../shared/websocket-event.ts';
 
@@ -70,52 +66,16 @@ export function createDefaultHandler(deps: DefaultDeps): (event: unknown, contex
       }
     };
 
-    // Every step is attempted even when an earlier one fails, so an expired connection is closed and
-    // forgotten as far as possible.
-    const expire = async (tokenExp: number): Promise<RouteResponse> => {
-      let failed = false;
-      let gone = false;
-      try {
-        gone = (await postToConnection(client, connectionId, errorFrame('token_expired'))) === 'gone';
-      } catch (err) {
-        failed = true;
-        log('error', 'post_failed', { ...base, answer: 'token_expired', error: describeError(err) });
-      }
-      if (!gone) {
-        try {
-          await deleteConnection(client, connectionId);
-        } catch (err) {
-          failed = true;
-          log('error', 'close_failed', { ...base, error: describeError(err) });
-        }
-      }
-      try {
-        await store.delete(connectionId);
-      } catch (err) {
-        failed = true;
-        log('error', 'store_failed', { ...base, operation: 'delete', error: describeError(err) });
-      }
-      log.metric('info', 'token_expired', { TokenExpired: 1 }, { ...base, tokenExp });
-      return failed ? FAILED : OK;
-    };
+    const target = { client, connectionId, store, log };
+    const expire = async (tokenExp: number): Promise<RouteResponse> =>
+      (await closeExpired(target, tokenExp)) ? OK : FAILED;
 
     const nowMs = now();
     let found: Awaited<ReturnType<ConnectionStore['get']>>;
     try {
       found = await store.get(connectionId);
     } catch (err) {
-      log.metric(
-        'error',
-        'store_failed',
-        { InternalError: 1 },
-        { ...base, operation: 'get', error: describeError(err) },
-      );
-      // The management API does not depend on DynamoDB: the client hears about it at once.
-      try {
-        await postToConnection(client, connectionId, internalErrorFrame(ids.apiRequestId));
-      } catch (postErr) {
-        log('error', 'post_failed', { ...base, answer: 'internal_error', error: describeError(postErr) });
-      }
+      await reportInternalError(target, ids.apiRequestId, 'get', err);
       return FAILED;
     }
     if (found.status === 'missing') {
