@@ -255,6 +255,7 @@ module "websocket_api" {
   access_logs_enabled            = var.api_access_logs_enabled
   logging_level                  = var.api_logging_level
   create_account_cloudwatch_role = var.create_api_gateway_cloudwatch_role
+  reset_account_on_destroy       = var.reset_api_gateway_account_on_destroy
   log_retention_days             = var.log_retention_days
   log_kms_key_arn                = var.log_kms_key_arn
   tags                           = local.tags

@@ -709,7 +709,7 @@ variable "route53_zone_id" {
   default     = null
 
   validation {
-    condition     = var.route53_zone_id == null || can(regex("^Z[A-Z0-9]{1,31}$", coalesce(var.route53_zone_id, "x")))
+    condition     = var.route53_zone_id == null || can(regex("^[A-Z0-9]{1,32}$", coalesce(var.route53_zone_id, "x")))
     error_message = "route53_zone_id must be a hosted zone id such as Z0123456789ABCDEFGHIJ."
   }
 
@@ -717,6 +717,12 @@ variable "route53_zone_id" {
     condition     = var.route53_zone_id == null || var.domain_name != null
     error_message = "route53_zone_id needs domain_name."
   }
+}
+
+variable "reset_api_gateway_account_on_destroy" {
+  description = "With create_api_gateway_cloudwatch_role, destroy clears the region's API Gateway CloudWatch role setting instead of leaving it naming the deleted role. Set false only for an emulator whose UpdateAccount cannot clear it (moto 5.2 answers 500 and the provider retries until its timeout)."
+  type        = bool
+  default     = true
 }
 
 variable "tags" {

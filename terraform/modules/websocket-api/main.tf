@@ -191,6 +191,6 @@ resource "aws_api_gateway_account" "this" {
 
   cloudwatch_role_arn = aws_iam_role.cloudwatch[0].arn
   # On destroy, clear the account setting instead of leaving it pointing at the deleted role.
-  reset_on_delete = true
+  reset_on_delete = var.reset_account_on_destroy
   depends_on      = [aws_iam_role_policy_attachment.cloudwatch]
 }

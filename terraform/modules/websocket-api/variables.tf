@@ -163,6 +163,12 @@ variable "create_account_cloudwatch_role" {
   default     = false
 }
 
+variable "reset_account_on_destroy" {
+  description = "On destroy, clear the account's CloudWatch role setting (reset_on_delete) rather than leave it naming the deleted role. false only where UpdateAccount cannot clear it: moto 5.2 answers 500 to that patch and the provider retries until its timeout."
+  type        = bool
+  default     = true
+}
+
 variable "cloudwatch_role_name" {
   description = "Name of the account CloudWatch role when create_account_cloudwatch_role is true; null gives `<name>-apigw-cloudwatch-<region>` (IAM role names are global to the account, so the region keeps two regions apart)."
   type        = string
