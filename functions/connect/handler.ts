@@ -51,10 +51,17 @@ export function createConnectHandler(deps: ConnectDeps): (event: unknown, contex
     const { sub } = read.context;
 
     if (config.maxConnectionsPerUser > 0) {
+      let client: LimitDeps['management'];
+      try {
+        client = management.forEvent(event);
+      } catch (err) {
+        log('error', 'bad_event', { connectionId, detail: describeError(err) });
+        return { statusCode: 500 };
+      }
       let limit: Awaited<ReturnType<typeof checkConnectionLimit>>;
       try {
         limit = await checkConnectionLimit(
-          { dynamo, tableName: config.tableName, store, management: management.forEvent(event), log },
+          { dynamo, tableName: config.tableName, store, management: client, log },
           { sub, connectionId, max: config.maxConnectionsPerUser, nowMs },
         );
       } catch (err) {

@@ -235,6 +235,23 @@ describe('connections: $connect with the per-user limit and context claims', () 
     expect(logs.records().find((r) => r['reason'] === 'stale_connections_removed')).to.include({ GoneCleanup: 1 });
   });
 
+  it('refuses with 500 and bad_event when the event names no usable management endpoint', async () => {
+    const table = new FakeTable();
+    const config = loadConnectionConfig({ CONNECTIONS_TABLE: 'conns', MAX_CONNECTIONS_PER_USER: '2' });
+    const logs = captureLog('connect');
+    const handler = createConnectHandler({
+      config,
+      store: createConnectionStore({ dynamo: table, tableName: 'conns' }),
+      dynamo: table,
+      management: createManagementClients({ endpointFromEnv: undefined, createClient: () => new FakeManagement() }),
+      now: () => NOW_MS,
+      log: logs.log,
+    });
+    expect(await handler(connectEvent({ context: { stage: '../x' } }))).to.deep.equal({ statusCode: 500 });
+    expect(logs.reasons()).to.deep.equal(['bad_event']);
+    expect(table.calls).to.deep.equal([]);
+  });
+
   it('refuses with 500 (InternalError counted) when sub-index cannot be read', async () => {
     const table = new FakeTable();
     table.failing.add('Query');
