@@ -1,7 +1,6 @@
 // Explicit revocation (control's `revoke`): one record per user in the revocations table, `revokedAt` in epoch
 // seconds. A token whose `auth_time` is not after it belongs to a revoked session. The read is one strongly
 // consistent GetItem bounded in time; any failure is reported, and the caller refuses (fail closed).
-import { DynamoDBClient, GetItemCommand, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { describeError } from '../log.ts';
 
 export type RevocationRead =
@@ -12,30 +11,22 @@ export interface RevocationReader {
   revokedAt(sub: string): Promise<RevocationRead>;
 }
 
-export interface GetItemSender {
-  send(command: GetItemCommand, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
+/** The GetItem request, in the DynamoDB API's own shape. */
+export interface RevocationGetInput {
+  readonly TableName: string;
+  readonly Key: { readonly sub: { readonly S: string } };
+  readonly ConsistentRead: true;
+  readonly ProjectionExpression: 'revokedAt';
 }
+
+/**
+ * Sends one GetItem and resolves with its output. The SDK client behind it lives in revocation-client.ts and is
+ * loaded only when REVOCATIONS_TABLE is set, so the authorizer without revocation never loads the SDK.
+ */
+export type RevocationGet = (input: RevocationGetInput, signal: AbortSignal) => Promise<unknown>;
 
 /** The whole read, retries included, ends within this many milliseconds (issue 8: at most 1 s). */
 export const REVOCATION_TIMEOUT_MS = 1000;
-// Per attempt: connect within 300 ms, the answer within 400 ms; two attempts and the SDK's short back-off fit
-// inside the overall second, which the abort signal enforces whatever the handler does.
-export const REVOCATION_CLIENT_CONFIG = {
-  maxAttempts: 2,
-  requestHandler: { connectionTimeout: 300, requestTimeout: 400, throwOnRequestTimeout: true },
-} as const;
-
-/**
- * The DynamoDB client of the revocation read: its own small timeouts, reused across invocations. It honours
- * AWS_ENDPOINT_URL_DYNAMODB like every SDK client; `overrides` (endpoint, credentials) are for tests.
- */
-export function createRevocationClient(overrides: DynamoDBClientConfig = {}): DynamoDBClient {
-  return new DynamoDBClient({
-    ...overrides,
-    maxAttempts: REVOCATION_CLIENT_CONFIG.maxAttempts,
-    requestHandler: { ...REVOCATION_CLIENT_CONFIG.requestHandler },
-  });
-}
 
 /** True when a session authenticated at `authTime` is revoked (same-second sign-ins are refused too). */
 export function isRevoked(authTime: number, revokedAt: number | undefined): boolean {
@@ -60,11 +51,12 @@ function readRevokedAt(output: unknown): RevocationRead {
 }
 
 export function createRevocationReader(deps: {
-  readonly dynamo: GetItemSender;
+  /** The sender, or a promise of it while its module loads. */
+  readonly get: RevocationGet | Promise<RevocationGet>;
   readonly tableName: string;
   readonly timeoutMs?: number;
 }): RevocationReader {
-  const { dynamo, tableName } = deps;
+  const { tableName } = deps;
   const timeoutMs = deps.timeoutMs ?? REVOCATION_TIMEOUT_MS;
   return {
     async revokedAt(sub) {
@@ -77,16 +69,14 @@ export function createRevocationReader(deps: {
           resolve({ ok: false, error: `no answer within ${timeoutMs} ms` });
         }, timeoutMs);
       });
-      const read = dynamo
-        .send(
-          new GetItemCommand({
-            TableName: tableName,
-            Key: { sub: { S: sub } },
-            ConsistentRead: true,
-            ProjectionExpression: 'revokedAt',
-          }),
-          { abortSignal: controller.signal },
-        )
+      const input: RevocationGetInput = {
+        TableName: tableName,
+        Key: { sub: { S: sub } },
+        ConsistentRead: true,
+        ProjectionExpression: 'revokedAt',
+      };
+      const read = Promise.resolve(deps.get)
+        .then((get) => get(input, controller.signal))
         .then(readRevokedAt, (err: unknown): RevocationRead => ({ ok: false, error: describeError(err) }));
       try {
         return await Promise.race([read, deadline]);

@@ -5,7 +5,7 @@ import { createJwksCache, type JwksCache } from './jwks-cache.ts';
 import { nodeHttpGet } from './http-request.ts';
 import { nodeHttpRequest } from './http-request.ts';
 import { createCognitoCheck } from './cognito-check.ts';
-import { createRevocationClient, createRevocationReader } from './revocations.ts';
+import { createRevocationReader } from './revocations.ts';
 import { createTokenVerifier, type TokenVerifier } from './verifier.ts';
 import type { VerifierConfig } from './verifier-config.ts';
 
@@ -32,7 +32,11 @@ export function startVerifier(
   const revocations =
     config.revocationsTable === undefined
       ? undefined
-      : createRevocationReader({ dynamo: createRevocationClient(), tableName: config.revocationsTable });
+      : createRevocationReader({
+          // Loaded now, during the cold start, but only when revocation is on: without it the SDK is never loaded.
+          get: import('./revocation-client.ts').then((m) => m.createRevocationGet()),
+          tableName: config.revocationsTable,
+        });
   const online =
     config.cognitoCheck === undefined
       ? undefined

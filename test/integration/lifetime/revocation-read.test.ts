@@ -3,11 +3,8 @@
 import { expect } from 'chai';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import net from 'node:net';
-import {
-  createRevocationClient,
-  createRevocationReader,
-  REVOCATION_TIMEOUT_MS,
-} from '../../../functions/shared/token/revocations.ts';
+import { createRevocationReader, REVOCATION_TIMEOUT_MS } from '../../../functions/shared/token/revocations.ts';
+import { createRevocationGet } from '../../../functions/shared/token/revocation-client.ts';
 import {
   createRevocationsTable,
   REGION,
@@ -40,7 +37,7 @@ describe('lifetime: revocation read (real SDK client)', function () {
 
   const reader = (endpoint: string, timeoutMs?: number) =>
     createRevocationReader({
-      dynamo: createRevocationClient({ endpoint, region: REGION, credentials: TEST_CREDENTIALS }),
+      get: createRevocationGet({ endpoint, region: REGION, credentials: TEST_CREDENTIALS }),
       tableName: TABLE,
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     });

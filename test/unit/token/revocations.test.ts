@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { createRevocationReader, isRevoked } from '../../../functions/shared/token/revocations.ts';
 
 describe('token: revocations', () => {
@@ -13,17 +12,15 @@ describe('token: revocations', () => {
 
   it('reads with one strongly consistent GetItem keyed by sub', async () => {
     const send = sinon.stub().resolves({ Item: { revokedAt: { N: '1750000000' } } });
-    const reader = createRevocationReader({ dynamo: { send }, tableName: 'revocations-local' });
+    const reader = createRevocationReader({ get: send, tableName: 'revocations-local' });
     expect(await reader.revokedAt('user-1')).to.deep.equal({ ok: true, revokedAt: 1_750_000_000 });
-    const command = send.firstCall.args[0] as GetItemCommand;
-    expect(command).to.be.instanceOf(GetItemCommand);
-    expect(command.input).to.deep.equal({
+    expect(send.firstCall.args[0]).to.deep.equal({
       TableName: 'revocations-local',
       Key: { sub: { S: 'user-1' } },
       ConsistentRead: true,
       ProjectionExpression: 'revokedAt',
     });
-    expect((send.firstCall.args[1] as { abortSignal?: unknown }).abortSignal).to.be.instanceOf(AbortSignal);
+    expect(send.firstCall.args[1]).to.be.instanceOf(AbortSignal);
   });
 
   it('reports errors and malformed answers as failures (the caller fails closed)', async () => {
@@ -34,11 +31,11 @@ describe('token: revocations', () => {
       { Item: { revokedAt: { N: '1.5' } } },
     ];
     for (const answer of answers) {
-      const reader = createRevocationReader({ dynamo: { send: sinon.stub().resolves(answer) }, tableName: 't' });
+      const reader = createRevocationReader({ get: sinon.stub().resolves(answer), tableName: 't' });
       expect(await reader.revokedAt('u'), JSON.stringify(answer)).to.deep.include({ ok: false });
     }
     const failing = createRevocationReader({
-      dynamo: { send: sinon.stub().rejects(new Error('throttled')) },
+      get: sinon.stub().rejects(new Error('throttled')),
       tableName: 't',
     });
     expect(await failing.revokedAt('u')).to.deep.equal({ ok: false, error: 'Error: throttled' });
@@ -46,10 +43,20 @@ describe('token: revocations', () => {
 
   it('answers at its deadline even when the client ignores the abort signal', async () => {
     const send = sinon.stub().returns(new Promise(() => undefined));
-    const reader = createRevocationReader({ dynamo: { send }, tableName: 't', timeoutMs: 30 });
+    const reader = createRevocationReader({ get: send, tableName: 't', timeoutMs: 30 });
     const started = Date.now();
     expect(await reader.revokedAt('u')).to.deep.equal({ ok: false, error: 'no answer within 30 ms' });
     expect(Date.now() - started).to.be.below(1000);
-    expect((send.firstCall.args[1] as { abortSignal: AbortSignal }).abortSignal.aborted).to.equal(true);
+    expect((send.firstCall.args[1] as AbortSignal).aborted).to.equal(true);
+  });
+});
+
+describe('token: revocations while the client module loads', () => {
+  it('waits for a sender given as a promise, within the same deadline', async () => {
+    const send = sinon.stub().resolves({});
+    const reader = createRevocationReader({ get: Promise.resolve(send), tableName: 't' });
+    expect(await reader.revokedAt('u')).to.deep.equal({ ok: true, revokedAt: undefined });
+    const failing = createRevocationReader({ get: Promise.reject(new Error('load failed')), tableName: 't' });
+    expect(await failing.revokedAt('u')).to.deep.equal({ ok: false, error: 'Error: load failed' });
   });
 });
