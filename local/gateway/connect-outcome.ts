@@ -30,18 +30,3 @@ export function interpretConnectResult(result: InvokeResult, offered: ReadonlySe
   if (protocol !== undefined && !offered.has(protocol)) protocol = undefined;
   return protocol ? { kind: 'accept', protocol } : { kind: 'accept' };
 }
-
-/** Route selection on `$request.body.action`: a JSON object body whose action names a configured route. */
-export function selectRoute(body: string | undefined, routes: ReadonlySet<string>): string {
-  if (body === undefined || routes.size === 0) return '$default';
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return '$default';
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return '$default';
-  const action = (parsed as Record<string, unknown>).action;
-  if (typeof action === 'string' && routes.has(action)) return action;
-  return '$default';
-}

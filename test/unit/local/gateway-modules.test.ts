@@ -9,7 +9,8 @@ import {
   parseIdentitySources,
   wildcardMatch,
 } from '../../../local/gateway/authorizer-outcome.ts';
-import { interpretConnectResult, selectRoute } from '../../../local/gateway/connect-outcome.ts';
+import { interpretConnectResult } from '../../../local/gateway/connect-outcome.ts';
+import { selectRoute } from '../../../local/gateway/routing.ts';
 import { parseManagementPath } from '../../../local/gateway/management.ts';
 import type { InvokeResult } from '../../../local/lambda-runner/pool.ts';
 
