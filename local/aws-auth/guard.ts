@@ -25,10 +25,14 @@ export function writeAwsResponse(res: ServerResponse, response: AwsErrorResponse
   res.end(response.body);
 }
 
-type BodyRead = { ok: true; body: Buffer } | { ok: false; reason: 'too_large' | 'aborted' };
+type BodyRead = { ok: true; body: Buffer } | { ok: false; reason: 'too_large' | 'aborted'; drained?: boolean };
 
-/** Reads the whole body; stops reading (and reports `too_large`) past `limitBytes`. */
-export function readBody(req: IncomingMessage, limitBytes: number): Promise<BodyRead> {
+/**
+ * Reads the whole body. Past `limitBytes` it stops keeping the bytes and reports `too_large`: after reading on
+ * to the end (`drained`, so the client can read the answer) while the body stays under `drainLimitBytes`, at
+ * once beyond that.
+ */
+export function readBody(req: IncomingMessage, limitBytes: number, drainLimitBytes = limitBytes): Promise<BodyRead> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -42,13 +46,21 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Body
       size += chunk.length;
       if (size > limitBytes) {
         chunks.length = 0;
-        req.pause();
-        finish({ ok: false, reason: 'too_large' });
+        if (size > drainLimitBytes) {
+          req.pause();
+          finish({ ok: false, reason: 'too_large', drained: false });
+        }
         return;
       }
       chunks.push(chunk);
     });
-    req.on('end', () => finish({ ok: true, body: Buffer.concat(chunks) }));
+    req.on('end', () =>
+      finish(
+        size > limitBytes
+          ? { ok: false, reason: 'too_large', drained: true }
+          : { ok: true, body: Buffer.concat(chunks) },
+      ),
+    );
     req.on('error', () => finish({ ok: false, reason: 'aborted' }));
     req.on('close', () => finish({ ok: false, reason: 'aborted' }));
   });
@@ -56,28 +68,29 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Body
 
 /**
  * Checks one request. On failure the response has been written (403 for browsers, the service's auth error,
- * 413 past `limitBytes`); on success nothing has been written and the body is returned.
+ * 413 past `limitBytes`, read on to the end up to `drainLimitBytes`); on success nothing has been written and the body is returned.
  */
 export async function guardAwsRequest(
   req: IncomingMessage,
   res: ServerResponse,
   auth: EndpointAuth,
   limitBytes: number,
+  drainLimitBytes = limitBytes,
 ): Promise<GuardResult> {
   if (fromBrowser(req)) {
     req.resume();
     writeAwsResponse(res, browserRefusal(auth.service.protocol));
     return { ok: false, reason: 'browser' };
   }
-  const read = await readBody(req, limitBytes);
+  const read = await readBody(req, limitBytes, drainLimitBytes);
   if (!read.ok) {
     if (read.reason === 'too_large') {
       writeAwsResponse(
         res,
         awsError(auth.service.protocol, 'PayloadTooLargeException', 'Request entity too large', 413),
       );
-      // The rest of an oversized body is not drained: the socket is closed after the answer.
-      res.once('finish', () => req.socket.destroy());
+      // The rest of a body past the drain limit is not read: the socket is closed after the answer.
+      if (!read.drained) res.once('finish', () => req.socket.destroy());
     }
     return { ok: false, reason: read.reason };
   }

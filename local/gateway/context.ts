@@ -6,6 +6,7 @@ import type { ApiInfo, AuthorizerContext, HandshakeInfo, RequestIds } from './ev
 import type { IdentitySource } from './authorizer-outcome.ts';
 import type { ManagedConnection } from './management.ts';
 import type { WebSocket } from 'ws';
+import type { Throttle } from './throttle.ts';
 
 export interface GatewayFunctions {
   authorizer?: Invoke;
@@ -23,6 +24,8 @@ export interface LiveConnection extends ManagedConnection {
   /** Set when the gateway closes the socket, so $disconnect reports the gateway's code and reason. */
   serverClose?: { code: number; reason: string };
   timers: NodeJS.Timeout[];
+  /** Set when a frame over 32 KB arrived: the message it belongs to is not delivered. */
+  oversizeFrame?: boolean;
 }
 
 export interface GatewayContext {
@@ -37,6 +40,8 @@ export interface GatewayContext {
   closeGraceMs: number;
   log: Logger;
   now: () => number;
+  /** The stage throttle: one token per handshake and per message. */
+  throttle: Throttle;
   deliverDisconnect?: (connectionId: string) => boolean;
   connections: Map<string, LiveConnection>;
   /** Registers work that shutdown and idle() wait for. */

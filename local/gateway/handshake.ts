@@ -5,6 +5,8 @@ import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
 import { newAwsId, newTraceId } from './ids.ts';
 import { findHeader, headerMaps, queryMaps } from './http-input.ts';
+import { applyForwardingHeaders } from './forwarding.ts';
+import { createFrameWatcher, FRAME_LIMIT_BYTES } from './frame-limit.ts';
 import {
   buildAuthorizerEvent,
   buildConnectEvent,
@@ -26,6 +28,7 @@ const statusText: Record<number, string> = {
   404: 'Not Found',
   414: 'URI Too Long',
   426: 'Upgrade Required',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -68,11 +71,21 @@ export function sourceIpOf(req: IncomingMessage): string {
   return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
 }
 
+/** Reports the first client frame over API Gateway's 32 KB frame limit, once the connection is open. */
+export interface FrameGate {
+  onOversize(listener: (length: number) => void): void;
+}
+
 export interface Upgrader {
   wss: WebSocketServer;
   /** The subprotocol $connect chose for a request, read back by the WebSocketServer's handleProtocols. */
   chosenProtocol: WeakMap<IncomingMessage, string>;
-  onOpen(socket: import('ws').WebSocket, info: HandshakeInfo, authorizer: AuthorizerContext | undefined): void;
+  onOpen(
+    socket: import('ws').WebSocket,
+    info: HandshakeInfo,
+    authorizer: AuthorizerContext | undefined,
+    frames: FrameGate,
+  ): void;
 }
 
 export async function handshake(
@@ -89,21 +102,19 @@ export async function handshake(
   if (pathPart !== `/${ctx.stage}` && pathPart !== `/${ctx.stage}/`) return rejectHandshake(socket, 403);
   if (!wellFormedUpgrade(req)) return rejectHandshake(socket, 400);
   if (ctx.closing()) return rejectHandshake(socket, 503);
-  const connectedAt = ctx.now();
-  const maps = headerMaps(req.rawHeaders);
-  // API Gateway adds its own forwarding headers in front of the Lambda.
-  const added: Record<string, string> = {
-    'X-Amzn-Trace-Id': newTraceId(connectedAt),
-    'X-Forwarded-For': sourceIpOf(req),
-    'X-Forwarded-Port': String(ctx.port()),
-    'X-Forwarded-Proto': 'http',
-  };
-  for (const [name, value] of Object.entries(added)) {
-    if (findHeader(maps.headers, name) === undefined) {
-      maps.headers[name] = value;
-      maps.multiValueHeaders[name] = [value];
-    }
+  // The stage throttle: a handshake over the limit gets 429 before the authorizer runs.
+  if (!ctx.throttle.take()) {
+    log('info', 'connect_rejected', { status: 429, cause: 'throttled' });
+    return rejectHandshake(socket, 429);
   }
+  const connectedAt = ctx.now();
+  // API Gateway's own forwarding headers, in front of the Lambdas (docs/local-fidelity.md).
+  const maps = applyForwardingHeaders(headerMaps(req.rawHeaders), {
+    sourceIp: sourceIpOf(req),
+    port: ctx.port(),
+    proto: 'http',
+    traceId: () => newTraceId(connectedAt),
+  });
   const userAgent = findHeader(maps.headers, 'User-Agent');
   const query = queryMaps(queryPart);
   const info: HandshakeInfo = {
@@ -179,5 +190,21 @@ export async function handshake(
     }
     return;
   }
-  upgrader.wss.handleUpgrade(req, socket, head, (ws) => upgrader.onOpen(ws, info, authorizer));
+  // Frame headers are read beside ws from the first byte after the handshake (head included).
+  let oversize: ((length: number) => void) | undefined;
+  let pending: number | undefined;
+  socket.prependListener(
+    'data',
+    createFrameWatcher(FRAME_LIMIT_BYTES, (length) => {
+      if (oversize) oversize(length);
+      else pending = length;
+    }),
+  );
+  const frames: FrameGate = {
+    onOversize: (listener) => {
+      oversize = listener;
+      if (pending !== undefined) listener(pending);
+    },
+  };
+  upgrader.wss.handleUpgrade(req, socket, head, (ws) => upgrader.onOpen(ws, info, authorizer, frames));
 }

@@ -4,6 +4,7 @@ import { WebSocket } from 'ws';
 import { buildDisconnectEvent, type AuthorizerContext, type HandshakeInfo } from './events.ts';
 import { routeMessage } from './routing.ts';
 import type { GatewayContext, LiveConnection } from './context.ts';
+import type { FrameGate } from './handshake.ts';
 
 /** What $disconnect reports for a close the client started. */
 export function clientCloseReason(code: number, reason: string): string {
@@ -60,6 +61,7 @@ export function openConnection(
   socket: WebSocket,
   info: HandshakeInfo,
   authorizer: AuthorizerContext | undefined,
+  frames: FrameGate,
 ): void {
   const conn: LiveConnection = {
     info,
@@ -79,7 +81,14 @@ export function openConnection(
       if (socket.readyState === WebSocket.OPEN) closeByGateway(ctx, conn, 1001, 'Going away');
     }, ctx.maxDurationMs),
   );
+  frames.onOversize((length) => {
+    // API Gateway closes with 1009 on a frame over 32 KB; the message it belongs to is never delivered.
+    conn.oversizeFrame = true;
+    ctx.log('info', 'frame_too_large', { connectionId: info.connectionId, length });
+    if (socket.readyState === WebSocket.OPEN) closeByGateway(ctx, conn, 1009, 'Message too big');
+  });
   socket.on('message', (data: Buffer, isBinary: boolean) => {
+    if (conn.oversizeFrame) return;
     conn.lastActiveAt = ctx.now();
     void ctx.track(routeMessage(ctx, conn, data, isBinary));
   });

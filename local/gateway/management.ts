@@ -2,9 +2,10 @@
 // x-amzn-ErrorType header the AWS SDK needs to raise its modeled errors (GoneException, ...).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { guardAwsRequest, type EndpointAuth } from '../aws-auth/index.ts';
 
 export const POST_TO_CONNECTION_LIMIT_BYTES = 131_072;
-/** Past this the body is not even drained: the socket is closed after the 413. */
+/** Past this the body is not even read to its end: the socket is closed after the 413. */
 const HARD_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
 export interface ManagedConnection {
@@ -48,49 +49,22 @@ function sendError(res: ServerResponse, status: number, type: string, message: s
   res.end(body);
 }
 
-function readBody(req: IncomingMessage): Promise<{ body: Buffer; tooLarge: boolean; aborted: boolean }> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > POST_TO_CONNECTION_LIMIT_BYTES) {
-        tooLarge = true;
-        chunks.length = 0;
-        if (size > HARD_BODY_LIMIT_BYTES) {
-          req.pause();
-          resolve({ body: Buffer.alloc(0), tooLarge: true, aborted: true });
-        }
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve({ body: Buffer.concat(chunks), tooLarge, aborted: false }));
-    req.on('error', () => resolve({ body: Buffer.alloc(0), tooLarge, aborted: true }));
-  });
-}
-
 /** Handles one management request. Returns false when the path is not a management path. */
 export async function handleManagementRequest(
   req: IncomingMessage,
   res: ServerResponse,
   stage: string,
   control: ConnectionControl,
+  auth: EndpointAuth,
 ): Promise<boolean> {
   const connectionId = parseManagementPath(req.url ?? '/', stage);
   if (connectionId === undefined) return false;
-  // Signatures are not checked locally: any SigV4-signed (or unsigned) request is accepted.
+  // SigV4 with the stack's credentials, and no browser, before anything else (local/aws-auth).
+  const checked = await guardAwsRequest(req, res, auth, POST_TO_CONNECTION_LIMIT_BYTES, HARD_BODY_LIMIT_BYTES);
+  if (!checked.ok) return true;
   switch (req.method) {
     case 'POST': {
-      const { body, tooLarge, aborted } = await readBody(req);
-      if (tooLarge) {
-        sendError(res, 413, 'PayloadTooLargeException', 'Request entity too large');
-        if (aborted) res.once('finish', () => req.socket.destroy());
-        return true;
-      }
-      if (aborted) return true;
-      if (!control.send(connectionId, body)) sendError(res, 410, 'GoneException', 'Gone');
+      if (!control.send(connectionId, checked.body)) sendError(res, 410, 'GoneException', 'Gone');
       else {
         res.writeHead(200, { 'Content-Length': 0, 'x-amzn-RequestId': randomUUID() });
         res.end();
@@ -98,7 +72,6 @@ export async function handleManagementRequest(
       return true;
     }
     case 'GET': {
-      req.resume();
       const conn = control.get(connectionId);
       if (!conn) {
         sendError(res, 410, 'GoneException', 'Gone');
@@ -114,7 +87,6 @@ export async function handleManagementRequest(
       return true;
     }
     case 'DELETE': {
-      req.resume();
       if (!control.remove(connectionId)) sendError(res, 410, 'GoneException', 'Gone');
       else {
         res.writeHead(204);
@@ -123,7 +95,6 @@ export async function handleManagementRequest(
       return true;
     }
     default:
-      req.resume();
       sendError(res, 403, 'ForbiddenException', 'Forbidden');
       return true;
   }

@@ -32,6 +32,12 @@ export async function routeMessage(
   data: Buffer,
   isBinary: boolean,
 ): Promise<void> {
+  if (!ctx.throttle.take()) {
+    // Throttled: the route is not invoked, and the client is told in the gateway's own error frame.
+    ctx.log('info', 'message_throttled', { connectionId: conn.info.connectionId });
+    sendGatewayError(conn, 'Too Many Requests', ctx.requestIds().requestId);
+    return;
+  }
   const body = isBinary ? data.toString('base64') : data.toString('utf8');
   const routeKey = isBinary ? '$default' : selectRoute(body, ctx.routeKeys);
   const fn = routeKey === '$default' ? ctx.functions.default : ctx.routes.get(routeKey);

@@ -15,6 +15,8 @@ import { handleManagementRequest, type ConnectionControl } from './management.ts
 import type { GatewayContext, GatewayFunctions, LiveConnection } from './context.ts';
 import { handshake, rejectHandshake, type Upgrader } from './handshake.ts';
 import { closeByGateway, openConnection } from './live-connection.ts';
+import { createThrottle, type ThrottleSettings } from './throttle.ts';
+import { generateCredentials, SERVICES, type EndpointAuth, type LocalCredentials } from '../aws-auth/index.ts';
 
 export type { GatewayFunctions } from './context.ts';
 export { HANDSHAKE_URL_LIMIT } from './handshake.ts';
@@ -36,6 +38,10 @@ export interface GatewayOptions {
   closeGraceMs?: number;
   log: Logger;
   now?: () => number;
+  /** Credentials the management API verifies SigV4 with; generated when absent (see RunningGateway). */
+  credentials?: LocalCredentials;
+  /** The stage's throttling (burst and rate); off when absent. */
+  throttling?: ThrottleSettings;
   /**
    * $disconnect delivery is best effort on AWS: a connection can vanish without one. Returning false for a
    * connection id loses its $disconnect, so tests can reproduce stale items faithfully. Default: deliver.
@@ -49,6 +55,8 @@ export interface RunningGateway {
   websocketUrl: string;
   managementEndpoint: string;
   api: ApiInfo;
+  /** What the management API's callers sign with. */
+  credentials: LocalCredentials;
   /** Ids of the connections currently open. */
   connectionIds(): string[];
   /** Resolves when every $disconnect and message invocation started so far has finished. */
@@ -65,6 +73,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let closing = false;
   let closed: Promise<void> | undefined;
   let listeningPort = 0;
+  const credentials = options.credentials ?? generateCredentials();
 
   const api: ApiInfo = {
     apiId: options.apiId ?? newApiId(),
@@ -85,6 +94,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     closeGraceMs: options.closeGraceMs ?? 3000,
     log: options.log,
     now,
+    throttle: createThrottle(options.throttling, now),
     ...(options.deliverDisconnect ? { deliverDisconnect: options.deliverDisconnect } : {}),
     connections,
     track: <T>(promise: Promise<T>): Promise<T> => {
@@ -112,7 +122,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       handleProtocols: (_protocols, req) => chosenProtocol.get(req) ?? false,
     }),
     chosenProtocol,
-    onOpen: (socket, info, authorizer) => openConnection(ctx, socket, info, authorizer),
+    onOpen: (socket, info, authorizer, frames) => openConnection(ctx, socket, info, authorizer, frames),
   };
 
   const control: ConnectionControl = {
@@ -136,6 +146,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
   };
 
+  const managementAuth: EndpointAuth = { credentials, region: api.region, service: SERVICES.executeApi, now };
   const server = http.createServer();
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -151,7 +162,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
 
   server.on('request', (req, res) => {
-    handleManagementRequest(req, res, stage, control)
+    handleManagementRequest(req, res, stage, control, managementAuth)
       .then((handled) => {
         if (handled) return;
         req.resume();
@@ -185,6 +196,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     websocketUrl: `ws://${host}:${listeningPort}/${stage}`,
     managementEndpoint: `${url}/${stage}`,
     api,
+    credentials,
     connectionIds: () => [...connections.keys()],
     idle: async () => {
       while (inflight.size > 0) await Promise.allSettled([...inflight]);

@@ -221,6 +221,94 @@ describe('gateway handshake (fixture Lambdas)', function () {
   });
 });
 
+describe('gateway forwarding headers (as API Gateway sets them)', function () {
+  this.timeout(20000);
+  let fx: FixtureGateway;
+  before(async () => {
+    fx = await startFixtureGateway();
+  });
+  after(async () => fx.stop());
+
+  it('puts the real peer last in X-Forwarded-For after a spoofed value, and its own proto and port', async () => {
+    const before = fx.eventsOf('authorizer').length;
+    const client = await mustOpen(fx.gateway.websocketUrl, {
+      headers: { 'X-Forwarded-For': '203.0.113.7', 'X-Forwarded-Proto': 'https', 'X-Forwarded-Port': '443' },
+    });
+    await client.close();
+    for (const event of [fx.eventsOf('authorizer')[before], fx.eventsOf('connect').at(-1)] as RecordedEvent[]) {
+      expect(event.headers?.['X-Forwarded-For']).to.equal('203.0.113.7, 127.0.0.1');
+      expect(event.headers?.['X-Forwarded-Proto']).to.equal('http');
+      expect(event.headers?.['X-Forwarded-Port']).to.equal(String(fx.gateway.port));
+      expect(event.multiValueHeaders?.['X-Forwarded-For']).to.deep.equal(['203.0.113.7, 127.0.0.1']);
+      expect(event.requestContext.identity?.sourceIp).to.equal('127.0.0.1');
+    }
+  });
+
+  it('adds X-Amzn-Trace-Id only when the client sent none', async () => {
+    const before = fx.eventsOf('authorizer').length;
+    const traced = await mustOpen(fx.gateway.websocketUrl, {
+      headers: { 'X-Amzn-Trace-Id': 'Root=1-00000000-client' },
+    });
+    await traced.close();
+    const plain = await mustOpen(fx.gateway.websocketUrl);
+    await plain.close();
+    const [first, second] = fx.eventsOf('authorizer').slice(before) as RecordedEvent[];
+    expect(first?.headers?.['X-Amzn-Trace-Id']).to.equal('Root=1-00000000-client');
+    expect(second?.headers?.['X-Amzn-Trace-Id']).to.match(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/);
+  });
+});
+
+describe('gateway throttling (THROTTLING_BURST_LIMIT / THROTTLING_RATE_LIMIT)', function () {
+  this.timeout(20000);
+
+  it('answers 429 to handshakes over the burst without invoking the authorizer', async () => {
+    const fx = await startFixtureGateway({ gateway: { throttling: { burst: 2, rate: 0.001 } } });
+    try {
+      const a = await mustOpen(fx.gateway.websocketUrl);
+      const b = await mustOpen(fx.gateway.websocketUrl);
+      const third = await openClient(fx.gateway.websocketUrl);
+      expect(third.ok ? 101 : third.status).to.equal(429);
+      expect(fx.eventsOf('authorizer')).to.have.length(2);
+      await a.close();
+      await b.close();
+    } finally {
+      await fx.stop();
+    }
+  });
+
+  it('answers a throttled message with the gateway error frame, keeps the connection, and recovers', async () => {
+    const fx = await startFixtureGateway({ gateway: { throttling: { burst: 2, rate: 0.25 } } });
+    try {
+      const client = await mustOpen(fx.gateway.websocketUrl); // 1 token
+      client.send('one'); // 2nd token
+      expect(await client.nextJson()).to.include({ body: 'one' });
+      client.send('two'); // throttled
+      const frame = await client.nextJson();
+      expect(frame).to.include({ message: 'Too Many Requests' });
+      expect(frame).to.have.keys(['message', 'connectionId', 'requestId']);
+      await new Promise((r) => setTimeout(r, 4200)); // one token back at 0.25 per second
+      client.send('three');
+      expect(await client.nextJson()).to.include({ body: 'three' });
+      expect(fx.eventsOf('default').map((e) => (e as { body?: string }).body)).to.not.include('two');
+      await client.close();
+    } finally {
+      await fx.stop();
+    }
+  });
+
+  it('is off by default: 50 handshakes and messages in a burst all pass', async () => {
+    const fx = await startFixtureGateway();
+    try {
+      const clients = await Promise.all(Array.from({ length: 50 }, () => mustOpen(fx.gateway.websocketUrl)));
+      for (const c of clients) c.send('m');
+      for (const c of clients) expect(await c.nextJson()).to.include({ body: 'm' });
+      await Promise.all(clients.map((c) => c.close()));
+    } finally {
+      await fx.stop();
+    }
+  });
+});
+
 describe('gateway identity sources', function () {
   this.timeout(20000);
   let fx: FixtureGateway;

@@ -10,13 +10,14 @@ import {
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { startFixtureGateway, type FixtureGateway, type RecordedEvent } from '../helpers/fixture-gateway.ts';
-import { eventually, mustOpen, openClient } from '../helpers/ws-client.ts';
+import { eventually, mustOpen, openClient, type TestClient } from '../helpers/ws-client.ts';
+import type { LocalCredentials } from '../../../local/aws-auth/index.ts';
 
-function managementClient(endpoint: string): ApiGatewayManagementApiClient {
+function managementClient(endpoint: string, credentials: LocalCredentials): ApiGatewayManagementApiClient {
   return new ApiGatewayManagementApiClient({
     endpoint,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials,
     maxAttempts: 1,
   });
 }
@@ -69,17 +70,41 @@ describe('gateway messages (fixture Lambdas)', function () {
     await client.close();
   });
 
-  it('accepts a 128 KB message and closes with 1009 above it, then runs $disconnect with 1009', async () => {
+  /** Sends `text` as one message in fragments of `size` bytes (the last one FIN). */
+  const sendFragmented = (client: TestClient, text: string, size: number): void => {
+    for (let i = 0; i < text.length; i += size) {
+      client.ws.send(text.slice(i, i + size), { fin: i + size >= text.length });
+    }
+  };
+
+  it('accepts a 100 KB and a 128 KB message in 32 KB fragments, and closes with 1009 above 128 KB', async () => {
     const client = await mustOpen(fx.gateway.websocketUrl);
-    client.send('x'.repeat(128 * 1024));
+    sendFragmented(client, 'x'.repeat(100 * 1024), 32 * 1024);
+    expect(await client.nextJson()).to.include({ routeKey: '$default', bodyLength: 100 * 1024 });
+    sendFragmented(client, 'x'.repeat(128 * 1024), 32 * 1024);
     expect(await client.nextJson()).to.include({ routeKey: '$default', bodyLength: 128 * 1024 });
-    client.send('x'.repeat(128 * 1024 + 1));
+    sendFragmented(client, 'x'.repeat(128 * 1024 + 1), 32 * 1024);
     const closed = await client.closed;
     expect(closed.code).to.equal(1009);
     await eventually(
       () => fx.eventsOf('disconnect').some((e) => e.requestContext.disconnectStatusCode === 1009),
       '$disconnect 1009',
     );
+  });
+
+  it('closes with 1009 on a single frame over 32 KB (API Gateway frame limit), without delivering it', async () => {
+    const client = await mustOpen(fx.gateway.websocketUrl);
+    client.send('y'.repeat(32 * 1024));
+    expect(await client.nextJson()).to.include({ bodyLength: 32 * 1024 });
+    client.send('z'.repeat(32 * 1024 + 1));
+    const closed = await client.closed;
+    expect(closed).to.deep.equal({ code: 1009, reason: 'Message too big' });
+    await eventually(
+      () => fx.eventsOf('disconnect').some((e) => e.requestContext.disconnectStatusCode === 1009),
+      '$disconnect 1009',
+    );
+    const delivered = fx.eventsOf('default').map((e) => String((e as { body?: string }).body ?? '').length);
+    expect(delivered).to.not.include(32 * 1024 + 1);
   });
 
   it('answers an integration error with API Gateway\'s "Internal server error" message', async () => {
@@ -129,7 +154,7 @@ describe('gateway messages (fixture Lambdas)', function () {
     it('posts to, gets and deletes a connection, and DeleteConnection fires $disconnect', async () => {
       const client = await mustOpen(fx.gateway.websocketUrl, { headers: { 'User-Agent': 'agent/1' } });
       const id = fx.gateway.connectionIds().at(-1) as string;
-      const sdk = managementClient(fx.gateway.managementEndpoint);
+      const sdk = managementClient(fx.gateway.managementEndpoint, fx.gateway.credentials);
       await sdk.send(new PostToConnectionCommand({ ConnectionId: id, Data: Buffer.from('pushed') }));
       expect((await client.next()).data).to.equal('pushed');
       const got = await sdk.send(new GetConnectionCommand({ ConnectionId: id }));
@@ -146,7 +171,7 @@ describe('gateway messages (fixture Lambdas)', function () {
     });
 
     it('raises GoneException for unknown and closed ids, PayloadTooLargeException above 131,072 bytes', async () => {
-      const sdk = managementClient(fx.gateway.managementEndpoint);
+      const sdk = managementClient(fx.gateway.managementEndpoint, fx.gateway.credentials);
       const gone = await sdk
         .send(new PostToConnectionCommand({ ConnectionId: 'AAAAAAAAAAAAAAA=', Data: Buffer.from('x') }))
         .catch((e: Error) => e);
@@ -170,7 +195,7 @@ describe('gateway messages (fixture Lambdas)', function () {
     it('answers GetConnection with 410 as soon as DeleteConnection has closed the connection, like PostToConnection', async () => {
       const client = await mustOpen(fx.gateway.websocketUrl);
       const id = fx.gateway.connectionIds().at(-1) as string;
-      const sdk = managementClient(fx.gateway.managementEndpoint);
+      const sdk = managementClient(fx.gateway.managementEndpoint, fx.gateway.credentials);
       await sdk.send(new DeleteConnectionCommand({ ConnectionId: id }));
       const get = await sdk.send(new GetConnectionCommand({ ConnectionId: id })).catch((e: Error) => e);
       expect(get).to.have.property('name', 'GoneException');
@@ -183,11 +208,87 @@ describe('gateway messages (fixture Lambdas)', function () {
 
     it('serves /@connections/{id} without the stage prefix too, and refuses other stages', async () => {
       const base = fx.gateway.url;
-      const res = await fetch(`${base}/@connections/${encodeURIComponent('AAAAAAAAAAAAAAA=')}`, { method: 'GET' });
-      expect(res.status).to.equal(410);
-      expect(res.headers.get('x-amzn-errortype')).to.equal('GoneException');
-      const other = await fetch(`${base}/prod/@connections/abc`, { method: 'GET' });
-      expect(other.status).to.equal(403);
+      const gone = await managementClient(base, fx.gateway.credentials)
+        .send(new GetConnectionCommand({ ConnectionId: 'AAAAAAAAAAAAAAA=' }))
+        .catch((e: unknown) => e as { name: string; $metadata: { httpStatusCode: number } });
+      expect(gone).to.have.property('name', 'GoneException');
+      const other = await managementClient(`${base}/prod`, fx.gateway.credentials)
+        .send(new GetConnectionCommand({ ConnectionId: 'abc' }))
+        .catch((e: unknown) => e as { $metadata: { httpStatusCode: number } });
+      expect(other).to.have.nested.property('$metadata.httpStatusCode', 403);
+    });
+  });
+
+  describe('management API authentication (SigV4, no browsers)', () => {
+    let client: TestClient;
+    let connectionId: string;
+    beforeEach(async () => {
+      client = await mustOpen(fx.gateway.websocketUrl);
+      connectionId = fx.gateway.connectionIds().at(-1) as string;
+    });
+    afterEach(async () => {
+      await client.close();
+    });
+    /** Nothing arrived on the socket within a short wait. */
+    const nothingReceived = async () => {
+      const got = await client.next(300).then(
+        (m) => m.data,
+        () => undefined,
+      );
+      expect(got, 'a refused request reached the socket').to.equal(undefined);
+    };
+    const url = () => `${fx.gateway.managementEndpoint}/@connections/${encodeURIComponent(connectionId)}`;
+
+    it('refuses unsigned POST, GET and DELETE (curl-style) with 403 MissingAuthenticationTokenException', async () => {
+      for (const method of ['POST', 'GET', 'DELETE']) {
+        const res = await fetch(url(), { method, ...(method === 'POST' ? { body: 'spoofed' } : {}) });
+        expect(res.status, method).to.equal(403);
+        expect(res.headers.get('x-amzn-errortype'), method).to.equal('MissingAuthenticationTokenException');
+        expect(await res.json()).to.deep.equal({ message: 'Missing Authentication Token' });
+      }
+      await nothingReceived();
+      expect(fx.gateway.connectionIds()).to.include(connectionId);
+    });
+
+    it('refuses a wrong secret (InvalidSignatureException) and an unknown key (UnrecognizedClientException)', async () => {
+      const wrong = managementClient(fx.gateway.managementEndpoint, {
+        ...fx.gateway.credentials,
+        secretAccessKey: 'guessed',
+      });
+      const e1 = await wrong
+        .send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from('x') }))
+        .catch((e: unknown) => e as { name: string });
+      expect(e1).to.have.property('name', 'InvalidSignatureException');
+      const unknown = managementClient(fx.gateway.managementEndpoint, {
+        accessKeyId: 'local',
+        secretAccessKey: 'local',
+      });
+      const e2 = await unknown
+        .send(new DeleteConnectionCommand({ ConnectionId: connectionId }))
+        .catch((e: unknown) => e as { name: string });
+      expect(e2).to.have.property('name', 'UnrecognizedClientException');
+      expect(fx.gateway.connectionIds()).to.include(connectionId);
+    });
+
+    it('refuses a browser request (Origin) with 403 and no CORS headers, even a no-cors simple POST', async () => {
+      for (const method of ['POST', 'OPTIONS']) {
+        const res = await fetch(url(), {
+          method,
+          headers: { Origin: 'http://127.0.0.1:3999', 'Content-Type': 'text/plain' },
+          ...(method === 'POST' ? { body: '{"spoofed":true}' } : {}),
+        });
+        expect(res.status, method).to.equal(403);
+        expect(
+          [...res.headers.keys()].filter((h) => h.startsWith('access-control-')),
+          method,
+        ).to.deep.equal([]);
+      }
+      await nothingReceived();
+    });
+
+    it('still accepts WebSocket upgrades that carry Origin (browsers always send it)', async () => {
+      const other = await mustOpen(fx.gateway.websocketUrl, { headers: { Origin: 'http://localhost:3000' } });
+      await other.close();
     });
   });
 });
@@ -276,10 +377,11 @@ describe('gateway timeouts and shutdown (fixture Lambdas)', function () {
   });
 
   it('answers an invocation that exceeds the function timeout as an error and replaces the worker', async () => {
-    const fx = await startFixtureGateway({ pool: { timeoutMs: 300 } });
+    // Long enough for a cold worker to load the SDK that its PostToConnection uses, even on a busy machine.
+    const fx = await startFixtureGateway({ pool: { timeoutMs: 2000 } });
     try {
       const client = await mustOpen(fx.gateway.websocketUrl);
-      client.send('sleep:2000');
+      client.send('sleep:6000');
       expect(await client.nextJson()).to.include({ message: 'Internal server error' });
       client.send('quick');
       expect(await client.nextJson()).to.include({ body: 'quick' });

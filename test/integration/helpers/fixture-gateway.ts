@@ -60,10 +60,15 @@ export async function startFixtureGateway(options: FixtureOptions = {}): Promise
   const log: Logger = (level, reason, fields = {}) => logs.push(JSON.stringify({ level, reason, ...fields }));
   const pools: Record<string, FunctionPool> = {};
   let managementEndpoint = '';
+  let credentials = { accessKeyId: '', secretAccessKey: '' };
+  let region = 'us-east-1';
   const envFor = (name: string): Record<string, string> => ({
     RECORDER_URL: recorderUrl,
     FIXTURE_NAME: name,
     AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: managementEndpoint,
+    AWS_REGION: region,
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     ...(options.env?.[name] ?? {}),
   });
   // The management endpoint is known only once the gateway listens; pools start workers lazily, so the
@@ -98,6 +103,8 @@ export async function startFixtureGateway(options: FixtureOptions = {}): Promise
   }
   const gateway = await startGateway({ ...options.gateway, functions: fns, log });
   managementEndpoint = gateway.managementEndpoint;
+  credentials = gateway.credentials;
+  region = gateway.api.region;
   for (const [name, pool] of Object.entries(pools)) {
     pool.setEnvironment({ ...envFor(name), ...(options.routes?.[name]?.env ?? {}) });
   }
