@@ -252,7 +252,7 @@ describe('gateway forwarding headers (as API Gateway sets them)', function () {
     await traced.close();
     const plain = await mustOpen(fx.gateway.websocketUrl);
     await plain.close();
-    const [first, second] = fx.eventsOf('authorizer').slice(before) as RecordedEvent[];
+    const [first, second] = fx.eventsOf('authorizer').slice(before);
     expect(first?.headers?.['X-Amzn-Trace-Id']).to.equal('Root=1-00000000-client');
     expect(second?.headers?.['X-Amzn-Trace-Id']).to.match(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/);
   });
