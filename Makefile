@@ -68,11 +68,18 @@ loadtest: build ## Load test through the local stack beside a bare ws echo serve
 capacity: build ## Capacity model: the scale table and the reconnect-storm simulation (docs/scale.md)
 	npx tsx scripts/capacity.ts --scale-table && npx tsx scripts/capacity.ts --storm
 
-local: build ## Run the whole system on localhost (issuer, DynamoDB, WebSocket gateway, web app)
-	npx tsx local/main.ts
+# The stack rebuilds the Lambda bundles itself when they are missing or older than their sources
+# (LOCAL_BUILD=auto|if-missing|never). node is exec'd so that it is make's own child: make passes SIGTERM on,
+# and the stack stops with make when make exits on a SIGINT sent to its PID alone.
+local: deps ## Run the whole system on localhost (issuer, DynamoDB, WebSocket gateway, Lambda Invoke API, web app)
+	exec node --import tsx local/main.ts
 
-web: build ## Serve the web app against a deployed stack (reads `terraform output -json`)
-	npx tsx web/serve-deployed.ts
+local-reset: deps ## Forget the local state (issuer keys and users under LOCAL_STATE_DIR, default .local), then run `make local`
+	rm -rf -- "$${LOCAL_STATE_DIR:-.local}"
+	exec node --import tsx local/main.ts
+
+web: deps ## Serve the web app against a deployed stack (reads `terraform output -json`)
+	exec node --import tsx local/run-attached.ts web/serve-deployed.ts
 
 tf-check: ## Terraform fmt, init, validate and mocked `terraform test`, offline when TF_PROVIDER_MIRROR is set
 	bash scripts/tf-check.sh

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-export const FUNCTION_NAMES = ['authorizer', 'connect', 'default', 'disconnect'] as const;
+export const FUNCTION_NAMES = ['authorizer', 'connect', 'default', 'disconnect', 'refresh', 'control'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 function newestMtime(dir: string): number {
@@ -17,9 +17,14 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** True when a bundle is missing or older than any TypeScript file under functions/. */
+/** The directories whose TypeScript ends up in the bundles: functions/ and shared/ (imported by them). */
+const SOURCE_DIRS = ['functions', 'shared'];
+
+/** True when a bundle is missing or older than any TypeScript file under functions/ or shared/. */
 export function bundlesStale(root: string, distDir: string): boolean {
-  const sources = newestMtime(path.join(root, 'functions'));
+  const sources = Math.max(
+    ...SOURCE_DIRS.map((dir) => (existsSync(path.join(root, dir)) ? newestMtime(path.join(root, dir)) : 0)),
+  );
   return FUNCTION_NAMES.some((name) => {
     const bundle = path.join(distDir, name, 'index.js');
     return !existsSync(bundle) || statSync(bundle).mtimeMs < sources;

@@ -3,6 +3,27 @@
 import { ConfigError, optionalInt, optionalString, type Env } from '../functions/shared/env.ts';
 import type { StackOptions } from './stack.ts';
 import { STAGE_NAME, TABLE_NAME } from '../shared/formats.ts';
+import { stackSettingsFromEnv } from './stack-settings.ts';
+
+/** The variables read as StackOptions.env (validated by local/stack-settings.ts). */
+export const FEATURE_VARIABLES = [
+  'REQUIRED_SCOPES',
+  'ALLOWED_GROUPS',
+  'TOKEN_SOURCES',
+  'TOKEN_USE',
+  'MAX_CONNECTIONS_PER_USER',
+  'CONTEXT_CLAIMS',
+  'COGNITO_REVOCATION_CHECK',
+  'COGNITO_REVOCATION_UNCHECKABLE',
+  'COGNITO_REVOCATION_ON_ERROR',
+  'REVOCATION_ENABLED',
+  'STORED_HEADERS',
+  'THROTTLING_BURST_LIMIT',
+  'THROTTLING_RATE_LIMIT',
+  'LOCAL_USER_CLAIMS',
+  'LOG_LEVEL',
+  'METRICS_NAMESPACE',
+] as const;
 
 const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
@@ -23,11 +44,13 @@ export function stackOptionsFromEnv(env: Env): StackOptions {
   if (!(LEVELS as readonly string[]).includes(logLevel))
     throw new ConfigError('LOG_LEVEL', `must be one of ${LEVELS.join(', ')}`);
 
-  const authorizerEnv: Record<string, string> = {};
-  for (const name of ['REQUIRED_SCOPES', 'ALLOWED_GROUPS', 'TOKEN_SOURCES', 'TOKEN_USE']) {
-    const value = optionalString(env, name);
-    if (value !== undefined) authorizerEnv[name] = value;
+  const features: Record<string, string> = {};
+  for (const name of FEATURE_VARIABLES) {
+    const value = env[name];
+    if (value !== undefined) features[name] = value;
   }
+  // Validated now, so a bad value stops `make local` before anything starts.
+  stackSettingsFromEnv(features);
   const identitySources = optionalString(env, 'IDENTITY_SOURCES');
   const build = optionalString(env, 'LOCAL_BUILD') ?? 'auto';
   if (!['auto', 'if-missing', 'never'].includes(build))
@@ -37,6 +60,7 @@ export function stackOptionsFromEnv(env: Env): StackOptions {
     ports: {
       web: port(env, 'WEB_PORT', 3000),
       gateway: port(env, 'GATEWAY_PORT', 3001),
+      lambda: port(env, 'LAMBDA_PORT', 3002),
       issuer: port(env, 'ISSUER_PORT', 9229),
       dynamodb: port(env, 'DYNAMODB_PORT', 8000),
     },
@@ -45,7 +69,7 @@ export function stackOptionsFromEnv(env: Env): StackOptions {
     accessTokenTtlSeconds: optionalInt(env, 'ACCESS_TOKEN_TTL_SECONDS', 3600, 1, 86400),
     idTokenTtlSeconds: optionalInt(env, 'ID_TOKEN_TTL_SECONDS', 3600, 1, 86400),
     demoUser: { username: demoUsername, password: demoPassword },
-    functionEnv: { authorizer: authorizerEnv },
+    env: features,
     idleTimeoutMs: optionalInt(env, 'IDLE_TIMEOUT_SECONDS', 600, 1, 86400) * 1000,
     maxConnectionDurationMs: optionalInt(env, 'MAX_CONNECTION_SECONDS', 7200, 1, 7 * 86400) * 1000,
     ...(identitySources === undefined

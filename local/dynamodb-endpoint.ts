@@ -4,14 +4,11 @@
 // listens only on a socket in a private directory (its close path needs a listening server).
 import http from 'node:http';
 import { Readable } from 'node:stream';
-import { createRequire } from 'node:module';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { guardAwsRequest, SERVICES, type LocalCredentials } from './aws-auth/index.ts';
-
-const require = createRequire(import.meta.url);
-const dynalite = require('dynalite') as (options: Record<string, unknown>) => http.Server;
+import { createDynalite, type DynamoServer } from './dynamodb.ts';
 
 /** DynamoDB's request size limit. */
 const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
@@ -25,20 +22,11 @@ export interface GuardedDynamoOptions {
   credentials: LocalCredentials;
 }
 
-export interface DynamoServer {
-  endpoint: string;
-  port: number;
-  close(): Promise<void>;
-}
+export type { DynamoServer } from './dynamodb.ts';
 
 export async function startGuardedDynamo(options: GuardedDynamoOptions): Promise<DynamoServer> {
   const host = options.host ?? '127.0.0.1';
-  const store = dynalite({
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-    ...(options.path ? { path: options.path } : {}),
-  });
+  const store = createDynalite(options.path);
   const privateDir = await mkdtemp(path.join(os.tmpdir(), 'dynalite-'));
   await new Promise<void>((resolve, reject) => {
     store.once('error', reject);

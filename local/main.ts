@@ -1,11 +1,12 @@
 // `make local`: the whole system on localhost with the deployed bundles. Configuration comes from the
 // environment (see local/config.ts); a bad value or a busy port stops it with one clear line and exit 1.
-import { mkdir, writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../functions/shared/env.ts';
 import { stackOptionsFromEnv } from './config.ts';
 import { startStack, StackStartError, type RunningStack } from './stack.ts';
+import { writePrivateFile } from './state-file.ts';
+import { watchParent } from './parent-watch.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const stateDir = path.resolve(root, process.env.LOCAL_STATE_DIR ?? '.local');
@@ -33,18 +34,16 @@ try {
 
 let stack: RunningStack;
 try {
-  stack = await startStack(options);
+  stack = await startStack({ ...options, stateDir });
 } catch (err) {
   if (err instanceof StackStartError || err instanceof ConfigError) fail(err.message);
   fail(err instanceof Error ? err.message : String(err));
 }
 
 const { config, demoUser } = stack;
-await mkdir(stateDir, { recursive: true });
-// Written atomically: scripts reading it never see half a file.
+// It holds the per-run credentials: 0600 in a 0700 directory, written atomically.
 const file = path.join(stateDir, 'stack.json');
-await writeFile(`${file}.tmp`, `${JSON.stringify(config, null, 2)}\n`);
-await rename(`${file}.tmp`, file);
+await writePrivateFile(file, `${JSON.stringify(config, null, 2)}\n`);
 
 process.stdout.write(
   [
@@ -54,6 +53,8 @@ process.stdout.write(
     `  management API      ${config.managementEndpoint}`,
     `  hosted UI (issuer)  ${config.hostedUiUrl}   issuer ${config.issuer}`,
     `  DynamoDB            ${config.dynamodbEndpoint}   table ${config.tableName}`,
+    `  Lambda Invoke API   ${config.lambdaEndpoint}   functions ${Object.values(config.functionNames).join(', ')}`,
+    `  AWS credentials     in ${path.relative(process.cwd(), file) || file} (per run; every AWS-API endpoint checks SigV4)`,
     `  demo user           ${demoUser.username} / ${demoUser.password}`,
     `  config              ${path.relative(process.cwd(), file) || file}`,
     '  token:  npx tsx scripts/token.ts      session:  npx tsx scripts/connect.ts',
@@ -66,8 +67,8 @@ const shutdown = (signal: string): void => {
   if (stopping) return;
   stopping = true;
   process.stdout.write(`local stack: ${signal}, closing connections and stopping\n`);
-  // A second signal, or a stop that hangs, ends the process anyway.
-  const force = setTimeout(() => process.exit(1), 15_000);
+  // A stop that hangs ends the process anyway, within the 5 s a user (and make) waits.
+  const force = setTimeout(() => process.exit(1), 4_500);
   force.unref();
   stack
     .stop()
@@ -82,3 +83,5 @@ const shutdown = (signal: string): void => {
 };
 process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('SIGTERM', () => shutdown('SIGTERM'));
+// make does not pass on a SIGINT sent to its PID alone: stop when make is stopping (local/parent-watch.ts).
+watchParent((why) => shutdown(why));

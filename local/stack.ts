@@ -1,17 +1,25 @@
-// The whole system on localhost: Cognito-compatible issuer, DynamoDB (dynalite), the WebSocket gateway
-// running the built Lambda bundles in isolated workers, and the web app. Used by `make local` (main.ts),
-// the integration tests, the load test and the web app's e2e test.
+// The whole system on localhost: Cognito-compatible issuer, DynamoDB (dynalite behind a SigV4 gate), the
+// WebSocket gateway running the built Lambda bundles in isolated workers, the Lambda Invoke API, and the web
+// app. Used by `make local` (main.ts), the integration tests, the load test and the web app's e2e test.
+// Function environments live in function-env.ts, the TTL sweeper in ttl-sweeper.ts.
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { startIssuer, type RunningIssuer } from './issuer/index.ts';
 import type { IssuerUser } from './issuer/users.ts';
 import { FunctionPool, type Invoke } from './lambda-runner/pool.ts';
 import { startGateway, type RunningGateway } from './gateway/server.ts';
-import { ensureConnectionsTable, localDynamoClient, startDynamo, sweepExpired, type DynamoServer } from './dynamodb.ts';
+import { ensureConnectionsTable, ensureRevocationsTable, localDynamoClient } from './dynamodb.ts';
+import { startGuardedDynamo, type DynamoServer } from './dynamodb-endpoint.ts';
+import { startLambdaApi } from './lambda-api/server.ts';
+import { generateCredentials, type LocalCredentials } from './aws-auth/index.ts';
 import { bundlePath, bundlesStale, runBuild, FUNCTION_NAMES, type FunctionName } from './bundles.ts';
 import { createStackLog, type StackLog, type StackLogLevel } from './stack-log.ts';
+import { LOCAL_CLIENT_SCOPES, stackSettingsFromEnv, ungrantableScopes, type StackSettings } from './stack-settings.ts';
+import { functionEnvironment, type FunctionEnvInput, type FunctionEnvOverrides } from './function-env.ts';
+import { startTtlSweeper } from './ttl-sweeper.ts';
+import { startWebServer } from '../web/server.ts';
 import { loadConfig as loadAuthorizerConfig } from '../functions/authorizer/config.ts';
 import { loadConnectionConfig } from '../functions/shared/connection-config.ts';
 import { ConfigError } from '../functions/shared/env.ts';
@@ -30,7 +38,15 @@ export interface StackConfig {
   hostedUiUrl: string;
   dynamodbEndpoint: string;
   tableName: string;
+  /** Absent when revocation is off (REVOCATION_ENABLED=0). */
+  revocationsTableName?: string;
   webUrl: string;
+  /** The Lambda Invoke API: POST {lambdaEndpoint}/2015-03-31/functions/{name}/invocations. */
+  lambdaEndpoint: string;
+  /** Function → the name the Invoke API accepts. */
+  functionNames: Record<FunctionName, string>;
+  /** Generated per run; every local AWS-API endpoint verifies SigV4 with them. */
+  credentials: LocalCredentials;
 }
 
 export interface RunningStack {
@@ -52,28 +68,43 @@ export interface CustomRoute {
 
 export interface StackOptions {
   host?: string;
-  /** Defaults: web 3000, gateway 3001, issuer 9229, dynamodb 8000; 0 picks a free port. */
-  ports?: { web?: number; gateway?: number; issuer?: number; dynamodb?: number };
+  /**
+   * Defaults: web 3000, gateway 3001, Lambda Invoke 3002, issuer 9229, dynamodb 8000; 0 picks a free port.
+   * The Invoke API takes a free port too when the gateway's is 0 and its own is not given.
+   */
+  ports?: { web?: number; gateway?: number; lambda?: number; issuer?: number; dynamodb?: number };
   stage?: string;
   region?: string;
   clientId?: string;
   tableName?: string;
+  revocationsTableName?: string;
   /** Directory to persist DynamoDB data in; in memory when absent. */
   dynamodbPath?: string;
+  /** Directory for state kept across restarts (issuer signing keys and users); none when absent. */
+  stateDir?: string;
   accessTokenTtlSeconds?: number;
   idTokenTtlSeconds?: number;
   demoUser?: { username: string; password: string };
   /** More users (e.g. with groups) besides the demo user. */
   users?: IssuerUser[];
-  /** Per-function environment overrides, e.g. { authorizer: { REQUIRED_SCOPES: 'openid' } }. */
-  functionEnv?: Partial<Record<FunctionName, Record<string, string>>>;
+  /**
+   * Values read as if they were `make local`'s environment: MAX_CONNECTIONS_PER_USER, CONTEXT_CLAIMS,
+   * COGNITO_REVOCATION_CHECK, THROTTLING_*, STORED_HEADERS, LOCAL_USER_CLAIMS, ... (local/stack-settings.ts).
+   */
+  env?: Record<string, string>;
+  /**
+   * Overrides of the functions' environments: a string value applies to every function, last (e.g.
+   * AWS_ENDPOINT_URL_DYNAMODB pointing at a test's proxy); an object under a function's name (e.g.
+   * `{ authorizer: { REQUIRED_SCOPES: 'openid' } }`) applies to that function only.
+   */
+  functionEnv?: FunctionEnvOverrides;
   /** API Gateway identity sources of the authorizer (none by default: the authorizer decides). */
   identitySources?: string[];
   idleTimeoutMs?: number;
   maxConnectionDurationMs?: number;
-  /** Custom routes (route key → bundle) beside $default. */
+  /** Custom routes (route key → bundle) beside $default and refresh. */
   routes?: Record<string, CustomRoute>;
-  /** Serve the web app (default true when web/server.ts exists). */
+  /** Serve the web app (default true). */
   web?: boolean;
   distDir?: string;
   /**
@@ -127,42 +158,26 @@ function describeListenError(err: unknown, what: string, port: number, variable:
   return new StackStartError(`${what} cannot start: ${message}`);
 }
 
-type WebServer = { url: string; port: number; close(): Promise<void> };
-type StartWebServer = (opts: {
-  host?: string;
-  port: number;
-  config: {
-    hostedUiUrl: string;
-    clientId: string;
-    websocketUrl: string;
-    redirectUri: string;
-    logoutUri: string;
-    scopes: string[];
-  };
-}) => Promise<WebServer>;
-
 /**
  * Checks the function environments with the functions' own parsers before anything starts, so a bad
  * REQUIRED_SCOPES stops the stack at once instead of failing every connection. Endpoints and the pool id are
  * placeholders here; the real ones are generated by the stack and always valid.
  */
-function validateFunctionEnv(options: StackOptions, region: string, tableName: string): void {
+function validateFunctionEnv(input: FunctionEnvInput): void {
   try {
-    loadAuthorizerConfig({
-      USER_POOL_ID: `${region}_local0001`,
-      CLIENT_IDS: options.clientId ?? 'localwebclient0000000000a1',
-      ISSUER: 'http://127.0.0.1:1/pool',
-      JWKS_URI: 'http://127.0.0.1:1/pool/.well-known/jwks.json',
-      ...options.functionEnv?.authorizer,
-    });
+    loadAuthorizerConfig(functionEnvironment('authorizer', input));
     for (const name of ['connect', 'default', 'disconnect'] as const) {
-      loadConnectionConfig({
-        CONNECTIONS_TABLE: tableName,
-        AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:1',
-        AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: 'http://127.0.0.1:1/dev',
-        ...options.functionEnv?.[name],
-      });
+      loadConnectionConfig(functionEnvironment(name, input));
     }
+  } catch (err) {
+    if (err instanceof ConfigError) throw new StackStartError(err.message);
+    throw err;
+  }
+}
+
+function settingsOf(options: StackOptions): StackSettings {
+  try {
+    return stackSettingsFromEnv(options.env ?? {});
   } catch (err) {
     if (err instanceof ConfigError) throw new StackStartError(err.message);
     throw err;
@@ -177,10 +192,17 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   const tableName = options.tableName ?? 'connections-local';
   const demoUser = options.demoUser ?? { username: 'demo', password: 'Demo-passw0rd!' };
   const distDir = options.distDir ?? path.join(root, 'dist');
-  const ports = { web: 3000, gateway: 3001, issuer: 9229, dynamodb: 8000, ...options.ports };
+  const ports = {
+    web: 3000,
+    gateway: 3001,
+    issuer: 9229,
+    dynamodb: 8000,
+    ...options.ports,
+    lambda: options.ports?.lambda ?? (options.ports?.gateway === 0 ? 0 : 3002),
+  };
   const log: StackLog = createStackLog(options.logLevel ?? 'info', options.logSink);
-  const webServerPath = path.join(root, 'web', 'server.ts');
-  const wantWeb = options.web ?? existsSync(webServerPath);
+  const wantWeb = options.web ?? true;
+  const credentials = generateCredentials();
 
   const cleanups: Array<() => Promise<void>> = [];
   const stopAll = async (): Promise<void> => {
@@ -194,7 +216,51 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   };
 
   try {
-    validateFunctionEnv(options, region, tableName);
+    const settings = settingsOf(options);
+    const revocationsTableName = settings.revocation
+      ? (options.revocationsTableName ?? 'revocations-local')
+      : undefined;
+    const connectionTtlSeconds = Math.ceil((options.maxConnectionDurationMs ?? 7_200_000) / 1000) + 60;
+    const envInput = (fields: {
+      dynamodbEndpoint: string;
+      managementEndpoint: string;
+      issuer: FunctionEnvInput['issuer'];
+    }): FunctionEnvInput => ({
+      region,
+      credentials,
+      tableName,
+      ...(revocationsTableName === undefined ? {} : { revocationsTableName }),
+      clientId,
+      connectionTtlSeconds,
+      settings,
+      ...(options.functionEnv ? { overrides: options.functionEnv } : {}),
+      ...fields,
+    });
+    validateFunctionEnv(
+      envInput({
+        dynamodbEndpoint: 'http://127.0.0.1:1',
+        managementEndpoint: 'http://127.0.0.1:1/dev',
+        issuer: {
+          poolId: `${region}_local0001`,
+          issuer: 'http://127.0.0.1:1/pool',
+          jwksUri: 'http://127.0.0.1:1/pool/.well-known/jwks.json',
+          url: 'http://127.0.0.1:1',
+        },
+      }),
+    );
+    const requiredScopes =
+      typeof options.functionEnv?.authorizer === 'object'
+        ? (options.functionEnv.authorizer.REQUIRED_SCOPES ?? settings.auth.REQUIRED_SCOPES)
+        : settings.auth.REQUIRED_SCOPES;
+    const ungrantable = ungrantableScopes(requiredScopes);
+    if (ungrantable.length > 0) {
+      log.emit('warn', 'stack', 'required_scopes_never_granted', {
+        message:
+          `REQUIRED_SCOPES names ${ungrantable.join(', ')}, which the local client can never grant ` +
+          `(it grants ${LOCAL_CLIENT_SCOPES.join(' ')}): every connection will be refused`,
+      });
+    }
+
     const build = options.build ?? true;
     const missing = FUNCTION_NAMES.some((name) => !existsSync(bundlePath(distDir, name)));
     if ((build === true && bundlesStale(root, distDir)) || (build === 'if-missing' && missing)) {
@@ -213,15 +279,17 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     const webPort = ports.web === 0 ? await freePort(host) : ports.web;
     const redirectUri = `http://localhost:${webPort}/`;
 
-    const dynamo: DynamoServer = await startDynamo({
+    const dynamo: DynamoServer = await startGuardedDynamo({
       host,
       port: ports.dynamodb,
+      region,
+      credentials,
       ...(options.dynamodbPath ? { path: options.dynamodbPath } : {}),
     }).catch((err: unknown) => {
       throw describeListenError(err, 'DynamoDB (dynalite)', ports.dynamodb, 'DYNAMODB_PORT');
     });
     cleanups.push(() => dynamo.close());
-    const dynamoClient = localDynamoClient(dynamo.endpoint, region);
+    const dynamoClient = localDynamoClient(dynamo.endpoint, region, credentials);
     cleanups.push(() => Promise.resolve(dynamoClient.destroy()));
     const table = await ensureConnectionsTable(dynamoClient, tableName);
     log.emit('info', 'dynamodb', 'table_ready', {
@@ -229,60 +297,39 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       created: table.created,
       ttl: table.ttl === 'enabled' ? 'native' : 'emulated_by_sweeper',
     });
+    if (revocationsTableName !== undefined) {
+      const revocations = await ensureRevocationsTable(dynamoClient, revocationsTableName);
+      log.emit('info', 'dynamodb', 'table_ready', { tableName: revocationsTableName, created: revocations.created });
+    }
 
     const issuer = await startIssuer({
       host,
       port: ports.issuer,
       region,
-      clients: [{ clientId, callbackUrls: [redirectUri], logoutUrls: [redirectUri] }],
+      clients: [
+        { clientId, callbackUrls: [redirectUri], logoutUrls: [redirectUri], allowedScopes: LOCAL_CLIENT_SCOPES },
+      ],
       users: [{ ...demoUser, email: `${demoUser.username}@example.com` }, ...(options.users ?? [])],
       ...(options.accessTokenTtlSeconds === undefined ? {} : { accessTokenTtlSeconds: options.accessTokenTtlSeconds }),
       ...(options.idTokenTtlSeconds === undefined ? {} : { idTokenTtlSeconds: options.idTokenTtlSeconds }),
       log: (line) => log.forward('issuer', line),
     }).catch((err: unknown) => {
+      if (err instanceof Error && !/EADDRINUSE|EACCES|in use|permission/i.test(err.message)) {
+        throw new StackStartError(`Issuer cannot start: ${err.message}`);
+      }
       throw describeListenError(err, 'Issuer', ports.issuer, 'ISSUER_PORT');
     });
     cleanups.push(() => issuer.close());
 
-    const awsEnv = {
-      AWS_REGION: region,
-      AWS_DEFAULT_REGION: region,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    };
-    const authorizerEnv: Record<string, string> = {
-      USER_POOL_ID: issuer.poolId,
-      CLIENT_IDS: clientId,
-      TOKEN_USE: 'access',
-      TOKEN_SOURCES: 'header,query,protocol',
-      TOKEN_HEADER: 'Authorization',
-      TOKEN_QUERY_PARAM: 'token',
-      REQUIRED_SCOPES: '',
-      ALLOWED_GROUPS: '',
-      ISSUER: issuer.issuer,
-      JWKS_URI: issuer.jwksUri,
-      AWS_REGION: region,
-      ...options.functionEnv?.authorizer,
-    };
-    const connectionEnv = (name: FunctionName, managementEndpoint: string): Record<string, string> => ({
-      CONNECTIONS_TABLE: tableName,
-      CONNECTION_TTL_SECONDS: String(Math.ceil((options.maxConnectionDurationMs ?? 7_200_000) / 1000) + 60),
-      STORED_HEADERS: 'user-agent,origin',
-      TOKEN_QUERY_PARAM: authorizerEnv.TOKEN_QUERY_PARAM ?? 'token',
-      ...awsEnv,
-      AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: managementEndpoint,
-      ...options.functionEnv?.[name],
-    });
-
     const pools: Record<string, FunctionPool> = {};
     const output = (fn: string, _stream: 'stdout' | 'stderr', line: string): void => log.forward(fn, line);
-    const makePool = (name: string, file: string, env: Record<string, string>): FunctionPool => {
+    const makePool = (name: string, file: string): FunctionPool => {
       const pool = new FunctionPool(
         {
           name,
           bundlePath: file,
-          env,
+          // Set below, once the gateway's management endpoint is known: workers start lazily.
+          env: {},
           timeoutMs: options.functionTimeoutMs ?? 10_000,
           maxConcurrency: options.maxConcurrency ?? 4,
         },
@@ -291,11 +338,10 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       pools[name] = pool;
       return pool;
     };
-    for (const name of FUNCTION_NAMES)
-      makePool(name, bundlePath(distDir, name), name === 'authorizer' ? authorizerEnv : {});
-    const routes: Record<string, Invoke> = {};
+    for (const name of FUNCTION_NAMES) makePool(name, bundlePath(distDir, name));
+    const routes: Record<string, Invoke> = { refresh: (pools.refresh as FunctionPool).invoke };
     for (const [key, route] of Object.entries(options.routes ?? {})) {
-      routes[key] = makePool(`route:${key}`, route.bundlePath, { ...awsEnv, ...route.env }).invoke;
+      routes[key] = makePool(`route-${key}`, route.bundlePath).invoke;
     }
     cleanups.push(async () => {
       await Promise.all(Object.values(pools).map((pool) => pool.close()));
@@ -306,6 +352,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       port: ports.gateway,
       stage,
       region,
+      credentials,
+      ...(settings.throttling ? { throttling: settings.throttling } : {}),
       functions: {
         authorizer: (pools.authorizer as FunctionPool).invoke,
         connect: (pools.connect as FunctionPool).invoke,
@@ -324,55 +372,62 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       throw describeListenError(err, 'WebSocket gateway', ports.gateway, 'GATEWAY_PORT');
     });
     cleanups.push(() => gateway.close());
-    // Workers start lazily, so the management endpoint (known only now) is in place before the first one.
-    for (const name of ['connect', 'default', 'disconnect'] as const) {
-      (pools[name] as FunctionPool).setEnvironment(connectionEnv(name, gateway.managementEndpoint));
-    }
+
+    const input = envInput({
+      dynamodbEndpoint: dynamo.endpoint,
+      managementEndpoint: gateway.managementEndpoint,
+      issuer: { poolId: issuer.poolId, issuer: issuer.issuer, jwksUri: issuer.jwksUri, url: issuer.url },
+    });
+    for (const name of FUNCTION_NAMES) (pools[name] as FunctionPool).setEnvironment(functionEnvironment(name, input));
     for (const [key, route] of Object.entries(options.routes ?? {})) {
-      (pools[`route:${key}`] as FunctionPool).setEnvironment({
-        ...awsEnv,
-        AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: gateway.managementEndpoint,
+      (pools[`route-${key}`] as FunctionPool).setEnvironment({
+        ...functionEnvironment(`route-${key}`, input),
         ...route.env,
       });
     }
 
+    // Every function of the stack is invocable by name, as backends invoke them on AWS.
+    const lambdaApi = await startLambdaApi({
+      host,
+      port: ports.lambda,
+      region,
+      credentials,
+      functions: new Map(Object.entries(pools).map(([name, pool]) => [name, pool.invoke])),
+    }).catch((err: unknown) => {
+      throw describeListenError(err, 'Lambda Invoke API', ports.lambda, 'LAMBDA_PORT');
+    });
+    // Stopped before the gateway: no new invocation starts while connections close.
+    cleanups.push(() => lambdaApi.close());
+
     const sweepEvery = options.ttlSweepIntervalMs ?? 60_000;
     if (table.ttl === 'unsupported' && sweepEvery > 0) {
-      let sweeping = false;
-      const timer = setInterval(() => {
-        if (sweeping) return;
-        sweeping = true;
-        sweepExpired(dynamoClient, tableName, Date.now())
-          .then((n) => n > 0 && log.emit('info', 'dynamodb', 'ttl_expired_items_deleted', { count: n }))
-          .catch((err: unknown) =>
-            log.emit('warn', 'dynamodb', 'ttl_sweep_failed', {
-              error: err instanceof Error ? err.message : String(err),
-            }),
-          )
-          .finally(() => (sweeping = false));
-      }, sweepEvery);
-      timer.unref();
-      cleanups.push(() => Promise.resolve(clearInterval(timer)));
+      const stopSweeper = startTtlSweeper(
+        dynamoClient,
+        [
+          { tableName, keyName: 'connectionId' },
+          ...(revocationsTableName === undefined ? [] : [{ tableName: revocationsTableName, keyName: 'sub' }]),
+        ],
+        sweepEvery,
+        (level, reason, fields) => log.emit(level, 'dynamodb', reason, fields as Record<string, string | number>),
+      );
+      cleanups.push(() => Promise.resolve(stopSweeper()));
     }
 
     if (wantWeb) {
-      const mod = (await import(pathToFileURL(webServerPath).href)) as { startWebServer: StartWebServer };
-      const web = await mod
-        .startWebServer({
-          host,
-          port: webPort,
-          config: {
-            hostedUiUrl: issuer.url,
-            clientId,
-            websocketUrl: gateway.websocketUrl,
-            redirectUri,
-            logoutUri: redirectUri,
-            scopes: ['openid', 'email', 'profile'],
-          },
-        })
-        .catch((err: unknown) => {
-          throw describeListenError(err, 'Web app', webPort, 'WEB_PORT');
-        });
+      const web = await startWebServer({
+        host,
+        port: webPort,
+        config: {
+          hostedUiUrl: issuer.url,
+          clientId,
+          websocketUrl: gateway.websocketUrl,
+          redirectUri,
+          logoutUri: redirectUri,
+          scopes: ['openid', 'email', 'profile'],
+        },
+      }).catch((err: unknown) => {
+        throw describeListenError(err, 'Web app', webPort, 'WEB_PORT');
+      });
       cleanups.push(() => web.close());
     }
 
@@ -388,7 +443,11 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       hostedUiUrl: issuer.url,
       dynamodbEndpoint: dynamo.endpoint,
       tableName,
+      ...(revocationsTableName === undefined ? {} : { revocationsTableName }),
       webUrl: redirectUri,
+      lambdaEndpoint: lambdaApi.endpoint,
+      functionNames: Object.fromEntries(FUNCTION_NAMES.map((name) => [name, name])) as Record<FunctionName, string>,
+      credentials,
     };
     let stopping: Promise<void> | undefined;
     return {
@@ -397,7 +456,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       issuer,
       gateway,
       pools,
-      // Gateway first (closes sockets with 1001 and waits for every $disconnect), then workers, then servers.
+      // Invoke API first, then the gateway (closes sockets with 1001 and waits for every $disconnect), then
+      // workers, then servers.
       stop: () => (stopping ??= stopAll()),
     };
   } catch (err) {

@@ -4,7 +4,7 @@ import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dyn
 import { startStack, type RunningStack, type StackOptions } from '../../../local/stack.ts';
 import { signInWithHostedUi } from '../../../local/issuer/sign-in.ts';
 
-export const FREE_PORTS = { web: 0, gateway: 0, issuer: 0, dynamodb: 0 } as const;
+export const FREE_PORTS = { web: 0, gateway: 0, lambda: 0, issuer: 0, dynamodb: 0 } as const;
 
 /** A stack for tests: free ports, no web app, quiet logs, bundles from `make build` (built if missing). */
 export function startTestStack(options: StackOptions = {}): Promise<RunningStack> {
@@ -42,7 +42,7 @@ export function dynamo(stack: RunningStack): DynamoDBClient {
   return new DynamoDBClient({
     endpoint: stack.config.dynamodbEndpoint,
     region: stack.config.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: stack.config.credentials,
   });
 }
 

@@ -3,7 +3,7 @@
 // exit code 1 for a bad configuration or a port in use.
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +30,7 @@ function runMain(env: Record<string, string>): Run {
       LOCAL_BUILD: 'if-missing',
       WEB_PORT: '0',
       GATEWAY_PORT: '0',
+      LAMBDA_PORT: '0',
       ISSUER_PORT: '0',
       DYNAMODB_PORT: '0',
       ...env,
@@ -69,18 +70,34 @@ describe('local/main.ts (make local) in a child process', function () {
       const config = JSON.parse(await readFile(path.join(stateDir, 'stack.json'), 'utf8')) as StackConfig;
       expect(Object.keys(config).sort()).to.deep.equal([
         'clientId',
+        'credentials',
         'dynamodbEndpoint',
+        'functionNames',
         'hostedUiUrl',
         'issuer',
         'jwksUri',
+        'lambdaEndpoint',
         'managementEndpoint',
         'redirectUri',
         'region',
+        'revocationsTableName',
         'tableName',
         'userPoolId',
         'webUrl',
         'websocketUrl',
       ]);
+      expect(config.revocationsTableName).to.equal('revocations-local');
+      expect(config.functionNames).to.deep.equal({
+        authorizer: 'authorizer',
+        connect: 'connect',
+        default: 'default',
+        disconnect: 'disconnect',
+        refresh: 'refresh',
+        control: 'control',
+      });
+      expect(config.credentials.accessKeyId).to.match(/^LOCAL[A-Z2-7]{15}$/);
+      expect((await stat(path.join(stateDir, 'stack.json'))).mode & 0o777, 'stack.json mode').to.equal(0o600);
+      expect((await stat(stateDir)).mode & 0o777, 'state directory mode').to.equal(0o700);
       expect(config.redirectUri).to.match(/^http:\/\/localhost:\d+\/$/);
       expect(config.webUrl).to.equal(config.redirectUri);
       const tokens = await signInWithHostedUi({ ...config, username: 'demo', password: 'Demo-passw0rd!' });

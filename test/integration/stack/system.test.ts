@@ -126,7 +126,7 @@ describe('local stack with the real bundles', function () {
     const sdk = new ApiGatewayManagementApiClient({
       endpoint: stack.config.managementEndpoint,
       region: stack.config.region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      credentials: stack.config.credentials,
     });
     await sdk.send(new DeleteConnectionCommand({ ConnectionId: id }));
     sdk.destroy();
@@ -134,9 +134,9 @@ describe('local stack with the real bundles', function () {
     await eventually(async () => (await getItem(db, stack.config.tableName, id)) === undefined, 'item deleted');
   });
 
-  it('closes with 1009 on a message over 128 KB', async () => {
+  it('closes with 1009 on a frame over 32 KB', async () => {
     const client = await mustOpen(`${stack.config.websocketUrl}?token=${token}`);
-    client.send('x'.repeat(128 * 1024 + 1));
+    client.send('x'.repeat(32 * 1024 + 1));
     expect((await client.closed).code).to.equal(1009);
   });
 

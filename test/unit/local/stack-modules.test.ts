@@ -11,7 +11,8 @@ import { callbackListenAddress } from '../../../scripts/cli/browser-sign-in.ts';
 describe('local stack configuration from the environment', () => {
   it('uses the documented defaults', () => {
     const o = stackOptionsFromEnv({});
-    expect(o.ports).to.deep.equal({ web: 3000, gateway: 3001, issuer: 9229, dynamodb: 8000 });
+    expect(o.ports).to.deep.equal({ web: 3000, gateway: 3001, lambda: 3002, issuer: 9229, dynamodb: 8000 });
+    expect(o.env).to.deep.equal({});
     expect(o).to.include({
       stage: 'dev',
       tableName: 'connections-local',
@@ -42,7 +43,7 @@ describe('local stack configuration from the environment', () => {
       maxConnectionDurationMs: 60_000,
       stage: 'prod',
     });
-    expect(o.functionEnv?.authorizer).to.deep.equal({
+    expect(o.env).to.deep.equal({
       REQUIRED_SCOPES: 'a b',
       ALLOWED_GROUPS: 'admins',
       TOKEN_SOURCES: 'query',
@@ -61,6 +62,10 @@ describe('local stack configuration from the environment', () => {
       IDLE_TIMEOUT_SECONDS: 'soon',
       LOG_LEVEL: 'loud',
       LOCAL_BUILD: 'sometimes',
+      LAMBDA_PORT: '65536',
+      MAX_CONNECTIONS_PER_USER: 'many',
+      THROTTLING_RATE_LIMIT: 'fast',
+      COGNITO_REVOCATION_CHECK: 'maybe',
     };
     for (const [name, value] of Object.entries(bad)) {
       expect(() => stackOptionsFromEnv({ [name]: value }), name).to.throw(new RegExp(name));
