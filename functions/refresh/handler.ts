@@ -5,15 +5,10 @@
 // expiry. A refresh arriving after that expiry closes the connection as $default does. When storage fails the
 // client gets `internal_error` with API Gateway's request id. The token is never stored or logged.
 import type { ConnectionStore } from '../shared/connection-store.ts';
-import { errorFrame, internalErrorFrame } from '../shared/error-frame.ts';
 import { invocationIds } from '../shared/invocation.ts';
 import { describeError, type FunctionLogger } from '../shared/log.ts';
-import {
-  deleteConnection,
-  postToConnection,
-  type ManagementClients,
-  type ManagementLike,
-} from '../shared/management-clients.ts';
+import { postToConnection, type ManagementClients, type ManagementLike } from '../shared/management-clients.ts';
+import { closeExpired, reportInternalError } from '../shared/route-replies.ts';
 import { isTokenExpired } from '../shared/token-expiry.ts';
 import { isRecord } from '../../shared/guards.ts';
 import { readConnectionId, type RouteResponse } from '../shared/websocket-event.ts';
@@ -78,45 +73,14 @@ export function createRefreshHandler(deps: RefreshDeps): (event: unknown, contex
       return send(refreshRejectedFrame(detail), 'refresh_rejected');
     };
 
-    /** Storage failed: the management API does not depend on DynamoDB, so the client hears about it at once. */
+    const target = { client, connectionId, store: connections, log };
     const internalError = async (operation: string, err: unknown): Promise<RouteResponse> => {
-      log.metric('error', 'store_failed', { InternalError: 1 }, { ...base, operation, error: describeError(err) });
-      try {
-        await postToConnection(client, connectionId, internalErrorFrame(ids.apiRequestId));
-      } catch (postErr) {
-        log('error', 'post_failed', { ...base, answer: 'internal_error', error: describeError(postErr) });
-      }
+      await reportInternalError(target, ids.apiRequestId, operation, err);
       return FAILED;
     };
-
-    // As $default closes an expired connection: tell the client, close the socket, forget the item. Every step
-    // is attempted even when an earlier one fails.
-    const expire = async (tokenExp: number): Promise<RouteResponse> => {
-      let failed = false;
-      let gone = false;
-      try {
-        gone = (await postToConnection(client, connectionId, errorFrame('token_expired'))) === 'gone';
-      } catch (err) {
-        failed = true;
-        log('error', 'post_failed', { ...base, answer: 'token_expired', error: describeError(err) });
-      }
-      if (!gone) {
-        try {
-          await deleteConnection(client, connectionId);
-        } catch (err) {
-          failed = true;
-          log('error', 'close_failed', { ...base, error: describeError(err) });
-        }
-      }
-      try {
-        await connections.delete(connectionId);
-      } catch (err) {
-        failed = true;
-        log('error', 'store_failed', { ...base, operation: 'delete', error: describeError(err) });
-      }
-      log.metric('info', 'token_expired', { TokenExpired: 1 }, { ...base, tokenExp, during: 'refresh' });
-      return failed ? FAILED : OK;
-    };
+    // As $default closes an expired connection: a late refresh does not revive it.
+    const expire = async (tokenExp: number): Promise<RouteResponse> =>
+      (await closeExpired(target, tokenExp, { during: 'refresh' })) ? OK : FAILED;
 
     const request = parseRefreshRequest(
       isRecord(event) ? event['body'] : undefined,
