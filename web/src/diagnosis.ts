@@ -35,7 +35,7 @@ export const UNCHECKED_MESSAGE =
 
 const PROBE_TIMEOUT_MS = 5000;
 
-/** The stage's HTTP(S) URL: API Gateway answers a plain GET on it (426 locally, 403 on AWS) without upgrading. */
+/** The stage's HTTP(S) URL: the stage answers a plain GET without upgrading (any status will do; locally 426). */
 export function gatewayHttpUrl(websocketUrl: string): string {
   const url = new URL(websocketUrl);
   url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
