@@ -5,6 +5,7 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Browser, BrowserContext, Locator, Page, Request } from 'playwright-core';
 import { startStack, type RunningStack, type StackOptions } from '../../local/stack.ts';
 import { launchChromium, root, screenshot } from './browser.ts';
@@ -38,7 +39,7 @@ function watch(page: Page): Watch {
 async function logLine(
   page: Page,
   text: string | RegExp,
-  direction?: 'sent' | 'received' | 'info' | 'error',
+  direction?: 'sent' | 'received' | 'push' | 'info' | 'error',
 ): Promise<Locator> {
   const line = page.locator(direction ? `#log li[data-direction="${direction}"]` : '#log li', { hasText: text }).last();
   try {
@@ -214,11 +215,6 @@ describe('web app in headless Chromium against the local stack', function () {
       expect(connectionData.connection.tokenExp).to.be.a('number');
       expect(JSON.stringify(connectionData)).to.not.contain(tokenResponse.access_token);
       await screenshot(page, '05-echo');
-      // Refreshing the README's picture is opt-in, so a plain test run leaves the working tree clean.
-      if (process.env.UPDATE_DOCS_SCREENSHOT === '1') {
-        await mkdir(path.join(root, 'docs'), { recursive: true });
-        await copyFile(path.join(root, 'test-artifacts', 'e2e', '05-echo.png'), path.join(root, 'docs', 'web-app.png'));
-      }
     });
 
     it('reconnects with the token in the query string and echoes plain text without the token', async () => {
@@ -364,7 +360,7 @@ describe('web app in headless Chromium against the local stack', function () {
   });
 });
 
-describe('web app in headless Chromium: refused connections and token expiry', function () {
+describe('web app in headless Chromium: origin, refusals, refresh in place, push, session ended, server unreachable', function () {
   this.timeout(120_000);
   let stack: RunningStack;
   let browser: Browser;
@@ -375,12 +371,14 @@ describe('web app in headless Chromium: refused connections and token expiry', f
 
   before(async function () {
     this.timeout(90_000);
-    // Only group chat-users may connect (the demo user is not in it: 403), and tokens live 8 seconds.
+    // As `make local` with ALLOWED_GROUPS=chat-users (the demo user is not in it: 403),
+    // COGNITO_REVOCATION_CHECK=1 (a session revoked at the issuer is refused at the handshake) and access tokens
+    // that live 8 seconds.
     ({ browser, stack } = await startBrowserAndStack(
       {
         users: [member],
         accessTokenTtlSeconds: TTL_SECONDS,
-        functionEnv: { authorizer: { ALLOWED_GROUPS: 'chat-users' } },
+        env: { ALLOWED_GROUPS: 'chat-users', COGNITO_REVOCATION_CHECK: '1' },
       },
       stackLog,
     ));
@@ -441,7 +439,7 @@ describe('web app in headless Chromium: refused connections and token expiry', f
     await signedInAs(page, stack.demoUser.username);
   });
 
-  it('renews the token before expiry and, when the server closes for token_expired, reconnects with the renewed token', async () => {
+  it('renews the token on the open connection before it expires: no reconnect, echoes go on past the first expiry', async () => {
     const page = await (context as BrowserContext).newPage();
     const seen = watch(page);
     await page.goto(stack.config.webUrl);
@@ -454,33 +452,103 @@ describe('web app in headless Chromium: refused connections and token expiry', f
     await page.locator('#send').click();
     await logLine(page, `echo for ${member.username}`);
 
-    // Renewal with grant_type=refresh_token at 80% of the 8-second lifetime.
+    // Renewal with grant_type=refresh_token at 80% of the 8-second lifetime, handed to the open socket.
     await logLine(page, 'Token renewed.');
     const refresh = seen.tokenRequests
       .map((r) => new URLSearchParams(r.postData() ?? ''))
       .find((p) => p.get('grant_type') === 'refresh_token');
     expect(refresh, 'no refresh_token grant was sent').to.not.equal(undefined);
+    await logLine(page, '{"action":"refresh","token":"(the renewed access token)"}', 'sent');
+    const refreshed = await logLine(page, /^.*token refreshed on the connection \(expires \d{2}:\d{2}\)$/, 'info');
+    expect(await refreshed.locator('.text').textContent()).to.match(
+      /^token refreshed on the connection \(expires \d{2}:\d{2}\)$/,
+    );
 
-    // The connection still runs on the first token; once that has expired, the next message is answered
-    // with {"type":"error","reason":"token_expired"} and a close.
+    // Past the first token's expiry the connection still echoes: the server follows the refreshed expiry.
     await page.waitForTimeout(Math.max(0, signedInAt + (TTL_SECONDS + 1) * 1000 - Date.now()));
     await page.locator('#message').fill('{"n": 2}');
     await page.locator('#send').click();
-    await logLine(page, 'token_expired');
-    await logLine(page, 'Connection closed: the token expired.');
-    await logLine(page, 'Reconnecting with the renewed token');
-    expect(
-      await page.locator('#log li', { hasText: 'Sign in again' }).count(),
-      'asked to sign in again although a renewed token was held',
-    ).to.equal(0);
-    await screenshot(page, '10-token-expired-reconnect');
+    await logLine(page, /echo for alice on .*: \{"n":2\}/, 'received');
+    await screenshot(page, '10-token-refreshed-in-place');
+    const log = await page.locator('#log').innerText();
+    expect(await page.locator('#log li', { hasText: 'Connected (' }).count(), `reconnected; log:\n${log}`).to.equal(1);
+    expect(log).to.not.match(/token_expired|Reconnecting|rejected/);
+    expect(log, 'a token reached the log').to.not.match(/eyJ[A-Za-z0-9_-]{10,}/);
+    expect(await page.locator('#status').getAttribute('data-state')).to.equal('connected');
+  });
+
+  it('shows a push sent by the backend through the control function (Lambda Invoke) as ← push', async () => {
+    const page = await (context as BrowserContext).newPage();
+    await page.goto(stack.config.webUrl);
+    await signInThroughHostedUi(page, stack, member.username, member.password);
+    await signedInAs(page, member.username);
+    await page.locator('#connect').click();
     await connectionState(page, 'connected');
-    await page.locator('#message').fill('{"n": 3}');
+    await page.locator('#message').fill('{"who": "am I"}');
     await page.locator('#send').click();
-    await logLine(page, '"n":3}', 'received');
-    expect(
-      await page.locator('#log li[data-direction="received"]', { hasText: /echo for alice on .*: \{"n":/ }).count(),
-    ).to.equal(2);
+    const echo = await logLine(page, `echo for ${member.username}`, 'received');
+    await echo.locator('summary').click();
+    const sub = (JSON.parse((await echo.locator('pre').textContent()) ?? '{}') as { connection: { sub: string } })
+      .connection.sub;
+    expect(sub, 'the echo names no sub').to.be.a('string').and.not.equal('');
+
+    const lambda = new LambdaClient({
+      region: stack.config.region,
+      credentials: stack.config.credentials,
+      endpoint: stack.config.lambdaEndpoint,
+      maxAttempts: 1,
+    });
+    try {
+      const out = await lambda.send(
+        new InvokeCommand({
+          FunctionName: stack.config.functionNames.control,
+          Payload: Buffer.from(JSON.stringify({ op: 'send', sub, message: { notice: 'pushed from the backend' } })),
+        }),
+      );
+      expect(out.FunctionError, Buffer.from(out.Payload ?? []).toString()).to.equal(undefined);
+      const answer = JSON.parse(Buffer.from(out.Payload ?? []).toString()) as Record<string, number>;
+      expect(answer).to.include({ delivered: 1, gone: 0, expired: 0, failed: 0 });
+    } finally {
+      lambda.destroy();
+    }
+    const push = await logLine(page, '{"notice":"pushed from the backend"}', 'push');
+    expect(await push.locator('.direction').textContent()).to.equal('← push');
+    expect(await push.locator('.text').textContent()).to.match(/\(sent \d{2}:\d{2}:\d{2}\.\d{3}\)$/);
+    await screenshot(page, '15-push');
+    // Refreshing the README's picture is opt-in, so a plain test run leaves the working tree clean.
+    if (process.env.UPDATE_DOCS_SCREENSHOT === '1') {
+      await mkdir(path.join(root, 'docs'), { recursive: true });
+      await copyFile(path.join(root, 'test-artifacts', 'e2e', '15-push.png'), path.join(root, 'docs', 'web-app.png'));
+    }
+  });
+
+  it('after the session is revoked at the issuer, says "your session ended, sign in again" and does not retry', async () => {
+    const page = await (context as BrowserContext).newPage();
+    const seen = watch(page);
+    await page.goto(stack.config.webUrl);
+    await signInThroughHostedUi(page, stack, member.username, member.password);
+    await signedInAs(page, member.username);
+    const exchange = seen.tokenRequests[0];
+    const tokens = (await (await exchange?.response())?.json()) as { refresh_token?: string } | undefined;
+    expect(tokens?.refresh_token, 'no refresh token from the code exchange').to.be.a('string');
+    // Revoking the refresh token revokes the access tokens issued from it (Cognito's token family).
+    const revoked = await fetch(`${stack.config.hostedUiUrl}/oauth2/revoke`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        token: tokens?.refresh_token as string,
+        client_id: stack.config.clientId,
+      }).toString(),
+    });
+    expect(revoked.status).to.equal(200);
+    await page.locator('#connect').click();
+    await connectionState(page, 'refused');
+    expect(await page.locator('#status-detail').textContent()).to.equal('Your session ended, sign in again.');
+    await page.locator('#sign-in').waitFor({ state: 'visible', timeout: STEP_MS });
+    expect(await page.locator('#who').textContent()).to.equal('Not signed in.');
+    await page.waitForTimeout(1500);
+    expect(await page.locator('#log li', { hasText: 'Reconnecting' }).count()).to.equal(0);
+    await screenshot(page, '16-session-ended');
   });
 
   // Last: it stops the stack's gateway.
