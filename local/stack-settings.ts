@@ -3,6 +3,7 @@
 // extra user claims. A bad value is a ConfigError naming the variable.
 import { ConfigError, optionalInt, optionalString, parseList, type Env } from '../functions/shared/env.ts';
 import type { ThrottleSettings } from './gateway/throttle.ts';
+import { parseUserClaims, type UserClaims } from './issuer/user-claims.ts';
 
 export interface StackSettings {
   /** Variables for the authorizer and refresh (token checks, revocation, context claims). */
@@ -16,8 +17,8 @@ export interface StackSettings {
   /** Whether the functions get REVOCATIONS_TABLE (on by default, as Terraform's revocation_enabled). */
   revocation: boolean;
   throttling?: ThrottleSettings;
-  /** LOCAL_USER_CLAIMS, parsed (the issuer validates the claims themselves). */
-  userClaims?: unknown;
+  /** LOCAL_USER_CLAIMS, parsed and validated by the issuer's own parser. */
+  userClaims?: UserClaims;
 }
 
 /** Scopes the local web client may ask for: what the hosted UI can grant. */
@@ -89,14 +90,12 @@ export function stackSettingsFromEnv(env: Env): StackSettings {
     throw new ConfigError('THROTTLING_BURST_LIMIT', 'must be a whole number');
   }
 
-  let userClaims: unknown;
+  let userClaims: UserClaims | undefined;
   const claims = optionalString(env, 'LOCAL_USER_CLAIMS');
   if (claims !== undefined) {
-    try {
-      userClaims = JSON.parse(claims);
-    } catch {
-      throw new ConfigError('LOCAL_USER_CLAIMS', 'must be JSON like {"demo":{"custom:tenant":"acme"}}');
-    }
+    const parsed = parseUserClaims(claims);
+    if (!parsed.ok) throw new ConfigError('LOCAL_USER_CLAIMS', parsed.reason.replace(/^LOCAL_USER_CLAIMS ?/, ''));
+    userClaims = parsed.claims;
   }
 
   return {

@@ -310,6 +310,10 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         { clientId, callbackUrls: [redirectUri], logoutUrls: [redirectUri], allowedScopes: LOCAL_CLIENT_SCOPES },
       ],
       users: [{ ...demoUser, email: `${demoUser.username}@example.com` }, ...(options.users ?? [])],
+      // The Cognito JSON API's admin operations verify SigV4 with the stack's credentials.
+      awsCredentials: credentials,
+      ...(options.stateDir === undefined ? {} : { stateDir: path.join(options.stateDir, 'issuer') }),
+      ...(settings.userClaims === undefined ? {} : { userClaims: settings.userClaims }),
       ...(options.accessTokenTtlSeconds === undefined ? {} : { accessTokenTtlSeconds: options.accessTokenTtlSeconds }),
       ...(options.idTokenTtlSeconds === undefined ? {} : { idTokenTtlSeconds: options.idTokenTtlSeconds }),
       log: (line) => log.forward('issuer', line),

@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { LambdaClient, InvokeCommand } from '@aws-sdk/client-lambda';
 import { ApiGatewayManagementApiClient, GetConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { AdminGetUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { RunningStack } from '../../../local/stack.ts';
 import { accessToken, startTestStack } from '../helpers/stack-helpers.ts';
 import { mustOpen } from '../helpers/ws-client.ts';
@@ -132,6 +133,44 @@ describe('local stack AWS-API endpoints (SigV4 with per-run credentials, no brow
       const browser = await fetch(url, { method: 'POST', headers: { Origin: 'http://127.0.0.1:3999' }, body });
       expect(browser.status).to.equal(403);
       expect([...browser.headers.keys()].filter((h) => h.startsWith('access-control-'))).to.deep.equal([]);
+    });
+  });
+
+  describe('Cognito JSON API (the issuer): admin operations', () => {
+    const cognito = (credentials = stack.config.credentials) =>
+      new CognitoIdentityProviderClient({ ...base(), endpoint: stack.config.hostedUiUrl, credentials });
+
+    it('AdminGetUser signed with the stack credentials answers the demo user', async () => {
+      const client = cognito();
+      const out = await client.send(
+        new AdminGetUserCommand({ UserPoolId: stack.config.userPoolId, Username: stack.demoUser.username }),
+      );
+      expect(out.UserAttributes?.find((a) => a.Name === 'sub')?.Value).to.be.a('string');
+      client.destroy();
+    });
+
+    it('refuses a wrong signature, an unsigned request and a browser request', async () => {
+      const bad = cognito(wrong());
+      const error = await failure(
+        bad.send(new AdminGetUserCommand({ UserPoolId: stack.config.userPoolId, Username: 'demo' })),
+      );
+      expect(error?.name).to.equal('InvalidSignatureException');
+      bad.destroy();
+      const headers = {
+        'Content-Type': 'application/x-amz-json-1.1',
+        'X-Amz-Target': 'AWSCognitoIdentityProviderService.AdminGetUser',
+      };
+      const body = JSON.stringify({ UserPoolId: stack.config.userPoolId, Username: 'demo' });
+      const unsigned = await fetch(stack.config.hostedUiUrl, { method: 'POST', headers, body });
+      expect(unsigned.status).to.be.oneOf([400, 403]);
+      expect(JSON.stringify(await unsigned.json())).to.match(/MissingAuthenticationToken/);
+      const browser = await fetch(stack.config.hostedUiUrl, {
+        method: 'POST',
+        headers: { ...headers, Origin: 'http://127.0.0.1:3999' },
+        body,
+      });
+      expect(browser.status).to.equal(403);
+      expect(browser.headers.get('access-control-allow-origin')).to.equal(null);
     });
   });
 });
