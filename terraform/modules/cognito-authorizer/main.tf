@@ -108,6 +108,12 @@ resource "aws_apigatewayv2_authorizer" "this" {
   timeouts {
     delete = var.delete_timeout
   }
+
+  # The old instance must outlive the update of whatever uses it ($connect): without this, Terraform deletes it
+  # first, which AWS refuses (ConflictException) while the route still references it.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_lambda_permission" "authorizer" {
@@ -118,6 +124,11 @@ resource "aws_lambda_permission" "authorizer" {
   function_name = module.function.function_name
   principal     = "apigateway.amazonaws.com"
   source_arn    = "${data.aws_apigatewayv2_api.this.execution_arn}/authorizers/${each.value.id}"
+
+  # The old authorizer keeps its permission until $connect has moved to the new one.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 moved {

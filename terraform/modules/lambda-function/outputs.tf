@@ -56,9 +56,10 @@ output "environment_variables" {
 output "settings" {
   description = "Runtime settings as applied: tracing mode, log format and application log level, reserved concurrency and the log group's KMS key."
   value = {
+    # try(): an emulator may read back no tracing or logging configuration; an output must not fail the apply.
     tracing_mode                   = try(aws_lambda_function.this.tracing_config[0].mode, "PassThrough")
-    log_format                     = aws_lambda_function.this.logging_config[0].log_format
-    application_log_level          = aws_lambda_function.this.logging_config[0].application_log_level
+    log_format                     = try(aws_lambda_function.this.logging_config[0].log_format, null)
+    application_log_level          = try(aws_lambda_function.this.logging_config[0].application_log_level, null)
     reserved_concurrent_executions = aws_lambda_function.this.reserved_concurrent_executions
     log_kms_key_arn                = aws_cloudwatch_log_group.this.kms_key_id
   }
