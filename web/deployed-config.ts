@@ -173,9 +173,14 @@ export interface ServeArgs {
   port: number;
 }
 
-/** `--config <file>` / `--config=<file>`, `--terraform-dir <dir>`; the port comes from WEB_PORT (default 3000). */
+/**
+ * `--config <file>` / `--config=<file>`, `--terraform-dir <dir>`; the port comes from WEB_PORT (default 3000).
+ * WEB_CONFIG=<file> is --config for `make web`, whose recipe takes no arguments; --config wins.
+ */
 export function parseServeArgs(argv: string[], env: Record<string, string | undefined>): ServeArgs {
   const args: ServeArgs = { terraformDir: 'terraform', port: 3000 };
+  const fromEnv = env['WEB_CONFIG'];
+  if (fromEnv !== undefined && fromEnv !== '') args.configFile = fromEnv;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const [name, inline] = arg.includes('=')

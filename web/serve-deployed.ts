@@ -1,5 +1,5 @@
 // `make web`: serves the web app on 127.0.0.1:$WEB_PORT (default 3000) against a deployed stack, configured
-// from `terraform -chdir=terraform output -json`, or from `--config <file.json>`.
+// from `terraform -chdir=terraform output -json`, or from `--config <file.json>` (or WEB_CONFIG=<file.json>).
 import { DeployedConfigError, parseServeArgs, readConfigFile, readTerraformOutputs } from './deployed-config.ts';
 import { startWebServer } from './server.ts';
 

@@ -225,6 +225,16 @@ describe('web: deployed-stack config (make web)', () => {
       });
     });
 
+    it('takes WEB_CONFIG as the config file (make web), with --config winning', () => {
+      expect(parseServeArgs([], { WEB_CONFIG: '.local/stack.json' })).to.deep.equal({
+        terraformDir: 'terraform',
+        port: 3000,
+        configFile: '.local/stack.json',
+      });
+      expect(parseServeArgs(['--config', 'a.json'], { WEB_CONFIG: 'b.json' }).configFile).to.equal('a.json');
+      expect(parseServeArgs([], { WEB_CONFIG: '' }).configFile, 'empty means unset').to.equal(undefined);
+    });
+
     it('refuses unknown arguments, a missing value and a bad WEB_PORT', () => {
       expect(caught(() => parseServeArgs(['--port', '1'], {})).message).to.contain('unknown argument "--port"');
       expect(caught(() => parseServeArgs(['--config'], {})).message).to.equal('--config needs a value');
