@@ -1,5 +1,5 @@
-// Issue 14 end to end: a custom claim the local issuer puts in the demo user's tokens (`custom:tenant`,
-// standing in for a Cognito custom attribute) travels through the authorizer context (`claim_custom_tenant`)
+// Issue 14 end to end: a custom claim the local issuer puts in the demo user's tokens (`custom:tenant` from
+// LOCAL_USER_CLAIMS, standing in for a Cognito custom attribute) travels through the authorizer context (`claim_custom_tenant`)
 // to the connection item (`claims`, keyed by the original name) and into `$default`'s echo.
 import { expect } from 'chai';
 import type { RunningStack } from '../../../local/stack.ts';
@@ -12,8 +12,13 @@ describe('claims: custom:tenant from the issuer to the echo (issue 14)', functio
   let stack: RunningStack;
 
   before(async () => {
-    const claims = { CONTEXT_CLAIMS: 'custom:tenant' };
-    stack = await startTestStack({ functionEnv: { authorizer: claims, connect: claims } });
+    // As `make local` reads them: the issuer's extra claims per user, and the claims the authorizer and $connect copy.
+    stack = await startTestStack({
+      env: {
+        LOCAL_USER_CLAIMS: JSON.stringify({ demo: { 'custom:tenant': 'globex' } }),
+        CONTEXT_CLAIMS: 'custom:tenant',
+      },
+    });
   });
   after(async () => {
     await stack?.stop();
@@ -25,8 +30,7 @@ describe('claims: custom:tenant from the issuer to the echo (issue 14)', functio
       string,
       unknown
     >;
-    // The issuer's default for the demo user (LOCAL_USER_CLAIMS).
-    expect(payload['custom:tenant']).to.equal('acme');
+    expect(payload['custom:tenant']).to.equal('globex');
 
     const opened = await openClient(`${stack.config.websocketUrl}?token=${token}`);
     if (!opened.ok) throw new Error(`handshake refused: ${opened.status}`);
@@ -35,12 +39,12 @@ describe('claims: custom:tenant from the issuer to the echo (issue 14)', functio
       client.send('{"hello":"tenant"}');
       const echo = await client.nextJson<{ type: string; connection: { connectionId: string; claims: unknown } }>();
       expect(echo.type).to.equal('echo');
-      expect(echo.connection.claims).to.deep.equal({ 'custom:tenant': 'acme' });
+      expect(echo.connection.claims).to.deep.equal({ 'custom:tenant': 'globex' });
 
       const raw = await getItem(dynamo(stack), stack.config.tableName, echo.connection.connectionId);
-      expect(raw?.['claims']).to.deep.equal({ M: { 'custom:tenant': { S: 'acme' } } });
+      expect(raw?.['claims']).to.deep.equal({ M: { 'custom:tenant': { S: 'globex' } } });
       const item = unmarshalConnectionItem(raw);
-      expect(item.ok && item.item.claims).to.deep.equal({ 'custom:tenant': 'acme' });
+      expect(item.ok && item.item.claims).to.deep.equal({ 'custom:tenant': 'globex' });
     } finally {
       await client.close();
     }
