@@ -1,7 +1,10 @@
 // An interactive WebSocket session with a fresh token, like the original article's wscat: each stdin line is
 // sent as a message, each message received is printed. The token travels in the query string by default,
 // or in the Authorization header (--header), or as the `bearer, <token>` subprotocol (--protocol).
+// `/refresh` signs in again and sends the new token on the open socket ({"action":"refresh","token":...}).
 //   npx tsx scripts/connect.ts [--header | --protocol] [--terraform [--terraform-dir DIR]] [--config FILE]
+// Exit codes: 0 closed normally (1000), 1 no session (bad arguments, no stack, sign-in or handshake refused),
+// 2 the connection was closed with any other code.
 import path from 'node:path';
 import readline from 'node:readline';
 import WebSocket from 'ws';
@@ -29,7 +32,8 @@ async function main(): Promise<number> {
     : await readLocalTarget(
         args.values.get('config') ?? path.join(process.env.LOCAL_STATE_DIR ?? '.local', 'stack.json'),
       );
-  const tokens = await tokensFor(target, demoCredentials(process.env), say);
+  const credentials = demoCredentials(process.env);
+  const tokens = await tokensFor(target, credentials, say);
   const request = connectionRequest(target, tokens.accessToken, mode);
   const ws = new WebSocket(request.url, request.protocols, { headers: request.headers, handshakeTimeout: 15_000 });
 
@@ -47,14 +51,33 @@ async function main(): Promise<number> {
     });
     ws.once('open', () => {
       say(`connected to ${target.websocketUrl} (token in ${mode}); type messages, Ctrl-D to close`);
+      say('/refresh signs in again and sends the new token on this connection');
       const lines = readline.createInterface({ input: process.stdin, terminal: false });
+      // A terminal already shows what was typed; piped input is shown once, so a transcript reads in order.
+      const showSent = !process.stdin.isTTY;
+      let refreshing = Promise.resolve();
       lines.on('line', (line) => {
-        if (line.length > 0 && ws.readyState === WebSocket.OPEN) {
-          ws.send(line);
+        if (line.length === 0 || ws.readyState !== WebSocket.OPEN) return;
+        if (line.trim() === '/refresh') {
           sent += 1;
-          say(`> ${line}`);
+          refreshing = refreshing.then(() => refresh());
+          return;
         }
+        ws.send(line);
+        sent += 1;
+        if (showSent) say(`> ${line}`);
       });
+      const refresh = async (): Promise<void> => {
+        try {
+          const fresh = await tokensFor(target, credentials, say);
+          if (ws.readyState !== WebSocket.OPEN) return;
+          ws.send(JSON.stringify({ action: 'refresh', token: fresh.accessToken }));
+          say('> (refresh: signed in again, new token sent)');
+        } catch (err) {
+          sent -= 1;
+          say(`refresh: sign-in failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      };
       // End of input: close once as many messages came back as were sent (the echo), or after 5 s.
       lines.on('close', () => {
         const deadline = Date.now() + 5000;

@@ -2,6 +2,9 @@
 // authorizer, DynamoDB, management API), then the same workload against a bare `ws` echo server in the same
 // run for scale. Exits non-zero when a message is lost, a connection fails or items remain in the table.
 //   npx tsx scripts/loadtest.ts [--connections 500] [--messages 20] [--parallel 50] [--workers <CPUs>] [--json]
+//   npx tsx scripts/loadtest.ts --push [--connections 1000]: one user's sockets, one send through the control
+//   function, beside the same frames sent with direct PostToConnection calls.
+// Its stack runs with MAX_CONNECTIONS_PER_USER=0: every connection is the demo user's.
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import WebSocket, { WebSocketServer } from 'ws';
@@ -11,6 +14,7 @@ import { localDynamoClient } from '../local/dynamodb.ts';
 import { signInWithHostedUi } from '../local/issuer/sign-in.ts';
 import { ArgsError, parseArgs, positiveInt } from './cli/args.ts';
 import { mapLimit, percentile } from './cli/stats.ts';
+import { runPush } from './cli/push-load.ts';
 
 interface RunResult {
   connections: number;
@@ -142,18 +146,21 @@ function summary(r: RunResult): Record<string, number> {
   };
 }
 
+const ids = (n: number): string => String(n).padEnd(5);
+
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2), {
-    booleans: ['json', 'help'],
+    booleans: ['json', 'help', 'push'],
     values: ['connections', 'messages', 'parallel', 'timeout', 'workers'],
   });
   if (args.flags.has('help')) {
     process.stderr.write(
-      'usage: npx tsx scripts/loadtest.ts [--connections 500] [--messages 20] [--parallel 50] [--workers <CPUs>] [--timeout 30] [--json]\n',
+      'usage: npx tsx scripts/loadtest.ts [--push] [--connections 500] [--messages 20] [--parallel 50] [--workers <CPUs>] [--timeout 30] [--json]\n',
     );
     return 0;
   }
-  const connections = positiveInt(args, 'connections', 500, 20_000);
+  const push = args.flags.has('push');
+  const connections = positiveInt(args, 'connections', push ? 1000 : 500, 20_000);
   const messages = positiveInt(args, 'messages', 20, 10_000);
   const parallel = positiveInt(args, 'parallel', 50, 1000);
   const timeoutMs = positiveInt(args, 'timeout', 30, 600) * 1000;
@@ -161,8 +168,10 @@ async function main(): Promise<number> {
   const workers = positiveInt(args, 'workers', Math.max(2, os.cpus().length), 64);
 
   const stack = await startStack({
-    ports: { web: 0, gateway: 0, issuer: 0, dynamodb: 0 },
+    ports: { web: 0, gateway: 0, lambda: 0, issuer: 0, dynamodb: 0 },
     web: false,
+    // Every connection is the demo user's: the per-user limit is off for load scenarios.
+    env: { MAX_CONNECTIONS_PER_USER: '0' },
     logLevel: 'error',
     // The default ten minutes would do; the load test never idles.
     functionTimeoutMs: 30_000,
@@ -178,6 +187,31 @@ async function main(): Promise<number> {
       redirectUri: stack.config.redirectUri,
       ...stack.demoUser,
     });
+    if (push) {
+      const r = await runPush(stack, accessToken, connections, parallel, timeoutMs);
+      await stack.gateway.idle();
+      failed = r.failedSockets > 0 || r.controlDelivered !== r.sockets || r.directDelivered !== r.sockets;
+      const round = (n: number): number => Math.round(n * 1000) / 1000;
+      const result = {
+        sockets: r.sockets,
+        failedSockets: r.failedSockets,
+        control: { seconds: round(r.controlSeconds), delivered: r.controlDelivered, answer: r.answer },
+        direct: { seconds: round(r.directSeconds), delivered: r.directDelivered, failed: r.directFailed, parallel },
+        ok: !failed,
+      };
+      if (args.flags.has('json')) process.stdout.write(`${JSON.stringify(result)}\n`);
+      else
+        process.stdout.write(
+          [
+            `push load: ${r.sockets} sockets of one user (${r.failedSockets} failed to open), Node ${process.version}, ${os.cpus().length} CPUs`,
+            `control send (1 Invoke)          ${result.control.seconds.toFixed(3)} s   delivered ${r.controlDelivered}/${r.sockets}   answer ${JSON.stringify(r.answer)}`,
+            `direct PostToConnection x ${ids(r.sockets)}  ${result.direct.seconds.toFixed(3)} s   delivered ${r.directDelivered}/${r.sockets}   (${parallel} in flight, ${r.directFailed} failed)`,
+            failed ? 'FAILED: a push frame was not delivered' : 'OK: every frame delivered',
+            '',
+          ].join('\n'),
+        );
+      return failed ? 1 : 0;
+    }
     const stackSeq: SeqOf = (data) => {
       try {
         const frame = JSON.parse(data) as { type?: string; message?: { seq?: unknown } };
@@ -195,7 +229,7 @@ async function main(): Promise<number> {
       timeoutMs,
     );
     await stack.gateway.idle();
-    const db = localDynamoClient(stack.config.dynamodbEndpoint, stack.config.region);
+    const db = localDynamoClient(stack.config.dynamodbEndpoint, stack.config.region, stack.config.credentials);
     const left = (await db.send(new ScanCommand({ TableName: stack.config.tableName, Select: 'COUNT' }))).Count ?? 0;
     db.destroy();
     const peakWorkers = Object.fromEntries(Object.entries(stack.pools).map(([name, pool]) => [name, pool.peakWorkers]));
