@@ -4,7 +4,6 @@
 // `token_refreshed` or `refresh_rejected` with a reason code, and the connection stays open until its current
 // expiry. A refresh arriving after that expiry closes the connection as $default does. When storage fails the
 // client gets `internal_error` with API Gateway's request id. The token is never stored or logged.
-import type { ConnectionStore } from '../shared/connection-store.ts';
 import { invocationIds } from '../shared/invocation.ts';
 import { describeError, type FunctionLogger } from '../shared/log.ts';
 import { postToConnection, type ManagementClients, type ManagementLike } from '../shared/management-clients.ts';
@@ -21,7 +20,6 @@ import { refreshRejectedFrame, tokenRefreshedFrame } from './frames.ts';
 export interface RefreshDeps {
   readonly verifier: TokenVerifier;
   readonly store: RefreshStore;
-  readonly connections: Pick<ConnectionStore, 'delete'>;
   readonly management: ManagementClients;
   /** True when CONTEXT_CLAIMS is set: the stored `claims` follow the new token. */
   readonly storesClaims: boolean;
@@ -32,13 +30,19 @@ export interface RefreshDeps {
 
 const OK: RouteResponse = { statusCode: 200 };
 const FAILED: RouteResponse = { statusCode: 500 };
+/**
+ * Refresh has no DeleteItem permission (least privilege: GetItem and a conditional UpdateItem). Closing a late
+ * refresh's connection with DeleteConnection makes API Gateway run $disconnect, which deletes the item; TTL backs
+ * it. So the shared close step's item deletion is left to them.
+ */
+const LEAVE_TO_DISCONNECT = { delete: (): Promise<void> => Promise.resolve() };
 /** Attempts of read → plan → conditional update when another writer changed the item in between. */
 const MAX_ATTEMPTS = 3;
 
 type Fields = Record<string, string | number | undefined>;
 
 export function createRefreshHandler(deps: RefreshDeps): (event: unknown, context?: unknown) => Promise<RouteResponse> {
-  const { verifier, store, connections, management, storesClaims, now } = deps;
+  const { verifier, store, management, storesClaims, now } = deps;
 
   return async (event, context) => {
     const ids = invocationIds(event, context);
@@ -56,11 +60,8 @@ export function createRefreshHandler(deps: RefreshDeps): (event: unknown, contex
 
     const send = async (data: Uint8Array, answer: string): Promise<RouteResponse> => {
       try {
-        const sent = await postToConnection(client, connectionId, data);
-        if (sent === 'gone') {
-          await connections.delete(connectionId);
-          log.metric('info', 'stale_connection_removed', { GoneCleanup: 1 }, base);
-        }
+        // A gone connection's item goes with its $disconnect (or TTL): refresh may not delete items.
+        if ((await postToConnection(client, connectionId, data)) === 'gone') log('info', 'connection_gone', base);
         return OK;
       } catch (err) {
         log('error', 'post_failed', { ...base, answer, error: describeError(err) });
@@ -73,7 +74,7 @@ export function createRefreshHandler(deps: RefreshDeps): (event: unknown, contex
       return send(refreshRejectedFrame(detail), 'refresh_rejected');
     };
 
-    const target = { client, connectionId, store: connections, log };
+    const target = { client, connectionId, store: LEAVE_TO_DISCONNECT, log };
     const internalError = async (operation: string, err: unknown): Promise<RouteResponse> => {
       await reportInternalError(target, ids.apiRequestId, operation, err);
       return FAILED;

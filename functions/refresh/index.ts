@@ -5,7 +5,6 @@
 import { createDynamoClient, createManagementClient } from '../shared/aws-clients.ts';
 import { loadAtColdStart, startLogger } from '../shared/cold-start.ts';
 import { loadConnectionConfig } from '../shared/connection-config.ts';
-import { createConnectionStore } from '../shared/connection-store.ts';
 import { createManagementClients } from '../shared/management-clients.ts';
 import { loadVerifierConfig } from '../shared/token/verifier-config.ts';
 import { startVerifier } from '../shared/token/runtime.ts';
@@ -27,7 +26,6 @@ const management = createManagementClients({
 export const handler = createRefreshHandler({
   verifier,
   store: createRefreshStore({ dynamo, tableName: connection.tableName }),
-  connections: createConnectionStore({ dynamo, tableName: connection.tableName }),
   management,
   storesClaims: verification.contextClaims.length > 0,
   now: () => Date.now(),

@@ -4,7 +4,6 @@ import { expect } from 'chai';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { marshalConnectionItem } from '../../../functions/shared/connection-item.ts';
-import { createConnectionStore } from '../../../functions/shared/connection-store.ts';
 import { createLogger } from '../../../functions/shared/log.ts';
 import { createTokenVerifier } from '../../../functions/shared/token/verifier.ts';
 import { createRefreshStore } from '../../../functions/refresh/refresh-store.ts';
@@ -86,7 +85,6 @@ describe('lifetime: refresh storage (dynalite)', function () {
     const handler = createRefreshHandler({
       verifier: createTokenVerifier({ config: verifierConfig(), keys: heldKeys({ k1: key.publicKey }), now: Date.now }),
       store: createRefreshStore({ dynamo: dynamo.client, tableName: TABLE }),
-      connections: createConnectionStore({ dynamo: dynamo.client, tableName: TABLE }),
       management: {
         forEvent: () => ({
           send: (command: unknown) => {

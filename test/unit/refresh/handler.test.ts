@@ -47,7 +47,6 @@ const storedItem = (overrides: Partial<StoredConnection> = {}): StoredConnection
 interface Harness {
   handler: (e: unknown, c?: unknown) => Promise<{ statusCode: number }>;
   frames: Record<string, unknown>[];
-  deleted: string[];
   closed: string[];
   updates: sinon.SinonStub;
   lines: string[];
@@ -59,7 +58,6 @@ function harness(
 ): Harness {
   const frames: Record<string, unknown>[] = [];
   const closed: string[] = [];
-  const deleted: string[] = [];
   const lines: string[] = [];
   const send = sinon.stub().callsFake((command: unknown) => {
     if (command instanceof PostToConnectionCommand) {
@@ -83,14 +81,13 @@ function harness(
       now: () => NOW_MS,
     }),
     store,
-    connections: { delete: (id) => (deleted.push(id), Promise.resolve()) },
     management: { forEvent: () => ({ send }) },
     storesClaims: false,
     now: () => NOW_MS,
     log: createLogger('refresh', (line) => lines.push(line)),
     ...options.deps,
   });
-  return { handler, frames, deleted, closed, updates, lines };
+  return { handler, frames, closed, updates, lines };
 }
 
 describe('refresh: handler', () => {
@@ -130,7 +127,6 @@ describe('refresh: handler', () => {
       expect(h.frames).to.deep.equal([{ type: 'error', reason: 'refresh_rejected', detail }]);
       sinon.assert.notCalled(h.updates);
       expect(h.closed).to.deep.equal([]);
-      expect(h.deleted).to.deep.equal([]);
     });
   }
 
@@ -151,7 +147,6 @@ describe('refresh: handler', () => {
     await h.handler(event({ action: 'refresh', token: token({ exp: NOW_S + 3600 }) }));
     expect(h.frames).to.deep.equal([{ type: 'error', reason: 'token_expired' }]);
     expect(h.closed).to.deep.equal([CONNECTION_ID]);
-    expect(h.deleted).to.deep.equal([CONNECTION_ID]);
     sinon.assert.notCalled(h.updates);
   });
 
@@ -186,7 +181,6 @@ describe('refresh: handler', () => {
     const failing = createRefreshHandler({
       verifier: createTokenVerifier({ config: verifierConfig(), keys: heldKeys({}), now: () => NOW_MS }),
       store: { read: () => Promise.reject(new Error('boom')), update: sinon.stub() },
-      connections: { delete: () => Promise.resolve() },
       management: {
         forEvent: () => ({
           send: (command: unknown) => {
