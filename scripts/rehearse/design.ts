@@ -27,6 +27,8 @@ export interface DesignContext {
   tableKeyArn?: string;
   /** The revocations table, when revocation is on. */
   revocationsTableArn?: string;
+  /** X-Ray active tracing on the functions (tracing_enabled). */
+  tracing?: boolean;
 }
 
 /** The role's inline policies by name, or undefined for a function this design does not know. */
@@ -38,6 +40,17 @@ export function designedPolicies(fn: string, ctx: DesignContext): Record<string,
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       Resource: [`${ctx.logGroupArn}:*`],
     },
+    // X-Ray takes no resource-level permissions: "*" is the only resource these actions accept.
+    ...(ctx.tracing === true
+      ? [
+          {
+            Sid: 'WriteTraces',
+            Effect: 'Allow',
+            Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+            Resource: ['*'],
+          },
+        ]
+      : []),
   ];
   // DynamoDB uses a customer table key as the calling role: readers decrypt, writers also generate data keys.
   const key = (write: boolean): PolicyStatement[] =>

@@ -65,8 +65,12 @@ export function fullVars(
     control_event_sources: [inputs.invokerArn],
     control_event_ops: FULL_CONTROL_EVENT_OPS,
     log_level: 'debug',
+    tracing_enabled: true,
     alarms_enabled: true,
     alarm_actions: [inputs.topicArn],
+    dashboard_enabled: true,
+    // moto answers 500 to the UpdateAccount patch that clears the role (docs/emulator-gaps.md).
+    reset_api_gateway_account_on_destroy: false,
   };
   const vars: Record<string, unknown> = {};
   const absent: string[] = [];

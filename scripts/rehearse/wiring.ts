@@ -237,6 +237,7 @@ export interface RootExpectations {
   kmsKeyArn?: string;
   controlInvokers?: string[];
   controlEventOps?: string[];
+  tracing?: boolean;
 }
 
 /** Every wiring check of the root stack. */
@@ -420,6 +421,7 @@ export async function checkRootWiring(
       stageArn,
       ...(expect.kmsKeyArn === undefined ? {} : { tableKeyArn: expect.kmsKeyArn }),
       ...(revocationsTableArn === undefined ? {} : { revocationsTableArn }),
+      tracing: expect.tracing === true,
     });
     const grants: ExpectedGrant[] =
       fn === 'authorizer'
