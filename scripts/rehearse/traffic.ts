@@ -26,6 +26,7 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { FunctionPool } from '../../local/lambda-runner/pool.ts';
 import { startGateway, type RunningGateway } from '../../local/gateway/server.ts';
+import { generateCredentials } from '../../local/aws-auth/index.ts';
 import { openClient, type TestClient } from '../../test/integration/helpers/ws-client.ts';
 import type { Checks } from './checks.ts';
 import { managedResources } from './state.ts';
@@ -136,11 +137,13 @@ export async function runTraffic(o: TrafficOptions): Promise<void> {
       extract(zip, dir);
       return { name: functionName, env: conf.Environment?.Variables ?? {}, handler: conf.Handler ?? '', dir };
     };
+    // The local management API verifies SigV4 like AWS: the functions sign with this run's keys (moto takes any).
+    const credentials = generateCredentials();
     const runtimeEnv = {
       AWS_REGION: c.region,
       AWS_DEFAULT_REGION: c.region,
-      AWS_ACCESS_KEY_ID: 'rehearsal',
-      AWS_SECRET_ACCESS_KEY: 'rehearsal',
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: o.moto,
     };
     const pool = (fn: AppliedFunction, env: Record<string, string>): FunctionPool => {
@@ -202,6 +205,7 @@ export async function runTraffic(o: TrafficOptions): Promise<void> {
         routes: custom,
       },
       identitySources: authorizer.IdentitySource ?? [],
+      credentials,
       log: (level, reason, fields) => logs.push(`gateway ${level} ${reason} ${JSON.stringify(fields ?? {})}`),
     });
     // Workers start lazily: the management endpoint is known only now, before the first invocation.
