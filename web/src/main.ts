@@ -147,6 +147,8 @@ function wire(config: WebConfig): void {
       ui.statusDetail.textContent = detail;
       render();
       keepFocus(state);
+      // A renewal during the handshake left the new connection on the older token: hand it the current one.
+      if (state === 'connected') void auth.accessToken().then((token) => token && client.refreshToken(token));
     },
     onLog: appendLog,
     setTimer: (fn, ms) => setTimeout(fn, ms),
