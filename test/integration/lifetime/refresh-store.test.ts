@@ -20,7 +20,11 @@ const key = rsaKey('k1');
 describe('lifetime: refresh storage (dynalite)', function () {
   this.timeout(30_000);
   let dynamo: LocalDynamo;
-  const nowS = Math.floor(Date.now() / 1000);
+  // Taken when each test starts: the file is loaded long before its tests run in a full suite.
+  let nowS = 0;
+  beforeEach(() => {
+    nowS = Math.floor(Date.now() / 1000);
+  });
 
   before(async () => {
     dynamo = await startLocalDynamo();
