@@ -1,9 +1,8 @@
 // Where scripts/control.ts sends its payloads: the local stack's Lambda Invoke endpoint and issuer (from
 // .local/stack.json, signed with the stack's per-run credentials), or a deployed stack (terraform outputs, the
 // caller's own AWS credentials from the default provider chain).
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { TargetError } from './target.ts';
+import { TargetError, terraformOutputJson, terraformOutputValues } from './target.ts';
 
 export interface ControlTarget {
   kind: 'local' | 'deployed';
@@ -79,11 +78,7 @@ export async function readLocalControlTarget(file: string): Promise<ControlTarge
 
 /** Parses `terraform output -json` for the control CLI. */
 export function parseTerraformControlTarget(content: string): ControlTarget {
-  const raw = record(parseJson(content, 'terraform output -json'), 'terraform output -json');
-  const values: Record<string, unknown> = {};
-  for (const [key, entry] of Object.entries(raw)) {
-    if (typeof entry === 'object' && entry !== null && 'value' in entry) values[key] = entry.value;
-  }
+  const values = terraformOutputValues(content);
   const where = 'terraform outputs';
   return {
     kind: 'deployed',
@@ -95,20 +90,5 @@ export function parseTerraformControlTarget(content: string): ControlTarget {
 
 /** Runs `terraform -chdir=<dir> output -json` and reads the control target from it. */
 export function readTerraformControlTarget(dir: string, terraformBin = 'terraform'): Promise<ControlTarget> {
-  return new Promise<string>((resolve, reject) => {
-    execFile(
-      terraformBin,
-      [`-chdir=${dir}`, 'output', '-json'],
-      { timeout: 60_000, maxBuffer: 4 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        if (!err) return resolve(stdout);
-        const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-        reject(
-          new TargetError(
-            missing ? `${terraformBin} not found on PATH` : `terraform output failed: ${stderr.trim().slice(0, 500)}`,
-          ),
-        );
-      },
-    );
-  }).then(parseTerraformControlTarget);
+  return terraformOutputJson(dir, terraformBin).then(parseTerraformControlTarget);
 }

@@ -70,8 +70,8 @@ export async function readLocalTarget(path: string): Promise<Target> {
   return parseLocalConfig(text, path);
 }
 
-/** Parses `terraform output -json`: each output is { value, type, sensitive }. */
-export function parseTerraformOutputs(text: string): Target {
+/** The values of `terraform output -json` (each output is { value, type, sensitive }), by output name. */
+export function terraformOutputValues(text: string): Record<string, unknown> {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -83,6 +83,12 @@ export function parseTerraformOutputs(text: string): Target {
   for (const [key, entry] of Object.entries(raw as Record<string, unknown>)) {
     if (typeof entry === 'object' && entry !== null && 'value' in entry) values[key] = entry.value;
   }
+  return values;
+}
+
+/** Parses `terraform output -json` into a WebSocket target. */
+export function parseTerraformOutputs(text: string): Target {
+  const values = terraformOutputValues(text);
   const where = 'terraform outputs';
   const scopes = values.scopes;
   return {
@@ -98,6 +104,11 @@ export function parseTerraformOutputs(text: string): Target {
 }
 
 export function readTerraformTarget(dir: string, terraformBin = 'terraform'): Promise<Target> {
+  return terraformOutputJson(dir, terraformBin).then(parseTerraformOutputs);
+}
+
+/** Runs `terraform -chdir=<dir> output -json`; a TargetError says what went wrong. */
+export function terraformOutputJson(dir: string, terraformBin = 'terraform'): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     execFile(
       terraformBin,
@@ -118,5 +129,5 @@ export function readTerraformTarget(dir: string, terraformBin = 'terraform'): Pr
         resolve(stdout);
       },
     );
-  }).then(parseTerraformOutputs);
+  });
 }
