@@ -1,7 +1,8 @@
 // The console's connection: connect with the current token, report status, reconnect with back-off after a
 // drop, hand renewed tokens to the open connection, and explain failed handshakes (after checking what can be
-// checked) and token expiry. The WebSocket, timers, clock, randomness and the diagnosis are injected.
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
+// checked) and token expiry, and replace each connection before API Gateway's 2-hour cut (make-before-break).
+// The WebSocket, timers, clock, randomness and the diagnosis are injected.
+import { backoffDelay, DEFAULT_BACKOFF, plannedReconnectDelay, type BackoffOptions } from './backoff.ts';
 import type { Diagnosis } from './diagnosis.ts';
 import {
   classifyClose,
@@ -67,6 +68,16 @@ interface PendingRefresh {
   timer: unknown;
 }
 
+/** A planned replacement whose handshake is under way; the old connection carries traffic until it opens. */
+interface PendingReplacement {
+  socket: SocketLike;
+  token: string;
+  /** A token renewed on the old connection meanwhile, newer than the one the replacement connects with. */
+  renewed?: string;
+}
+
+export const PLANNED_RECONNECT_MESSAGE = 'Planned reconnect before the 2-hour limit.';
+
 export class SocketClient {
   private socket: SocketLike | undefined;
   private timer: unknown;
@@ -77,6 +88,8 @@ export class SocketClient {
   /** The token the open connection is authorized with (the handshake's, then each accepted refresh's). */
   private connectionToken: string | undefined;
   private pendingRefresh: PendingRefresh | undefined;
+  private plannedTimer: unknown;
+  private replacement: PendingReplacement | undefined;
 
   constructor(private readonly deps: SocketClientDeps) {}
 
@@ -88,6 +101,7 @@ export class SocketClient {
   async connect(transport: TokenTransport): Promise<void> {
     if (this.state === 'connecting' || this.state === 'connected') return;
     this.cancelTimer();
+    this.cancelPlanned();
     this.attempt = 0;
     await this.open(transport, ++this.generation, false);
   }
@@ -95,6 +109,7 @@ export class SocketClient {
   disconnect(): void {
     this.generation++;
     this.cancelTimer();
+    this.cancelPlanned();
     this.clearRefresh();
     const socket = this.socket;
     if (socket) {
@@ -123,6 +138,8 @@ export class SocketClient {
   refreshToken(token: string): void {
     const socket = this.socket;
     if (this.state !== 'connected' || !socket || token === this.connectionToken) return;
+    // Its handshake used an older token: the replacement is handed this one once it carries the traffic.
+    if (this.replacement && this.replacement.token !== token) this.replacement.renewed = token;
     if (this.pendingRefresh) this.deps.clearTimer(this.pendingRefresh.timer);
     const generation = this.generation;
     const timer = this.deps.setTimer(() => {
@@ -162,18 +179,29 @@ export class SocketClient {
       return;
     }
     this.socket = socket;
-    let opened = false;
-    let lastErrorReason: string | undefined;
     socket.onopen = () => {
       if (generation !== this.generation) return;
-      opened = true;
       this.attempt = 0;
       this.connectionToken = token;
+      this.attach(socket, transport, generation, token, true);
       const how =
         transport === 'subprotocol' ? `subprotocol ${socket.protocol || '(none)'}` : 'token in the query string';
       this.setState('connected', 'Connected.');
       this.log('info', `Connected (${how}).`);
+      this.schedulePlanned(socket, transport, generation);
     };
+    this.attach(socket, transport, generation, token, false);
+  }
+
+  /** The message and close handlers of the connection in use (a planned replacement inherits them on open). */
+  private attach(
+    socket: SocketLike,
+    transport: TokenTransport,
+    generation: number,
+    token: string,
+    opened: boolean,
+  ): void {
+    let lastErrorReason: string | undefined;
     socket.onmessage = (ev) => {
       if (generation !== this.generation) return;
       if (typeof ev.data !== 'string') {
@@ -212,6 +240,8 @@ export class SocketClient {
       this.socket = undefined;
       this.connectionToken = undefined;
       this.clearRefresh();
+      // A replacement still in its handshake is dropped too: the usual handling below takes over.
+      this.cancelPlanned();
       const ctx = { code: ev.code, reason: ev.reason, opened, byUser: false, lastErrorReason };
       const message = describeClose(ctx);
       const kind = classifyClose(ctx);
@@ -262,6 +292,7 @@ export class SocketClient {
     const pending = this.pendingRefresh;
     this.settleRefresh(false);
     if (!pending || generation !== this.generation) return;
+    this.cancelPlanned();
     this.detach(socket);
     socket.close(1000, 'reconnecting with a renewed token');
     this.connectionToken = undefined;
@@ -310,6 +341,86 @@ export class SocketClient {
       this.timer = undefined;
       if (generation === this.generation) void this.open(transport, generation, true);
     }, delay);
+  }
+
+  /** Arms the replacement of the connection that just opened, at a random point before the 2-hour cut. */
+  private schedulePlanned(socket: SocketLike, transport: TokenTransport, generation: number): void {
+    this.cancelPlanned();
+    const timer = this.deps.setTimer(() => {
+      if (this.plannedTimer !== timer) return;
+      this.plannedTimer = undefined;
+      if (generation === this.generation && this.socket === socket) void this.replace(socket, transport, generation);
+    }, plannedReconnectDelay(this.deps.random));
+    this.plannedTimer = timer;
+  }
+
+  /**
+   * Opens a new connection with the latest token while the old one carries the traffic; once the new one is open
+   * it takes the handlers and the old one is closed with 1000. If the new one fails, the old one stays, and its
+   * cut at 2 hours is handled like any drop.
+   */
+  private async replace(old: SocketLike, transport: TokenTransport, generation: number): Promise<void> {
+    let token: string | undefined;
+    try {
+      token = await this.deps.getToken();
+    } catch {
+      token = undefined;
+    }
+    if (generation !== this.generation || this.socket !== old || this.state !== 'connected') return;
+    if (!token) {
+      this.log('info', 'Planned reconnect skipped (no valid token); the connection closes at the 2-hour limit.');
+      return;
+    }
+    const target = socketTarget(this.deps.websocketUrl, token, transport, this.deps.tokenQueryParam);
+    let socket: SocketLike;
+    try {
+      socket = this.deps.createSocket(target.url, target.protocols);
+    } catch (err) {
+      this.log('error', `Planned reconnect failed: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    const replacement: PendingReplacement = { socket, token };
+    this.replacement = replacement;
+    socket.onmessage = null;
+    socket.onerror = () => {
+      // Followed by close.
+    };
+    socket.onclose = () => {
+      if (this.replacement !== replacement) return;
+      this.replacement = undefined;
+      this.detach(socket);
+      this.log('info', 'Planned reconnect failed; the current connection stays until its 2-hour limit.');
+    };
+    socket.onopen = () => {
+      if (this.replacement !== replacement) return;
+      this.replacement = undefined;
+      if (generation !== this.generation || this.socket !== old) {
+        this.detach(socket);
+        socket.close(1000, 'not needed');
+        return;
+      }
+      this.detach(old);
+      old.close(1000, 'replaced by a new connection');
+      // A refresh awaiting its answer on the old connection is moot: the new one has its own token.
+      this.clearRefresh();
+      this.socket = socket;
+      this.connectionToken = token;
+      this.attach(socket, transport, generation, token, true);
+      this.log('info', PLANNED_RECONNECT_MESSAGE);
+      this.schedulePlanned(socket, transport, generation);
+      if (replacement.renewed) this.refreshToken(replacement.renewed);
+    };
+  }
+
+  private cancelPlanned(): void {
+    if (this.plannedTimer !== undefined) this.deps.clearTimer(this.plannedTimer);
+    this.plannedTimer = undefined;
+    const replacement = this.replacement;
+    this.replacement = undefined;
+    if (replacement) {
+      this.detach(replacement.socket);
+      replacement.socket.close(1000, 'not needed');
+    }
   }
 
   private detach(socket: SocketLike): void {

@@ -8,6 +8,7 @@ import {
 } from '../../../web/src/diagnosis.ts';
 import { EXPIRED_MESSAGE, HANDSHAKE_FAILED_MESSAGE } from '../../../web/src/messages.ts';
 import {
+  PLANNED_RECONNECT_MESSAGE,
   SocketClient,
   type ConnectionState,
   type LogEntry,
@@ -15,6 +16,19 @@ import {
   type SocketLike,
 } from '../../../web/src/socket-client.ts';
 import { ManualTimers, settle } from './helpers.ts';
+
+/** The planned replacement's delay with the harness's random 0.5: 1 h 50 min + half of the 9.5 min window. */
+const PLANNED_MS = 6_885_000;
+
+/** Runs only the waiting timers with this delay (not ones they schedule). */
+function fire(timers: ManualTimers, ms: number): void {
+  const due = [...timers.pending.entries()].filter(([, t]) => t.ms === ms);
+  if (due.length === 0) throw new Error(`no timer of ${ms} ms is waiting (waiting: ${timers.delays().join(', ')})`);
+  for (const [id, timer] of due) {
+    timers.pending.delete(id);
+    timer.fn();
+  }
+}
 
 class FakeSocket implements SocketLike {
   protocol = '';
@@ -263,11 +277,11 @@ describe('web: SocketClient', () => {
       h.client.refreshToken('tok-2');
       expect(h.last().sent).to.deep.equal(['{"action":"refresh","token":"tok-2"}']);
       expect(h.lines().join('\n')).to.not.contain('tok-2');
-      expect(h.timers.delays(), 'waits for the answer').to.deep.equal([10_000]);
+      expect(h.timers.delays(), 'waits for the answer').to.deep.equal([PLANNED_MS, 10_000]);
       const exp = Math.floor(new Date(2024, 0, 2, 10, 30).getTime() / 1000);
       h.last().receive(JSON.stringify({ type: 'token_refreshed', exp }));
       expect(h.lines().at(-1)).to.equal('info: token refreshed on the connection (expires 10:30)');
-      expect(h.timers.delays()).to.deep.equal([]);
+      expect(h.timers.delays()).to.deep.equal([PLANNED_MS]);
       expect(h.sockets, 'no reconnect').to.have.length(1);
       expect(h.client.current).to.equal('connected');
       h.client.refreshToken('tok-2');
@@ -298,13 +312,13 @@ describe('web: SocketClient', () => {
       first.drop(1000); // the old socket's late close is ignored
       h.last().open('bearer');
       expect(h.client.current).to.equal('connected');
-      expect(h.timers.delays()).to.deep.equal([]);
+      expect(h.timers.delays(), 'only the planned replacement of the new connection').to.deep.equal([PLANNED_MS]);
     });
 
     it('without an answer, keeps the connection and says it reconnects at expiry', async () => {
       const h = await connected();
       h.client.refreshToken('tok-2');
-      h.timers.runAll();
+      fire(h.timers, 10_000);
       expect(h.lines().at(-1)).to.contain('No answer to the token refresh');
       expect(h.client.current).to.equal('connected');
       expect(h.sockets).to.have.length(1);
@@ -447,5 +461,184 @@ describe('web: SocketClient', () => {
     await h.client.connect('query');
     expect(h.client.current).to.equal('disconnected');
     expect(h.lines().at(-1)).to.contain('The URL is invalid');
+  });
+  describe('planned reconnect before the 2-hour limit', () => {
+    async function connected(
+      tokens: (string | undefined)[] = ['tok-1'],
+      extra: Partial<SocketClientDeps> = {},
+    ): Promise<Harness & { old: FakeSocket }> {
+      const h = harness(tokens, extra);
+      await h.client.connect('subprotocol');
+      h.last().open('bearer');
+      return Object.assign(h, { old: h.last() });
+    }
+
+    it('arms one timer on open, in the last 10 minutes before 2 hours and at least 30 s before', async () => {
+      // Hand-computed: 2 h = 7,200,000 ms; the window starts 600,000 ms before and ends 30,000 ms before.
+      for (const [random, expected] of [
+        [0, 6_600_000],
+        [0.5, 6_885_000],
+        [0.9999999, 7_170_000],
+      ] as const) {
+        const h = await connected(['tok-1'], { random: () => random });
+        expect(h.timers.delays(), `random ${random}`).to.deep.equal([expected]);
+      }
+      const h = harness();
+      await h.client.connect('query');
+      expect(h.timers.delays(), 'nothing armed before the connection opens').to.deep.equal([]);
+    });
+
+    it('opens the replacement with the current token, and closes the old one with 1000 only once it is open', async () => {
+      const h = await connected(['tok-1', 'tok-2']);
+      const before = h.states.length;
+      fire(h.timers, PLANNED_MS);
+      await settle();
+      expect(h.sockets).to.have.length(2);
+      const next = h.last();
+      expect(next.protocols, 'the latest token').to.deep.equal(['bearer', 'tok-2']);
+      expect(h.old.closedWith, 'the old connection carries the traffic during the handshake').to.equal(undefined);
+      expect(h.client.send('during', 'text')).to.deep.equal({ ok: true });
+      expect(h.old.sent).to.deep.equal(['during']);
+      next.open('bearer');
+      expect(h.old.closedWith).to.deep.equal([1000, 'replaced by a new connection']);
+      expect(h.states.length, 'no state change the user would misread').to.equal(before);
+      expect(h.client.current).to.equal('connected');
+      expect(h.lines().filter((l) => l.startsWith('info: Connected'))).to.have.length(1);
+      expect(h.lines().at(-1)).to.equal(`info: ${PLANNED_RECONNECT_MESSAGE}`);
+      // The new socket has the handlers; the old one none.
+      h.client.send('after', 'text');
+      expect(next.sent).to.deep.equal(['after']);
+      next.receive('{"type":"push","message":1,"sentAt":"x"}');
+      expect(h.log.at(-1)?.direction).to.equal('push');
+      h.old.drop(1000);
+      expect(h.client.current, "the old socket's late close is ignored").to.equal('connected');
+      expect(h.timers.delays(), 'the replacement is replaced in turn').to.deep.equal([PLANNED_MS]);
+      // A drop of the new connection goes through the usual back-off.
+      next.drop(1006);
+      expect(h.client.current).to.equal('reconnecting');
+      expect(h.timers.delays()).to.deep.equal([750]);
+    });
+
+    it('a token renewed during the handshake is refreshed on the replacement once it is open', async () => {
+      const h = await connected(['tok-1']);
+      fire(h.timers, PLANNED_MS);
+      await settle();
+      const next = h.last();
+      expect(next.protocols).to.deep.equal(['bearer', 'tok-1']);
+      h.client.refreshToken('tok-2');
+      expect(h.old.sent).to.deep.equal(['{"action":"refresh","token":"tok-2"}']);
+      next.open('bearer');
+      expect(next.sent).to.deep.equal(['{"action":"refresh","token":"tok-2"}']);
+      expect(
+        h.timers.delays().sort((a, b) => a - b),
+        'one refresh answer awaited',
+      ).to.deep.equal([10_000, PLANNED_MS]);
+      next.receive(JSON.stringify({ type: 'token_refreshed', exp: 2_000_000_000 }));
+      h.client.refreshToken('tok-2');
+      expect(next.sent, 'the new connection now has tok-2').to.have.length(1);
+    });
+
+    it('a replacement that fails to open leaves the old connection; its close then takes the usual back-off', async () => {
+      const h = await connected(['tok-1']);
+      fire(h.timers, PLANNED_MS);
+      await settle();
+      const next = h.last();
+      next.drop(1006);
+      expect(h.old.closedWith).to.equal(undefined);
+      expect(h.client.current).to.equal('connected');
+      expect(h.lines().at(-1)).to.contain('Planned reconnect failed');
+      expect(h.diagnosed, 'no diagnosis for the replacement').to.deep.equal([]);
+      expect(h.client.send('still', 'text')).to.deep.equal({ ok: true });
+      expect(h.old.sent).to.deep.equal(['still']);
+      expect(h.timers.delays(), 'no second planned attempt').to.deep.equal([]);
+      h.old.drop(1001, 'Going away');
+      expect(h.client.current).to.equal('reconnecting');
+      expect(h.timers.delays()).to.deep.equal([750]);
+    });
+
+    it('the old connection closing during the handshake drops the replacement and backs off as usual', async () => {
+      const h = await connected(['tok-1']);
+      fire(h.timers, PLANNED_MS);
+      await settle();
+      const next = h.last();
+      h.old.drop(1001, 'Going away');
+      expect(next.closedWith).to.deep.equal([1000, 'not needed']);
+      next.open('bearer'); // detached: ignored
+      expect(h.client.current).to.equal('reconnecting');
+      expect(h.timers.delays()).to.deep.equal([750]);
+    });
+
+    it('disconnect cancels the timer, and a replacement in its handshake', async () => {
+      const h = await connected(['tok-1']);
+      h.client.disconnect();
+      expect(h.timers.delays()).to.deep.equal([]);
+
+      await h.client.connect('subprotocol');
+      const second = h.last();
+      second.open('bearer');
+      fire(h.timers, PLANNED_MS);
+      await settle();
+      const next = h.last();
+      h.client.disconnect();
+      expect(next.closedWith).to.deep.equal([1000, 'not needed']);
+      expect(second.closedWith).to.deep.equal([1000, 'closed by user']);
+      next.open('bearer');
+      expect(h.client.current).to.equal('disconnected');
+      expect(h.timers.delays()).to.deep.equal([]);
+    });
+
+    it('a disconnect while the replacement waits for its token opens nothing', async () => {
+      let release: (token: string) => void = () => undefined;
+      let calls = 0;
+      const h = await connected([], {
+        getToken: () =>
+          ++calls === 1 ? Promise.resolve('tok-1') : new Promise<string>((resolve) => (release = resolve)),
+      });
+      fire(h.timers, PLANNED_MS);
+      h.client.disconnect();
+      release('tok-2');
+      await settle();
+      expect(h.sockets).to.have.length(1);
+    });
+
+    it('the fallback reconnect after a rejected refresh cancels the timer and arms a new one on open', async () => {
+      const h = await connected(['tok-1', 'tok-2']);
+      h.client.refreshToken('tok-2');
+      h.old.receive('{"type":"error","reason":"refresh_rejected","detail":"rate_limited"}');
+      await settle();
+      expect(h.timers.delays()).to.deep.equal([]);
+      h.last().open('bearer');
+      expect(h.timers.delays()).to.deep.equal([PLANNED_MS]);
+    });
+
+    it('signed out when the timer fires: no replacement, the connection stays', async () => {
+      let token: string | undefined = 'tok-1';
+      const h = await connected([], { getToken: () => Promise.resolve(token) });
+      token = undefined;
+      fire(h.timers, PLANNED_MS);
+      await settle();
+      expect(h.sockets).to.have.length(1);
+      expect(h.client.current).to.equal('connected');
+      expect(h.lines().at(-1)).to.contain('Planned reconnect skipped');
+    });
+
+    it('a WebSocket constructor error for the replacement is logged and the connection stays', async () => {
+      const sockets: FakeSocket[] = [];
+      const h = harness(['tok-1'], {
+        createSocket: (url, protocols) => {
+          if (sockets.length > 0) throw new Error('too many sockets');
+          const socket = new FakeSocket(url, protocols);
+          sockets.push(socket);
+          return socket;
+        },
+      });
+      await h.client.connect('query');
+      sockets[0]?.open();
+      fire(h.timers, PLANNED_MS);
+      await settle();
+      expect(h.client.current).to.equal('connected');
+      expect(h.lines().at(-1)).to.equal('error: Planned reconnect failed: too many sockets');
+      expect(sockets[0]?.closedWith).to.equal(undefined);
+    });
   });
 });
