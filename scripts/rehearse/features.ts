@@ -69,6 +69,9 @@ export function fullVars(
     alarms_enabled: true,
     alarm_actions: [inputs.topicArn],
     dashboard_enabled: true,
+    log_kms_key_arn: inputs.kmsKeyArn,
+    reserved_concurrency: { authorizer: 5, connect: 5, default: 5, disconnect: 5, refresh: 5, control: 2 },
+    advanced_security_mode: 'AUDIT',
     // moto answers 500 to the UpdateAccount patch that clears the role (docs/emulator-gaps.md).
     reset_api_gateway_account_on_destroy: false,
   };

@@ -229,6 +229,9 @@ class Rehearsal {
             ...(vars.control_invoker_arns === undefined ? {} : { controlInvokers: [invokerArn] }),
             ...(vars.control_event_ops === undefined ? {} : { controlEventOps: FULL_CONTROL_EVENT_OPS }),
             tracing: vars.tracing_enabled === true,
+            ...(vars.reserved_concurrency === undefined
+              ? {}
+              : { reservedConcurrency: vars.reserved_concurrency as Record<string, number> }),
           },
           true,
         );

@@ -22,7 +22,12 @@ import {
   ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
 } from '@aws-sdk/client-iam';
-import { GetFunctionConfigurationCommand, GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  GetFunctionConcurrencyCommand,
+  GetFunctionConfigurationCommand,
+  GetPolicyCommand,
+  LambdaClient,
+} from '@aws-sdk/client-lambda';
 import {
   CognitoIdentityProviderClient,
   DescribeUserPoolClientCommand,
@@ -238,6 +243,8 @@ export interface RootExpectations {
   controlInvokers?: string[];
   controlEventOps?: string[];
   tracing?: boolean;
+  /** Reserved concurrency by function role, when set. */
+  reservedConcurrency?: Record<string, number>;
 }
 
 /** Every wiring check of the root stack. */
@@ -415,6 +422,11 @@ export async function checkRootWiring(
         env.MAX_CONNECTIONS_PER_USER,
         JSON.stringify(outputs.max_connections_per_user),
       );
+    }
+    const reserved = expect.reservedConcurrency?.[fn];
+    if (reserved !== undefined) {
+      const concurrency = await c.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: functionName }));
+      checks.equal(`${fn}: reserved concurrency`, concurrency.ReservedConcurrentExecutions, reserved);
     }
     await checkRolePolicies(c, checks, fn, functionName, role, {
       tableArn,
