@@ -7,13 +7,14 @@
 // Its stack runs with MAX_CONNECTIONS_PER_USER=0: every connection is the demo user's.
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import WebSocket, { WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { startStack } from '../local/stack.ts';
 import { localDynamoClient } from '../local/dynamodb.ts';
 import { signInWithHostedUi } from '../local/issuer/sign-in.ts';
 import { ArgsError, parseArgs, positiveInt } from './cli/args.ts';
-import { mapLimit, percentile } from './cli/stats.ts';
+import { percentile } from './cli/stats.ts';
+import { closeSockets, openSockets } from './cli/open-sockets.ts';
 import { runPush } from './cli/push-load.ts';
 
 interface RunResult {
@@ -37,30 +38,8 @@ async function runWorkload(
   seqOf: SeqOf,
   timeoutMs: number,
 ): Promise<RunResult> {
-  const sockets: WebSocket[] = [];
-  let failed = 0;
   const connectStart = performance.now();
-  await mapLimit(
-    Array.from({ length: count }),
-    parallel,
-    () =>
-      new Promise<void>((resolve) => {
-        const ws = new WebSocket(url, { handshakeTimeout: timeoutMs });
-        ws.once('open', () => {
-          sockets.push(ws);
-          resolve();
-        });
-        ws.once('unexpected-response', (_req, res) => {
-          failed += 1;
-          res.resume();
-          resolve();
-        });
-        ws.once('error', () => {
-          failed += 1;
-          resolve();
-        });
-      }),
-  );
+  const { sockets, failed } = await openSockets(url, count, parallel, timeoutMs);
   const connectSeconds = (performance.now() - connectStart) / 1000;
 
   const latencies: number[] = [];
@@ -110,16 +89,7 @@ async function runWorkload(
     ),
   );
   const messageSeconds = (performance.now() - messageStart) / 1000;
-  await Promise.all(
-    sockets.map(
-      (ws) =>
-        new Promise<void>((resolve) => {
-          if (ws.readyState === WebSocket.CLOSED) return resolve();
-          ws.once('close', () => resolve());
-          ws.close(1000);
-        }),
-    ),
-  );
+  await closeSockets(sockets);
   return {
     connections: sockets.length,
     failedConnections: failed,

@@ -2,11 +2,11 @@
 // control function's Lambda Invoke, every push frame counted; then, in the same run, the same N frames sent by
 // the client itself with N direct PostToConnection calls, for comparison.
 import { performance } from 'node:perf_hooks';
-import WebSocket from 'ws';
 import { LambdaClient, InvokeCommand } from '@aws-sdk/client-lambda';
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { RunningStack } from '../../local/stack.ts';
 import { mapLimit } from './stats.ts';
+import { closeSockets, openSockets } from './open-sockets.ts';
 
 export interface PushResult {
   sockets: number;
@@ -43,28 +43,11 @@ export async function runPush(
   parallel: number,
   timeoutMs: number,
 ): Promise<PushResult> {
-  const sockets: WebSocket[] = [];
-  let failedSockets = 0;
-  await mapLimit(
-    Array.from({ length: count }),
+  const { sockets, failed: failedSockets } = await openSockets(
+    `${stack.config.websocketUrl}?token=${accessToken}`,
+    count,
     parallel,
-    () =>
-      new Promise<void>((resolve) => {
-        const ws = new WebSocket(`${stack.config.websocketUrl}?token=${accessToken}`, { handshakeTimeout: timeoutMs });
-        ws.once('open', () => {
-          sockets.push(ws);
-          resolve();
-        });
-        ws.once('unexpected-response', (_req, res) => {
-          failedSockets += 1;
-          res.resume();
-          resolve();
-        });
-        ws.once('error', () => {
-          failedSockets += 1;
-          resolve();
-        });
-      }),
+    timeoutMs,
   );
 
   let controlDelivered = 0;
@@ -124,16 +107,7 @@ export async function runPush(
   const directSeconds = await until(() => directDelivered, ids.length - directFailed, directStarted, timeoutMs);
   management.destroy();
 
-  await Promise.all(
-    sockets.map(
-      (ws) =>
-        new Promise<void>((resolve) => {
-          if (ws.readyState === WebSocket.CLOSED) return resolve();
-          ws.once('close', () => resolve());
-          ws.close(1000);
-        }),
-    ),
-  );
+  await closeSockets(sockets);
   return {
     sockets: sockets.length,
     failedSockets,
