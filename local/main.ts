@@ -84,4 +84,4 @@ const shutdown = (signal: string): void => {
 process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 // make does not pass on a SIGINT sent to its PID alone: stop when make is stopping (local/parent-watch.ts).
-watchParent((why) => shutdown(why));
+watchParent((gone) => shutdown(gone.why));

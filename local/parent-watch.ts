@@ -18,22 +18,31 @@ function parentCommand(ppid: number): string | undefined {
   }
 }
 
-/** True when the process's blocked-signal mask includes a fatal signal. */
-export function blocksFatalSignal(status: string): boolean {
+const NAMES: Record<number, NodeJS.Signals> = { 1: 'SIGHUP', 2: 'SIGINT', 15: 'SIGTERM' };
+
+/** The fatal signal the process's blocked-signal mask includes (the one its handler is running for), if any. */
+export function blockedFatalSignal(status: string): NodeJS.Signals | undefined {
   const mask = /^SigBlk:\s*([0-9a-fA-F]+)$/m.exec(status)?.[1];
-  if (mask === undefined) return false;
+  if (mask === undefined) return undefined;
   const bits = BigInt(`0x${mask}`);
-  return FATAL_SIGNALS.some((signal) => (bits & (1n << BigInt(signal - 1))) !== 0n);
+  const signal = FATAL_SIGNALS.find((n) => (bits & (1n << BigInt(n - 1))) !== 0n);
+  return signal === undefined ? undefined : NAMES[signal];
 }
 
-export function watchParent(onGone: (why: string) => void, intervalMs = 100): () => void {
+export interface ParentGone {
+  why: string;
+  /** The signal make is handling, when that is how it was seen (make passes on SIGTERM itself). */
+  signal?: NodeJS.Signals;
+}
+
+export function watchParent(onGone: (gone: ParentGone) => void, intervalMs = 100): () => void {
   const original = process.ppid;
   const isMake = /^g?make$/.test(parentCommand(original) ?? '');
   let suspicious = 0;
   const timer = setInterval(() => {
     if (process.ppid !== original) {
       clearInterval(timer);
-      onGone('parent process exited');
+      onGone({ why: 'parent process exited' });
       return;
     }
     if (!isMake) return;
@@ -43,10 +52,11 @@ export function watchParent(onGone: (why: string) => void, intervalMs = 100): ()
     } catch {
       return;
     }
-    suspicious = blocksFatalSignal(status) ? suspicious + 1 : 0;
-    if (suspicious >= 2) {
+    const signal = blockedFatalSignal(status);
+    suspicious = signal === undefined ? 0 : suspicious + 1;
+    if (signal !== undefined && suspicious >= 2) {
       clearInterval(timer);
-      onGone('make received a signal');
+      onGone({ why: `make received ${signal}`, signal });
     }
   }, intervalMs);
   timer.unref();

@@ -11,5 +11,8 @@ if (target === undefined) {
   process.exit(1);
 }
 process.argv = [process.argv[0] as string, path.resolve(target), ...rest];
-watchParent(() => process.kill(process.pid, 'SIGTERM'));
+// make passes SIGTERM on by itself; a second one would find the module's handler spent and kill outright.
+watchParent((gone) => {
+  if (gone.signal !== 'SIGTERM') process.kill(process.pid, 'SIGTERM');
+});
 await import(pathToFileURL(path.resolve(target)).href);
