@@ -200,12 +200,16 @@ describe('local stack policies and lifetimes (real bundles)', function () {
 
   it('enforces token expiry on a message: error frame, socket closed, item removed', async function () {
     this.timeout(30000);
-    const stack = await startTestStack({ accessTokenTtlSeconds: 2 });
+    // Long enough for the first echo on a busy machine, short enough to wait for.
+    const stack = await startTestStack({ accessTokenTtlSeconds: 6 });
     const db = dynamo(stack);
     try {
-      const client = await mustOpen(`${stack.config.websocketUrl}?token=${await accessToken(stack)}`);
+      const token = await accessToken(stack);
+      const exp = (JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString()) as { exp: number })
+        .exp;
+      const client = await mustOpen(`${stack.config.websocketUrl}?token=${token}`);
       const id = await connectionIdOf(client);
-      await new Promise((r) => setTimeout(r, 2500));
+      await new Promise((r) => setTimeout(r, Math.max(0, exp * 1000 - Date.now()) + 1200));
       client.send('too late');
       expect(await client.nextJson<EchoFrame>()).to.include({ type: 'error', reason: 'token_expired' });
       await client.closed;
