@@ -10,7 +10,7 @@ NODE22_DIR := .tools/node22
 NODE22 := $(NODE22_DIR)/node_modules/node/bin/node
 MOCHA := node_modules/mocha/bin/mocha.js
 UNIT := 'test/unit/**/*.test.ts'
-INTEGRATION := 'test/integration/**/*.test.ts'
+INTEGRATION := 'test/integration/**/*.test.ts' 'test/rehearsal/**/*.test.ts'
 E2E := 'test/e2e/**/*.test.ts'
 
 .PHONY: help deps build typecheck lint format test test-js test-unit test-integration test-e2e test-node22 \
