@@ -28,6 +28,8 @@ export interface ControlDeps {
   /** Management API calls in flight at once. */
   readonly concurrency?: number;
   readonly pageSize?: number;
+  /** Waits `ms`; injected so tests need not wait for revoke's second sweep. */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export type ControlAnswer = Readonly<Record<string, unknown>>;
@@ -37,6 +39,12 @@ export const DEFAULT_CONCURRENCY = 32;
 export const DEADLINE_MARGIN_MS = 4000;
 /** `list` stays far below Lambda's 6 MB response limit whatever the stored claims hold. */
 export const MAX_LIST_ENTRIES = 1000;
+/**
+ * `revoke` sweeps the sub's connections a second time this long after the first: a handshake whose authorizer
+ * ran before the record was written may store its item after the first sweep (Lambda start, the limit Query,
+ * the sub-index's replication lag). $connect's own re-read of the record closes most of that window.
+ */
+export const REVOKE_SECOND_SWEEP_MS = 1500;
 
 export interface ListEntry {
   readonly connectionId: string;
@@ -68,6 +76,7 @@ export function createControlHandler(
 ): (payload: unknown, context?: unknown) => Promise<ControlAnswer> {
   const { config, dynamo, store, management, now } = deps;
   const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
   /** The sub's items, stopping (and saying so) when the invocation's time runs short. */
   function itemsOf(
@@ -139,12 +148,16 @@ export function createControlHandler(
     log: FunctionLogger,
     context: unknown,
     tally: CloseTally,
+    seen: Set<string> = new Set(),
   ): Promise<{ truncated: boolean }> {
     const cut = { truncated: false };
     const actions = { store, management, log };
-    await forEachBounded(itemsOf(sub, log, context, cut), concurrency, (item) =>
-      close(actions, item.connectionId, tally),
-    );
+    await forEachBounded(itemsOf(sub, log, context, cut), concurrency, async (item) => {
+      // A later sweep may still see, through the index's lag, an item an earlier one closed.
+      if (seen.has(item.connectionId)) return;
+      seen.add(item.connectionId);
+      await close(actions, item.connectionId, tally);
+    });
     return cut;
   }
 
@@ -189,7 +202,19 @@ export function createControlHandler(
     const revokedAt = await step('record revocation', () => recordRevocation(dynamo, table, sub, now()));
     log('info', 'revoked', { sub, revokedAt });
     const tally: CloseTally = { closed: 0, gone: 0, failed: 0 };
-    const cut = await closeAll(sub, log, context, tally);
+    const seen = new Set<string>();
+    const first = await closeAll(sub, log, context, tally, seen);
+    // The second sweep only if the invocation can afford the wait and a sweep after it.
+    const left = remainingMs(context);
+    let cut: { truncated: boolean };
+    if (left === undefined || left >= REVOKE_SECOND_SWEEP_MS + DEADLINE_MARGIN_MS) {
+      await sleep(REVOKE_SECOND_SWEEP_MS);
+      const second = await closeAll(sub, log, context, tally, seen);
+      cut = { truncated: first.truncated || second.truncated };
+    } else {
+      cut = { truncated: true };
+      log('warn', 'deadline_reached', { remainingMs: left, detail: 'second revoke sweep skipped' });
+    }
     finish(log, 'connections_closed', { GoneCleanup: tally.gone }, tally, cut);
     return {
       closed: tally.closed,

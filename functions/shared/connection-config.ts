@@ -13,6 +13,10 @@ export interface ConnectionConfig {
   readonly storedHeaders: readonly string[];
   /** Query parameter carrying the token; never stored. */
   readonly tokenQueryParam: string;
+  /** TOKEN_HEADER: the header carrying the token (the authorizer's setting), lower-cased; never stored. */
+  readonly tokenHeader: string;
+  /** REVOCATIONS_TABLE: $connect re-reads the revocation record after storing its item; absent = off. */
+  readonly revocationsTable: string | undefined;
   /**
    * The management endpoint the SDK takes from the environment (`AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI`,
    * else `AWS_ENDPOINT_URL`), or undefined when it must come from the event. Only used to decide whether to
@@ -59,7 +63,7 @@ export function endpointUrl(env: Env, name: string): string | undefined {
   return raw;
 }
 
-function storedHeaders(env: Env): string[] {
+function storedHeaders(env: Env, tokenHeader: string): string[] {
   const names = parseList(optionalString(env, 'STORED_HEADERS'), ',');
   const out: string[] = [];
   for (const name of names) {
@@ -68,6 +72,10 @@ function storedHeaders(env: Env): string[] {
     const lower = name.toLowerCase();
     if (CREDENTIAL_HEADERS.has(lower)) {
       throw new ConfigError('STORED_HEADERS', `must not include ${lower} (it carries credentials)`);
+    }
+    // A custom token header would otherwise put every access token on the item and in every echo.
+    if (lower === tokenHeader) {
+      throw new ConfigError('STORED_HEADERS', `must not include ${lower}: it is TOKEN_HEADER and carries the token`);
     }
     if (!out.includes(lower)) out.push(lower);
   }
@@ -92,17 +100,25 @@ function managementEndpointFromEnv(env: Env): string | undefined {
 export function loadConnectionConfig(env: Env): ConnectionConfig {
   const tableName = requiredString(env, 'CONNECTIONS_TABLE', TABLE_NAME, '3 to 255 of A-Z a-z 0-9 _ . -');
   const ttlSeconds = optionalInt(env, 'CONNECTION_TTL_SECONDS', DEFAULT_TTL_SECONDS, MIN_TTL_SECONDS, MAX_TTL_SECONDS);
-  const headers = storedHeaders(env);
+  const tokenHeader = optionalString(env, 'TOKEN_HEADER') ?? 'Authorization';
+  if (!HEADER_NAME.test(tokenHeader)) throw new ConfigError('TOKEN_HEADER', 'is not a valid header name');
+  const headers = storedHeaders(env, tokenHeader.toLowerCase());
   const tokenQueryParam = optionalString(env, 'TOKEN_QUERY_PARAM') ?? 'token';
   if (!QUERY_PARAMETER_NAME.test(tokenQueryParam))
     throw new ConfigError('TOKEN_QUERY_PARAM', 'is not a valid query parameter name');
   // Validated here so a typo fails the cold start rather than the first DynamoDB call.
   endpointUrl(env, 'AWS_ENDPOINT_URL_DYNAMODB');
+  const revocationsTable = optionalString(env, 'REVOCATIONS_TABLE');
+  if (revocationsTable !== undefined && !TABLE_NAME.test(revocationsTable)) {
+    throw new ConfigError('REVOCATIONS_TABLE', 'is malformed (expected 3 to 255 of A-Z a-z 0-9 _ . -)');
+  }
   return {
     tableName,
     ttlSeconds,
     storedHeaders: headers,
     tokenQueryParam,
+    tokenHeader: tokenHeader.toLowerCase(),
+    revocationsTable,
     managementEndpointFromEnv: managementEndpointFromEnv(env),
     maxConnectionsPerUser: optionalInt(
       env,

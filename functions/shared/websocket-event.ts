@@ -9,6 +9,8 @@ export interface AuthorizerContext {
   readonly username: string;
   /** The token's `exp`, epoch seconds; undefined when the context has none. */
   readonly exp: number | undefined;
+  /** The token's `auth_time` (the authorizer's `authTime`), epoch seconds; undefined when the context has none. */
+  readonly authTime: number | undefined;
 }
 
 export type ContextRead =
@@ -56,7 +58,9 @@ export function readAuthorizerContext(event: unknown): ContextRead {
   if (username.length > MAX_USERNAME_LENGTH) return { ok: false, problem: 'authorizer context username is too long' };
   const exp = readEpochSeconds(authorizer['exp']);
   if (exp === 'malformed') return { ok: false, problem: 'authorizer context exp is not epoch seconds' };
-  return { ok: true, context: { sub, username, exp } };
+  const authTime = readEpochSeconds(authorizer['authTime']);
+  if (authTime === 'malformed') return { ok: false, problem: 'authorizer context authTime is not epoch seconds' };
+  return { ok: true, context: { sub, username, exp, authTime } };
 }
 
 /** Every value of header `name` (matched case-insensitively) from `headers`, else from `multiValueHeaders`. */

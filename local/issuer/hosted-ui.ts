@@ -154,9 +154,11 @@ export class HostedUi {
       });
       return;
     }
+    // Counted as a failure before the hash wait, in the same tick as the check above: concurrent guesses lock the
+    // account as sequential ones do (none can pass the check while another's hash runs). A success clears it.
+    this.lockout.recordFailure(username);
     const user = await this.deps.users.authenticate(username, password);
     if (!user) {
-      this.lockout.recordFailure(username);
       this.deps.log('warn', 'login_failed', { clientId: pending.request.clientId });
       // Cognito's wording; it does not say which of the two was wrong.
       this.showForm(req, res, pending.request, 'login', 200, { username, errors: ['Incorrect username or password.'] });

@@ -21,6 +21,7 @@ describe('issuer: sign-in hardening', function () {
       users: [
         { username: 'demo', password: DEMO.password },
         { username: 'victim', password: DEMO.password },
+        { username: 'racer', password: DEMO.password },
       ],
     });
   });
@@ -70,6 +71,28 @@ describe('issuer: sign-in hardening', function () {
       const after = await attempt(await openForm(), 'victim', 'Wrong-passw0rd-7');
       const again = await attempt(after.form, 'victim', DEMO.password);
       expect(again.status).to.equal(302);
+    });
+
+    it('locks under 30 concurrent guesses too: at most 5 passwords checked, the right one (last) refused', async function () {
+      // Pending forms are stateless, so an attacker can hold many and post them at once: each attempt must count
+      // before the slow password hash, or all of them pass the lock check together.
+      const forms = await Promise.all(Array.from({ length: 30 }, () => openForm()));
+      const wrong = forms.slice(0, 29).map((form, i) => attempt(form, 'racer', `Wrong-passw0rd-${i}`));
+      // The right password follows while the wrong ones are still being hashed (old code: all 29 pass the check).
+      const right = new Promise<void>((resolve) => setTimeout(resolve, 250)).then(() =>
+        attempt(forms[29]!, 'racer', DEMO.password),
+      );
+      const results = await Promise.all(wrong);
+      const checked = results.filter((r) => !r.html.includes('Password attempts exceeded'));
+      expect(checked.length, 'wrong passwords checked past the 5-failure lockout').to.equal(5);
+      const last = await right;
+      expect(last.status, 'the right password sent during the lock').to.equal(200);
+      expect(last.html).to.contain('Password attempts exceeded');
+      // Still locked afterwards (the clock is the test's): the right password is refused until the lock ends.
+      const during = await attempt(await openForm(), 'racer', DEMO.password);
+      expect(during.html).to.contain('Password attempts exceeded');
+      issuer.clock.advance(1);
+      expect((await attempt(await openForm(), 'racer', DEMO.password)).status).to.equal(302);
     });
 
     it('locks an unknown username the same way, so a lock reveals nothing', async function () {

@@ -21,6 +21,8 @@ describe('connections: configuration', () => {
       ttlSeconds: DEFAULT_TTL_SECONDS,
       storedHeaders: [],
       tokenQueryParam: 'token',
+      tokenHeader: 'authorization',
+      revocationsTable: undefined,
       managementEndpointFromEnv: undefined,
       maxConnectionsPerUser: 10,
       contextClaims: [],
@@ -82,6 +84,21 @@ describe('connections: configuration', () => {
       expect(err.message).to.contain(header.toLowerCase());
     });
   }
+
+  it('refuses the custom TOKEN_HEADER in STORED_HEADERS, naming both variables (the token would be stored)', () => {
+    const err = failure({ ...base, TOKEN_HEADER: 'X-Auth-Token', STORED_HEADERS: 'user-agent,x-auth-TOKEN' });
+    expect(err.variable).to.equal('STORED_HEADERS');
+    expect(err.message).to.contain('TOKEN_HEADER').and.contain('x-auth-token');
+    expect(loadConnectionConfig({ ...base, TOKEN_HEADER: 'X-Auth-Token', STORED_HEADERS: 'user-agent' })).to.include({
+      tokenHeader: 'x-auth-token',
+    });
+  });
+
+  it('fails naming TOKEN_HEADER when it is not a header name, and REVOCATIONS_TABLE when malformed', () => {
+    expect(failure({ ...base, TOKEN_HEADER: 'x auth' }).variable).to.equal('TOKEN_HEADER');
+    expect(failure({ ...base, REVOCATIONS_TABLE: 'a b' }).variable).to.equal('REVOCATIONS_TABLE');
+    expect(loadConnectionConfig({ ...base, REVOCATIONS_TABLE: 'revs' }).revocationsTable).to.equal('revs');
+  });
 
   it('fails naming STORED_HEADERS when it lists more than 20 headers', () => {
     const many = Array.from({ length: 21 }, (_, i) => `x-h${i}`).join(',');

@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { ConditionalCheckFailedException, InternalServerError, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { createConnectHandler } from '../../../functions/connect/handler.ts';
+import { createConnectHandler, REVOKED_STATUS } from '../../../functions/connect/handler.ts';
 import { createConnectionStore } from '../../../functions/shared/connection-store.ts';
 import { loadConnectionConfig } from '../../../functions/shared/connection-config.ts';
 import { unmarshalConnectionItem } from '../../../functions/shared/connection-item.ts';
 import { createManagementClients } from '../../../functions/shared/management-clients.ts';
+import type { RevocationRead } from '../../../functions/shared/token/revocations.ts';
 import { connection, FakeManagement, FakeTable } from '../control/fakes.ts';
 import {
   authorizerContext,
@@ -268,5 +269,69 @@ describe('connections: $connect with the per-user limit and context claims', () 
     const stored = unmarshalConnectionItem(table.items.get(CONNECTION_ID));
     expect(stored.ok && stored.item.claims).to.deep.equal({ 'custom:tenant': 'acme' });
     expect(table.items.get(CONNECTION_ID)?.['claims']).to.deep.equal({ M: { 'custom:tenant': { S: 'acme' } } });
+  });
+});
+
+describe('connections: $connect re-reads the revocation record after storing its item (revoke race)', () => {
+  const AUTH_TIME = EXP - 3600;
+  function revocable(answer: RevocationRead) {
+    const table = new FakeTable();
+    const logs = captureLog('connect');
+    const seenStored: boolean[] = [];
+    const handler = createConnectHandler({
+      config: loadConnectionConfig({ CONNECTIONS_TABLE: 'conns', MAX_CONNECTIONS_PER_USER: '0' }),
+      store: createConnectionStore({ dynamo: table, tableName: 'conns' }),
+      dynamo: table,
+      management: noManagement,
+      now: () => NOW_MS,
+      log: logs.log,
+      revocations: {
+        revokedAt: (sub) => {
+          expect(sub).to.equal(SUB);
+          // Write-then-check: the read must come after the PutItem, or revoke's sweep could miss the item.
+          seenStored.push(table.has(CONNECTION_ID));
+          return Promise.resolve(answer);
+        },
+      },
+    });
+    return { handler, table, logs, seenStored };
+  }
+
+  it('refuses with 401 and deletes its item when revokedAt is at or after the auth time', async () => {
+    for (const revokedAt of [AUTH_TIME, AUTH_TIME + 10]) {
+      const { handler, table, logs, seenStored } = revocable({ ok: true, revokedAt });
+      expect(await handler(connectEvent())).to.deep.equal({ statusCode: REVOKED_STATUS });
+      expect(REVOKED_STATUS).to.equal(401);
+      expect(seenStored).to.deep.equal([true]);
+      expect(table.has(CONNECTION_ID)).to.equal(false);
+      expect(logs.records().at(-1)).to.include({ level: 'warn', reason: 'revoked', revokedAt, authTime: AUTH_TIME });
+      expect(logs.reasons()).to.not.include('connected');
+    }
+  });
+
+  it('accepts and keeps its item when there is no record, or the session is newer than it', async () => {
+    for (const revokedAt of [undefined, AUTH_TIME - 1]) {
+      const { handler, table, logs, seenStored } = revocable({ ok: true, revokedAt });
+      expect(await handler(connectEvent())).to.deep.equal({ statusCode: 200 });
+      expect(seenStored).to.deep.equal([true]);
+      expect(table.has(CONNECTION_ID)).to.equal(true);
+      expect(logs.reasons()).to.include('connected');
+    }
+  });
+
+  it('fails closed: an unreadable record deletes the item and answers 500 (revocation_unavailable)', async () => {
+    const { handler, table, logs } = revocable({ ok: false, error: 'no answer within 1000 ms' });
+    expect(await handler(connectEvent())).to.deep.equal({ statusCode: 500 });
+    expect(table.has(CONNECTION_ID)).to.equal(false);
+    expect(logs.records().at(-1)).to.include({ level: 'error', reason: 'revocation_unavailable', InternalError: 1 });
+  });
+
+  it('refuses a context without authTime whenever a record exists, and a malformed authTime outright', async () => {
+    const { handler, table } = revocable({ ok: true, revokedAt: 1 });
+    const event = connectEvent({ context: { authorizer: authorizerContext({ authTime: undefined }) } });
+    expect(await handler(event)).to.deep.equal({ statusCode: 401 });
+    expect(table.has(CONNECTION_ID)).to.equal(false);
+    const bad = connectEvent({ context: { authorizer: authorizerContext({ authTime: '12.5' }) } });
+    expect(await revocable({ ok: true, revokedAt: undefined }).handler(bad)).to.deep.equal({ statusCode: 403 });
   });
 });

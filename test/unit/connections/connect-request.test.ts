@@ -68,7 +68,7 @@ describe('connections: $connect request to item', () => {
     const item = buildConnectionItem({
       event,
       connectionId: CONNECTION_ID,
-      context: { sub: SUB, username: 'jane', exp: EXP },
+      context: { sub: SUB, username: 'jane', exp: EXP, authTime: EXP - 3600 },
       claims: { 'custom:tenant': 'acme' },
       config: { ttlSeconds: 7260, storedHeaders: ['user-agent'], tokenQueryParam: 'token' },
       nowMs: NOW_MS + 999,
@@ -91,7 +91,7 @@ describe('connections: $connect request to item', () => {
     const item = buildConnectionItem({
       event,
       connectionId: CONNECTION_ID,
-      context: { sub: SUB, username: '', exp: EXP },
+      context: { sub: SUB, username: '', exp: EXP, authTime: undefined },
       claims: {},
       config: { ttlSeconds: 60, storedHeaders: [], tokenQueryParam: 'token' },
       nowMs: NOW_MS,

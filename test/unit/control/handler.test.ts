@@ -1,7 +1,13 @@
 // Every row of the control table (issue 9 and `revoke` of issue 8) through the real handler, store and
 // sub-index paging, over in-memory services.
 import { expect } from 'chai';
-import { createControlHandler, MAX_LIST_ENTRIES, type ControlDeps } from '../../../functions/control/handler.ts';
+import {
+  createControlHandler,
+  DEADLINE_MARGIN_MS,
+  MAX_LIST_ENTRIES,
+  REVOKE_SECOND_SWEEP_MS,
+  type ControlDeps,
+} from '../../../functions/control/handler.ts';
 import { createConnectionStore } from '../../../functions/shared/connection-store.ts';
 import { createLogger } from '../../../functions/shared/log.ts';
 import { connection, FakeManagement, FakeTable, NOW_MS, NOW_S, OTHER_SUB, SUB } from './fakes.ts';
@@ -13,6 +19,7 @@ function setup(
     revocations?: boolean;
     concurrency?: number;
     pageSize?: number;
+    sleep?: (ms: number) => Promise<void>;
   } = {},
 ) {
   const table = options.table ?? new FakeTable();
@@ -28,6 +35,7 @@ function setup(
     log,
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     pageSize: options.pageSize ?? 2,
+    sleep: options.sleep ?? (() => Promise.resolve()),
   };
   const handler = createControlHandler(deps);
   const records = (): Record<string, unknown>[] => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -283,6 +291,39 @@ describe('control: revoke', () => {
     });
     expect(management.deletes.sort()).to.deep.equal(['a=', 'b=']);
     expect([...table.items.keys()]).to.deep.equal(['z=']);
+  });
+
+  it('sweeps a second time after a delay, closing a connection stored after the first sweep (handshake in flight)', async () => {
+    const table = new FakeTable().add(connection('a='));
+    const management = new FakeManagement().set('live', 'a=', 'late=');
+    const waits: number[] = [];
+    const sleep = (ms: number) => {
+      waits.push(ms);
+      // The in-flight $connect's PutItem lands while revoke waits.
+      table.add(connection('late='));
+      return Promise.resolve();
+    };
+    const { handler } = setup({ table, management, sleep });
+    expect(await handler({ op: 'revoke', sub: SUB }, context)).to.deep.equal({
+      closed: 2,
+      revokedAt: NOW_S,
+      gone: 0,
+      failed: 0,
+    });
+    expect(waits).to.deep.equal([REVOKE_SECOND_SWEEP_MS]);
+    expect(management.deletes.sort()).to.deep.equal(['a=', 'late=']);
+    expect(table.items.size).to.equal(0);
+  });
+
+  it('skips the second sweep, answering truncated, when the invocation has no time left for it', async () => {
+    const table = new FakeTable().add(connection('a='));
+    const management = new FakeManagement().set('live', 'a=');
+    let slept = false;
+    const { handler, records } = setup({ table, management, sleep: () => ((slept = true), Promise.resolve()) });
+    const short = { awsRequestId: 'lambda-req-2', getRemainingTimeInMillis: () => DEADLINE_MARGIN_MS + 100 };
+    expect(await handler({ op: 'revoke', sub: SUB }, short)).to.deep.include({ closed: 1, truncated: true });
+    expect(slept).to.equal(false);
+    expect(records().map((r) => r['detail'])).to.include('second revoke sweep skipped');
   });
 
   it('never moves a later revocation back in time', async () => {
