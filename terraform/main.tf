@@ -13,7 +13,9 @@ locals {
     CONNECTION_TTL_SECONDS = tostring(var.connection_ttl_seconds)
     STORED_HEADERS         = join(",", var.stored_headers)
     TOKEN_QUERY_PARAM      = var.token_query_param
-    METRICS_NAMESPACE      = var.metrics_namespace
+    # The authorizer's token header: the connection functions refuse it in STORED_HEADERS at cold start.
+    TOKEN_HEADER      = var.token_header
+    METRICS_NAMESPACE = var.metrics_namespace
   }
 
   # Every function that calls the management API posts to the stage's execute-api endpoint, never to the event's
@@ -93,12 +95,15 @@ module "connect_function" {
   name        = "${var.name}-connect"
   description = "$connect: stores the authorized connection, within the per-user limit"
   zip_path    = "${local.zip_dir}/connect.zip"
+  # REVOCATIONS_TABLE: after storing its item, $connect re-reads the user's revocation record (closes the race
+  # with control's revoke).
   environment_variables = merge(local.connection_environment, local.management_environment, local.context_claims_environment, {
     MAX_CONNECTIONS_PER_USER = tostring(var.max_connections_per_user)
-  })
+  }, local.revocation_environment)
   policy_statements = concat([
     {
-      # PutItem stores the connection; DeleteItem removes a user's stale items found at the limit.
+      # PutItem stores the connection; DeleteItem removes a user's stale items found at the limit (and its own
+      # item when the session was revoked meanwhile).
       sid       = "StoreConnection"
       actions   = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
       resources = [module.connections_table.arn]
@@ -114,7 +119,11 @@ module "connect_function" {
       actions   = ["execute-api:ManageConnections"]
       resources = [module.websocket_api.manage_connections_arns["GET"]]
     },
-  ], local.table_key_write)
+    ], var.revocation_enabled ? [{
+      sid       = "ReadRevocation"
+      actions   = ["dynamodb:GetItem"]
+      resources = [local.revocations_table_arn]
+  }] : [], local.table_key_write)
   runtime                        = local.lambda_defaults.runtime
   architecture                   = local.lambda_defaults.architecture
   memory_size                    = local.lambda_defaults.memory_size

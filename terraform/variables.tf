@@ -178,7 +178,9 @@ variable "allowed_groups" {
   validation {
     # Lambda refuses more than 4 KB of environment (names and values). The lists below are the variable part of
     # the refresh function's environment (the authorizer's plus the connection settings); the rest (ids, endpoints,
-    # flags, table names) stays under the 1,200 bytes reserved.
+    # flags, table names) stays under the 1,200 bytes reserved. Refresh's is the largest: connect's (connection
+    # settings with TOKEN_HEADER, claims, REVOCATIONS_TABLE, MAX_CONNECTIONS_PER_USER) is a subset of it but for
+    # MAX_CONNECTIONS_PER_USER, far smaller than the authorizer variables connect does not get.
     condition = (1200 + length(join(",", var.allowed_groups)) + length(join(" ", var.required_scopes)) +
       length(join(",", var.existing_client_ids)) + length(var.token_header) + length(var.token_query_param) +
       length(join(",", var.context_claims)) + length(var.metrics_namespace) + length(join(",", var.stored_headers)) +
@@ -298,7 +300,7 @@ variable "connection_ttl_seconds" {
 }
 
 variable "stored_headers" {
-  description = "Handshake headers the connect Lambda keeps on the connection item (never credential headers)."
+  description = "Handshake headers the connect Lambda keeps on the connection item (never credential headers, never token_header)."
   type        = list(string)
   default     = ["user-agent"]
 
@@ -308,6 +310,12 @@ variable "stored_headers" {
       !contains(["authorization", "proxy-authorization", "cookie", "sec-websocket-protocol", "x-amz-security-token"], lower(h))
     ])
     error_message = "stored_headers must be at most 20 header names, none of authorization, proxy-authorization, cookie, sec-websocket-protocol, x-amz-security-token."
+  }
+
+  validation {
+    # A custom token header would put every access token on the connection item and in every echo.
+    condition     = !contains([for h in var.stored_headers : lower(h)], lower(var.token_header))
+    error_message = "stored_headers must not include token_header: that header carries the access token."
   }
 }
 
@@ -423,7 +431,7 @@ variable "create_api_gateway_cloudwatch_role" {
 }
 
 variable "revocation_enabled" {
-  description = "Explicit revocation: the `<name>-revocations` table, REVOCATIONS_TABLE on the authorizer, refresh and control functions, and the control function's `revoke` operation. false: no table, no variable, no grant."
+  description = "Explicit revocation: the `<name>-revocations` table, REVOCATIONS_TABLE on the authorizer, connect, refresh and control functions (connect re-reads the record after storing its item), and the control function's `revoke` operation. false: no table, no variable, no grant."
   type        = bool
   default     = true
 }

@@ -174,8 +174,14 @@ run "least_privilege_of_every_role" {
         Action   = ["execute-api:ManageConnections"]
         Resource = ["arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/GET/@connections/*"]
       },
+      {
+        Sid      = "ReadRevocation"
+        Effect   = "Allow"
+        Action   = ["dynamodb:GetItem"]
+        Resource = ["arn:aws:dynamodb:eu-west-1:123456789012:table/ws-auth-revocations"]
+      },
     ]
-    error_message = "connect's policy is not exactly PutItem/DeleteItem on the table, Query on sub-index and GET @connections of this stage"
+    error_message = "connect's policy is not exactly PutItem/DeleteItem on the table, Query on sub-index, GET @connections of this stage and GetItem on revocations"
   }
   assert {
     condition = jsondecode(module.disconnect_function.policy_json).Statement == [{
@@ -309,6 +315,7 @@ run "functions_get_the_contract_environment" {
       CONNECTION_TTL_SECONDS = "3600"
       STORED_HEADERS         = "User-Agent,X-Forwarded-For"
       TOKEN_QUERY_PARAM      = "token"
+      TOKEN_HEADER           = "Authorization"
       METRICS_NAMESPACE      = "WebSocketAuth"
     })
     error_message = "disconnect's environment is not the connection settings"
@@ -319,12 +326,14 @@ run "functions_get_the_contract_environment" {
       CONNECTION_TTL_SECONDS                   = "3600"
       STORED_HEADERS                           = "User-Agent,X-Forwarded-For"
       TOKEN_QUERY_PARAM                        = "token"
+      TOKEN_HEADER                             = "Authorization"
       METRICS_NAMESPACE                        = "WebSocketAuth"
       MAX_CONNECTIONS_PER_USER                 = "10"
       CONTEXT_CLAIMS                           = "custom:tenant"
+      REVOCATIONS_TABLE                        = "ws-auth-revocations"
       AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI = "https://abc123.execute-api.eu-west-1.amazonaws.com/prod"
     })
-    error_message = "connect lacks the per-user limit, the claims or the stage's management endpoint"
+    error_message = "connect lacks the per-user limit, the claims, the token header, the revocations table or the stage's management endpoint"
   }
   assert {
     condition     = module.default_function.environment_variables["AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI"] == "https://abc123.execute-api.eu-west-1.amazonaws.com/prod"
@@ -363,7 +372,7 @@ run "revocation_off_leaves_no_table_variable_or_grant" {
     error_message = "a revocations table exists although revocation_enabled is false"
   }
   assert {
-    condition = alltrue([for env in [module.authorizer.environment, module.refresh_function.environment_variables, module.control_function.environment_variables] :
+    condition = alltrue([for env in [module.authorizer.environment, module.connect_function.environment_variables, module.refresh_function.environment_variables, module.control_function.environment_variables] :
     !contains(keys(env), "REVOCATIONS_TABLE")])
     error_message = "REVOCATIONS_TABLE is set although revocation is off"
   }
@@ -372,9 +381,9 @@ run "revocation_off_leaves_no_table_variable_or_grant" {
     error_message = "the authorizer has permissions although revocation is off"
   }
   assert {
-    condition = alltrue([for m in [module.refresh_function, module.control_function] :
+    condition = alltrue([for m in [module.connect_function, module.refresh_function, module.control_function] :
     alltrue([for st in jsondecode(m.policy_json).Statement : !contains(["ReadRevocation", "RecordRevocation"], st.Sid)])])
-    error_message = "refresh or control keeps a revocations grant although revocation is off"
+    error_message = "connect, refresh or control keeps a revocations grant although revocation is off"
   }
 }
 
@@ -742,4 +751,27 @@ run "cognito_check_with_id_tokens_is_refused" {
     cognito_revocation_check = "on"
   }
   expect_failures = [var.cognito_revocation_check]
+}
+
+run "token_header_reaches_the_connection_functions" {
+  command = plan
+  variables {
+    token_header   = "X-Auth-Token"
+    stored_headers = ["User-Agent"]
+  }
+  assert {
+    condition = alltrue([for m in [module.connect_function, module.default_function, module.disconnect_function, module.refresh_function] :
+    m.environment_variables["TOKEN_HEADER"] == "X-Auth-Token"])
+    error_message = "a connection function does not know the token header it must never store"
+  }
+}
+
+run "token_header_in_stored_headers_is_refused" {
+  command = plan
+  variables {
+    # Case differs on purpose: header names are case-insensitive.
+    token_header   = "X-Auth-Token"
+    stored_headers = ["User-Agent", "x-auth-TOKEN"]
+  }
+  expect_failures = [var.stored_headers]
 }
