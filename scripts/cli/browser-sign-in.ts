@@ -1,8 +1,9 @@
 // Sign-in against a deployed hosted UI from a terminal: the authorization code + PKCE flow with a real browser,
 // the redirect caught on a localhost listener at the registered callback URL, the code exchanged for tokens.
-import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { spawn } from 'node:child_process';
+import { createPkce, randomToken } from '../../shared/pkce.ts';
+import type { TokenSet } from '../../shared/token-set.ts';
 
 export interface BrowserSignInOptions {
   hostedUiUrl: string;
@@ -13,14 +14,6 @@ export interface BrowserSignInOptions {
   announce: (authorizeUrl: string) => void;
   timeoutMs?: number;
   fetchImpl?: typeof fetch;
-}
-
-export interface Tokens {
-  accessToken: string;
-  idToken?: string;
-  refreshToken?: string;
-  expiresIn: number;
-  tokenType: string;
 }
 
 export class BrowserSignInError extends Error {
@@ -84,7 +77,7 @@ const DONE_PAGE =
 const FAIL_PAGE =
   '<!doctype html><meta charset="utf-8"><title>Sign-in failed</title><p>Sign-in failed. See the terminal.</p>';
 
-async function exchange(o: BrowserSignInOptions, code: string, verifier: string): Promise<Tokens> {
+async function exchange(o: BrowserSignInOptions, code: string, verifier: string): Promise<TokenSet> {
   const fetchImpl = o.fetchImpl ?? fetch;
   const response = await fetchImpl(`${o.hostedUiUrl.replace(/\/+$/, '')}/oauth2/token`, {
     method: 'POST',
@@ -117,11 +110,10 @@ async function exchange(o: BrowserSignInOptions, code: string, verifier: string)
   };
 }
 
-export async function signInWithBrowser(o: BrowserSignInOptions): Promise<Tokens> {
+export async function signInWithBrowser(o: BrowserSignInOptions): Promise<TokenSet> {
   const listen = callbackListenAddress(o.redirectUri);
-  const verifier = randomBytes(32).toString('base64url');
-  const challenge = createHash('sha256').update(verifier).digest('base64url');
-  const state = randomBytes(16).toString('base64url');
+  const { verifier, challenge } = await createPkce(globalThis.crypto);
+  const state = randomToken(globalThis.crypto);
 
   let settle: (r: { code: string } | { error: string }) => void = () => {};
   const outcome = new Promise<{ code: string } | { error: string }>((r) => (settle = r));

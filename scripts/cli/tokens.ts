@@ -1,8 +1,9 @@
 // Getting tokens for a target: the local stack signs in headlessly with the demo user; a deployed stack goes
 // through a real browser.
 import { signInWithHostedUi } from '../../local/issuer/sign-in.ts';
-import { signInWithBrowser, tryOpenBrowser, type Tokens } from './browser-sign-in.ts';
+import { signInWithBrowser, tryOpenBrowser } from './browser-sign-in.ts';
 import type { Target } from './target.ts';
+import type { TokenSet } from '../../shared/token-set.ts';
 
 export interface Credentials {
   username: string;
@@ -17,7 +18,7 @@ export async function tokensFor(
   target: Target,
   credentials: Credentials,
   say: (line: string) => void,
-): Promise<Tokens> {
+): Promise<TokenSet> {
   if (target.kind === 'local') {
     return signInWithHostedUi({
       hostedUiUrl: target.hostedUiUrl,
