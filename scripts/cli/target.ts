@@ -2,6 +2,7 @@
 // a deployed one (`terraform -chdir=<dir> output -json`). Every failure is a TargetError with a clear message.
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { unwrapTerraformOutputs } from '../../shared/terraform-outputs.ts';
 
 export class TargetError extends Error {
   constructor(message: string) {
@@ -70,7 +71,7 @@ export async function readLocalTarget(path: string): Promise<Target> {
   return parseLocalConfig(text, path);
 }
 
-/** The values of `terraform output -json` (each output is { value, type, sensitive }), by output name. */
+/** The values of `terraform output -json`, by output name (the shared reader of that shape). */
 export function terraformOutputValues(text: string): Record<string, unknown> {
   let raw: unknown;
   try {
@@ -78,12 +79,16 @@ export function terraformOutputValues(text: string): Record<string, unknown> {
   } catch {
     throw new TargetError('terraform output -json did not print JSON');
   }
-  if (typeof raw !== 'object' || raw === null) throw new TargetError('terraform output -json did not print an object');
-  const values: Record<string, unknown> = {};
-  for (const [key, entry] of Object.entries(raw as Record<string, unknown>)) {
-    if (typeof entry === 'object' && entry !== null && 'value' in entry) values[key] = entry.value;
+  const outputs = unwrapTerraformOutputs(raw);
+  if (outputs.ok) return outputs.values;
+  switch (outputs.reason) {
+    case 'not_an_object':
+      throw new TargetError('terraform output -json did not print an object');
+    case 'no_outputs':
+      throw new TargetError('terraform output -json printed no outputs: run terraform apply first');
+    case 'not_an_output':
+      throw new TargetError(`terraform output ${outputs.name} has no value`);
   }
-  return values;
 }
 
 /** Parses `terraform output -json` into a WebSocket target. */
