@@ -4,6 +4,7 @@ import { ConfigError, optionalInt, optionalString, type Env } from '../functions
 import type { StackOptions } from './stack.ts';
 import { STAGE_NAME, TABLE_NAME } from '../shared/formats.ts';
 import { stackSettingsFromEnv } from './stack-settings.ts';
+import { DEMO_USER } from '../shared/demo-user.ts';
 
 /** The variables read as StackOptions.env (validated by local/stack-settings.ts). */
 export const FEATURE_VARIABLES = [
@@ -37,8 +38,8 @@ export function stackOptionsFromEnv(env: Env): StackOptions {
   if (!STAGE_NAME.test(stage)) throw new ConfigError('STAGE', 'must be 1 to 128 of A-Z a-z 0-9 _ -');
   const tableName = optionalString(env, 'CONNECTIONS_TABLE') ?? 'connections-local';
   if (!TABLE_NAME.test(tableName)) throw new ConfigError('CONNECTIONS_TABLE', 'must be 3 to 255 of A-Z a-z 0-9 _ . -');
-  const demoUsername = optionalString(env, 'DEMO_USERNAME') ?? 'demo';
-  const demoPassword = env.DEMO_PASSWORD ?? 'Demo-passw0rd!';
+  const demoUsername = optionalString(env, 'DEMO_USERNAME') ?? DEMO_USER.username;
+  const demoPassword = env.DEMO_PASSWORD ?? DEMO_USER.password;
   if (demoPassword.length === 0) throw new ConfigError('DEMO_PASSWORD', 'must not be empty');
   const logLevel = optionalString(env, 'LOG_LEVEL') ?? 'info';
   if (!(LEVELS as readonly string[]).includes(logLevel))

@@ -23,6 +23,7 @@ import { startWebServer } from '../web/server.ts';
 import { loadConfig as loadAuthorizerConfig } from '../functions/authorizer/config.ts';
 import { loadConnectionConfig } from '../functions/shared/connection-config.ts';
 import { ConfigError } from '../functions/shared/env.ts';
+import { DEMO_USER } from '../shared/demo-user.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -190,7 +191,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   const region = options.region ?? 'us-east-1';
   const clientId = options.clientId ?? 'localwebclient0000000000a1';
   const tableName = options.tableName ?? 'connections-local';
-  const demoUser = options.demoUser ?? { username: 'demo', password: 'Demo-passw0rd!' };
+  const demoUser = options.demoUser ?? { username: DEMO_USER.username, password: DEMO_USER.password };
   const distDir = options.distDir ?? path.join(root, 'dist');
   const ports = {
     web: 3000,

@@ -3,6 +3,7 @@
 import { ConfigError, optionalInt, optionalString, parseList, type Env } from '../../functions/shared/env.ts';
 import type { IssuerOptions } from './options.ts';
 import { parseUserClaims } from './user-claims.ts';
+import { DEMO_USER } from '../../shared/demo-user.ts';
 
 export function optionsFromEnv(env: Env): IssuerOptions {
   const clientId = optionalString(env, 'ISSUER_CLIENT_ID') ?? 'localwebclient';
@@ -15,9 +16,9 @@ export function optionsFromEnv(env: Env): IssuerOptions {
     clients: [{ clientId, callbackUrls, logoutUrls, ...(scopes.length > 0 ? { allowedScopes: scopes } : {}) }],
     users: [
       {
-        username: optionalString(env, 'DEMO_USERNAME') ?? 'demo',
-        password: env.DEMO_PASSWORD ?? 'Demo-passw0rd!',
-        email: optionalString(env, 'DEMO_EMAIL') ?? 'demo@example.com',
+        username: optionalString(env, 'DEMO_USERNAME') ?? DEMO_USER.username,
+        password: env.DEMO_PASSWORD ?? DEMO_USER.password,
+        email: optionalString(env, 'DEMO_EMAIL') ?? DEMO_USER.email,
       },
     ],
     accessTokenTtlSeconds: optionalInt(env, 'ISSUER_ACCESS_TOKEN_TTL_SECONDS', 3600, 1, 86400),

@@ -3,6 +3,7 @@ import { resolveClients, type IssuerClient, type ResolvedClient } from './client
 import { isLocalCredentials, type LocalCredentials } from '../aws-auth/index.ts';
 import { DEFAULT_USER_CLAIMS, validateUserClaims, type UserClaims } from './user-claims.ts';
 import type { IssuerUser } from './users.ts';
+import { DEMO_USER } from '../../shared/demo-user.ts';
 
 export interface IssuerOptions {
   host?: string; // default 127.0.0.1
@@ -10,7 +11,7 @@ export interface IssuerOptions {
   region?: string; // default us-east-1, or the prefix of poolId
   poolId?: string; // default `${region}_local0001`
   clients: IssuerClient[];
-  users?: IssuerUser[]; // default [{ username: 'demo', password: 'Demo-passw0rd!', email: 'demo@example.com' }]
+  users?: IssuerUser[]; // default [DEMO_USER]
   accessTokenTtlSeconds?: number; // default 3600
   idTokenTtlSeconds?: number; // default 3600
   refreshTokenTtlSeconds?: number; // default 30 days, as Cognito
@@ -52,9 +53,7 @@ export interface ResolvedOptions {
   log: (line: string) => void;
 }
 
-export const DEFAULT_USERS: IssuerUser[] = [
-  { username: 'demo', password: 'Demo-passw0rd!', email: 'demo@example.com' },
-];
+export const DEFAULT_USERS: IssuerUser[] = [{ ...DEMO_USER }];
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const POOL_ID = /^([\w-]+)_[0-9a-zA-Z]+$/; // Cognito's UserPoolId pattern
 

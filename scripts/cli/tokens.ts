@@ -4,6 +4,7 @@ import { signInWithHostedUi } from '../../local/issuer/sign-in.ts';
 import { signInWithBrowser, tryOpenBrowser } from './browser-sign-in.ts';
 import type { Target } from './target.ts';
 import type { TokenSet } from '../../shared/token-set.ts';
+import { DEMO_USER } from '../../shared/demo-user.ts';
 
 export interface Credentials {
   username: string;
@@ -11,7 +12,7 @@ export interface Credentials {
 }
 
 export function demoCredentials(env: NodeJS.ProcessEnv): Credentials {
-  return { username: env.DEMO_USERNAME || 'demo', password: env.DEMO_PASSWORD || 'Demo-passw0rd!' };
+  return { username: env.DEMO_USERNAME || DEMO_USER.username, password: env.DEMO_PASSWORD || DEMO_USER.password };
 }
 
 export async function tokensFor(
