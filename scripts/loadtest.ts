@@ -11,7 +11,7 @@ import { WebSocketServer } from 'ws';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { startStack } from '../local/stack.ts';
 import { localDynamoClient } from '../local/dynamodb.ts';
-import { signInWithHostedUi } from '../local/issuer/sign-in.ts';
+import { signInWithHostedUi } from './cli/hosted-ui-sign-in.ts';
 import { ArgsError, parseArgs, positiveInt } from './cli/args.ts';
 import { percentile } from './cli/stats.ts';
 import { closeSockets, openSockets } from './cli/open-sockets.ts';

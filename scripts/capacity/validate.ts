@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import WebSocket, { WebSocketServer } from 'ws';
 import { startStack, type RunningStack } from '../../local/stack.ts';
-import { signInWithHostedUi } from '../../local/issuer/sign-in.ts';
+import { signInWithHostedUi } from '../cli/hosted-ui-sign-in.ts';
 import { backoffDelay, type BackoffOptions } from '../../web/src/backoff.ts';
 import { mapLimit } from '../cli/stats.ts';
 import { MEASURED } from './inputs.ts';

@@ -1,6 +1,6 @@
 // Getting tokens for a target: the local stack signs in headlessly with the demo user; a deployed stack goes
 // through a real browser.
-import { signInWithHostedUi } from '../../local/issuer/sign-in.ts';
+import { signInWithHostedUi } from './hosted-ui-sign-in.ts';
 import { signInWithBrowser, tryOpenBrowser } from './browser-sign-in.ts';
 import type { Target } from './target.ts';
 import type { TokenSet } from '../../shared/token-set.ts';

@@ -2,7 +2,7 @@
 // and table inspection through the DynamoDB API.
 import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { startStack, type RunningStack, type StackOptions } from '../../../local/stack.ts';
-import { signInWithHostedUi } from '../../../local/issuer/sign-in.ts';
+import { signInWithHostedUi } from '../../../scripts/cli/hosted-ui-sign-in.ts';
 
 export const FREE_PORTS = { web: 0, gateway: 0, lambda: 0, issuer: 0, dynamodb: 0 } as const;
 

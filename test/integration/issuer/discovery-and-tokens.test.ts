@@ -3,7 +3,7 @@ import { createHash, createPublicKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import jwkToPem from 'jwk-to-pem';
 import { JwtVerifier } from 'aws-jwt-verify';
-import { signInWithHostedUi, type TokenSet } from '../../../local/issuer/sign-in.ts';
+import { signInWithHostedUi, type TokenSet } from '../../../scripts/cli/hosted-ui-sign-in.ts';
 import { CLIENT_ID, DEMO, REDIRECT_URI, decodeJwt, startTestIssuer, type TestIssuer } from './helpers.ts';
 
 type Jwk = { kty: string; alg: string; use: string; kid: string; n: string; e: string };

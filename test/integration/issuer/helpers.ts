@@ -1,5 +1,5 @@
 // Shared helpers for the issuer's integration tests: start an issuer on a free port, drive the hosted UI by hand.
-import { createPkcePair } from '../../../local/issuer/sign-in.ts';
+import { createPkcePair } from '../../../scripts/cli/hosted-ui-sign-in.ts';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { LocalCredentials } from '../../../local/aws-auth/index.ts';
 import { startIssuer, type IssuerOptions, type RunningIssuer } from '../../../local/issuer/index.ts';

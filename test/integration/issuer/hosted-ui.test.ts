@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { signInWithHostedUi, SignInError } from '../../../local/issuer/sign-in.ts';
+import { signInWithHostedUi, SignInError } from '../../../scripts/cli/hosted-ui-sign-in.ts';
 import {
   CLIENT_ID,
   DEMO,

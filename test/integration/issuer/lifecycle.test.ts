@@ -7,7 +7,7 @@ import {
   parseLoginForm,
   createPkcePair,
   signInWithHostedUi,
-} from '../../../local/issuer/sign-in.ts';
+} from '../../../scripts/cli/hosted-ui-sign-in.ts';
 import { CLIENT_ID, REDIRECT_URI, startTestIssuer } from './helpers.ts';
 
 const clients = [{ clientId: CLIENT_ID, callbackUrls: [REDIRECT_URI], logoutUrls: [] }];

@@ -1,5 +1,10 @@
 import { expect } from 'chai';
-import { refreshTokens, signInWithHostedUi, SignInError, type TokenSet } from '../../../local/issuer/sign-in.ts';
+import {
+  refreshTokens,
+  signInWithHostedUi,
+  SignInError,
+  type TokenSet,
+} from '../../../scripts/cli/hosted-ui-sign-in.ts';
 import {
   CLIENT_ID,
   DEMO,

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { passwordPolicyFailures } from '../../../local/issuer/password-policy.ts';
-import { signInWithHostedUi } from '../../../local/issuer/sign-in.ts';
+import { signInWithHostedUi } from '../../../scripts/cli/hosted-ui-sign-in.ts';
 import {
   CLIENT_ID,
   REDIRECT_URI,

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createPkcePair } from '../../../local/issuer/sign-in.ts';
+import { createPkcePair } from '../../../scripts/cli/hosted-ui-sign-in.ts';
 import {
   CLIENT_ID,
   OTHER_CLIENT_ID,

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { RunningStack } from '../../../local/stack.ts';
-import { refreshTokens, signInWithHostedUi } from '../../../local/issuer/sign-in.ts';
+import { refreshTokens, signInWithHostedUi } from '../../../scripts/cli/hosted-ui-sign-in.ts';
 import { startTestStack } from '../helpers/stack-helpers.ts';
 import { eventually, mustOpen, openClient, type TestClient } from '../helpers/ws-client.ts';
 

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunningStack } from '../../../local/stack.ts';
-import { parseLoginForm } from '../../../local/issuer/sign-in.ts';
+import { parseLoginForm } from '../../../scripts/cli/hosted-ui-sign-in.ts';
 import { startTestStack } from '../helpers/stack-helpers.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');

@@ -8,7 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { signInWithHostedUi } from '../../../local/issuer/sign-in.ts';
+import { signInWithHostedUi } from '../../../scripts/cli/hosted-ui-sign-in.ts';
 import type { StackConfig } from '../../../local/stack.ts';
 import { mustOpen } from '../helpers/ws-client.ts';
 
