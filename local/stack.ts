@@ -2,7 +2,6 @@
 // WebSocket gateway running the built Lambda bundles in isolated workers, the Lambda Invoke API, and the web
 // app. Used by `make local` (main.ts), the integration tests, the load test and the web app's e2e test.
 // Function environments live in function-env.ts, the TTL sweeper in ttl-sweeper.ts.
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +23,7 @@ import { loadConfig as loadAuthorizerConfig } from '../functions/authorizer/conf
 import { loadConnectionConfig } from '../functions/shared/connection-config.ts';
 import { ConfigError } from '../functions/shared/env.ts';
 import { DEMO_USER } from '../shared/demo-user.ts';
+import { freePort } from './ports.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -131,17 +131,6 @@ export class StackStartError extends Error {
     super(message);
     this.name = 'StackStartError';
   }
-}
-
-async function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Wraps listen failures into one clear sentence naming the component, port and variable. */

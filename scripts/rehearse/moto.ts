@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
-import { freePort } from './ports.ts';
+import { freePort } from '../../local/ports.ts';
 
 export interface RunningMoto {
   endpoint: string;

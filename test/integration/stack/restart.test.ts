@@ -3,22 +3,12 @@
 // `make local-reset` gives) starts over, and the old token is refused.
 import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunningStack } from '../../../local/stack.ts';
 import { accessToken, FREE_PORTS, startTestStack } from '../helpers/stack-helpers.ts';
 import { mustOpen, openClient } from '../helpers/ws-client.ts';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../../../local/ports.ts';
 
 describe('local stack restart with a state directory', function () {
   this.timeout(90000);
@@ -33,7 +23,7 @@ describe('local stack restart with a state directory', function () {
   });
 
   it('a token issued before the restart still verifies after it; a fresh state directory refuses it', async () => {
-    const issuerPort = await freePort();
+    const issuerPort = await freePort('127.0.0.1');
     const ports = { ...FREE_PORTS, issuer: issuerPort };
     stack = await startTestStack({ stateDir, ports });
     const token = await accessToken(stack);

@@ -1,4 +1,5 @@
-// A free TCP port on the host, for moto_server (which cannot report the port it picked itself).
+// A free TCP port on the host, for servers that cannot report the port they picked (moto_server) or whose port
+// must be known before they start (the web app, named in the issuer's callback URLs).
 import { createServer } from 'node:net';
 
 export function freePort(host: string): Promise<number> {
