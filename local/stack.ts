@@ -24,19 +24,17 @@ import { loadConnectionConfig } from '../functions/shared/connection-config.ts';
 import { ConfigError } from '../functions/shared/env.ts';
 import { DEMO_USER } from '../shared/demo-user.ts';
 import { freePort } from './ports.ts';
+import type { WebConfig } from '../web/src/config.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export interface StackConfig {
-  websocketUrl: string;
+/** The web app's fields (hosted UI, client, WebSocket URL, redirect) keep the web app's types and comments. */
+export interface StackConfig extends Pick<WebConfig, 'websocketUrl' | 'clientId' | 'redirectUri' | 'hostedUiUrl'> {
   managementEndpoint: string;
   region: string;
   userPoolId: string;
-  clientId: string;
-  redirectUri: string;
   issuer: string;
   jwksUri: string;
-  hostedUiUrl: string;
   dynamodbEndpoint: string;
   tableName: string;
   /** Absent when revocation is off (REVOCATION_ENABLED=0). */
