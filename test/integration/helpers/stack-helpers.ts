@@ -1,14 +1,14 @@
 // Helpers for full-system tests: a stack on free ports with the real bundles, sign-in through the hosted UI,
 // and table inspection through the DynamoDB API.
-import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { startStack, type RunningStack, type StackOptions } from '../../../local/stack.ts';
+import { localDynamoClient } from '../../../local/dynamodb.ts';
 import { signInWithHostedUi } from '../../../scripts/cli/hosted-ui-sign-in.ts';
 
 export const FREE_PORTS = { web: 0, gateway: 0, lambda: 0, issuer: 0, dynamodb: 0 } as const;
 
 /** A stack for tests: free ports, no web app, quiet logs, bundles from `make build` (built if missing). */
 export function startTestStack(options: StackOptions = {}): Promise<RunningStack> {
-  const lines: string[] = [];
   return startStack({
     ports: FREE_PORTS,
     web: false,
@@ -16,7 +16,6 @@ export function startTestStack(options: StackOptions = {}): Promise<RunningStack
     logLevel:
       process.env.STACK_LOG_LEVEL === undefined ? 'warn' : (process.env.STACK_LOG_LEVEL as StackOptions['logLevel']),
     logSink: (line) => {
-      lines.push(line);
       if (process.env.STACK_LOG_LEVEL !== undefined) console.log(line);
     },
     ...options,
@@ -39,11 +38,7 @@ export async function accessToken(
 }
 
 export function dynamo(stack: RunningStack): DynamoDBClient {
-  return new DynamoDBClient({
-    endpoint: stack.config.dynamodbEndpoint,
-    region: stack.config.region,
-    credentials: stack.config.credentials,
-  });
+  return localDynamoClient(stack.config.dynamodbEndpoint, stack.config.region, stack.config.credentials);
 }
 
 export async function itemCount(client: DynamoDBClient, tableName: string): Promise<number> {

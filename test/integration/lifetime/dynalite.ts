@@ -1,12 +1,8 @@
-// A DynamoDB API on a free loopback port (dynalite, in memory) with the two tables this suite needs, and a
-// TCP endpoint that accepts connections and never answers (a frozen DynamoDB).
-import { createRequire } from 'node:module';
-import http from 'node:http';
+// A DynamoDB API on a free loopback port (dynalite, in memory) with the local stack's client and table
+// definitions, and a TCP endpoint that accepts connections and never answers (a frozen DynamoDB).
 import net from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-
-const require = createRequire(import.meta.url);
-const dynalite = require('dynalite') as (options: Record<string, unknown>) => http.Server;
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { localDynamoClient, startDynamo } from '../../../local/dynamodb.ts';
 
 export const REGION = 'us-east-1';
 export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -18,56 +14,16 @@ export interface LocalDynamo {
 }
 
 export async function startLocalDynamo(): Promise<LocalDynamo> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
-  const client = new DynamoDBClient({ endpoint, region: REGION, credentials: TEST_CREDENTIALS });
+  const server = await startDynamo({});
+  const client = localDynamoClient(server.endpoint, REGION, TEST_CREDENTIALS);
   return {
-    endpoint,
+    endpoint: server.endpoint,
     client,
-    close: () =>
-      new Promise<void>((resolve) => {
-        client.destroy();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => {
+      client.destroy();
+      return server.close();
+    },
   };
-}
-
-export async function createRevocationsTable(client: DynamoDBClient, name: string): Promise<void> {
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'sub', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'sub', KeyType: 'HASH' }],
-    }),
-  );
-}
-
-export async function createConnectionsTable(client: DynamoDBClient, name: string): Promise<void> {
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'connectionId', AttributeType: 'S' },
-        { AttributeName: 'sub', AttributeType: 'S' },
-        { AttributeName: 'connectedAt', AttributeType: 'N' },
-      ],
-      KeySchema: [{ AttributeName: 'connectionId', KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: 'sub-index',
-          KeySchema: [
-            { AttributeName: 'sub', KeyType: 'HASH' },
-            { AttributeName: 'connectedAt', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    }),
-  );
 }
 
 /** Accepts TCP connections and reads them, but never writes a byte: every request hangs. */

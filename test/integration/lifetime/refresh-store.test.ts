@@ -11,7 +11,8 @@ import { createRefreshHandler } from '../../../functions/refresh/handler.ts';
 import { REFRESH_LIMIT } from '../../../functions/refresh/refresh-rules.ts';
 import { accessClaims, rsaKey, signRs256 } from '../../unit/authorizer/helpers.ts';
 import { heldKeys, ISSUER, verifierConfig } from '../../unit/token/helpers.ts';
-import { createConnectionsTable, startLocalDynamo, type LocalDynamo } from './dynalite.ts';
+import { startLocalDynamo, type LocalDynamo } from './dynalite.ts';
+import { ensureConnectionsTable } from '../../../local/dynamodb.ts';
 
 const TABLE = 'connections-test';
 const SUB = '1d7856e9-7bd7-45fe-beb1-77798de950bc';
@@ -28,7 +29,7 @@ describe('lifetime: refresh storage (dynalite)', function () {
 
   before(async () => {
     dynamo = await startLocalDynamo();
-    await createConnectionsTable(dynamo.client, TABLE);
+    await ensureConnectionsTable(dynamo.client, TABLE);
   });
   after(() => dynamo.close());
 

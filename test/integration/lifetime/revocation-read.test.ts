@@ -5,14 +5,8 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import net from 'node:net';
 import { createRevocationReader, REVOCATION_TIMEOUT_MS } from '../../../functions/shared/token/revocations.ts';
 import { createRevocationGet } from '../../../functions/shared/token/revocation-client.ts';
-import {
-  createRevocationsTable,
-  REGION,
-  startFrozenEndpoint,
-  startLocalDynamo,
-  TEST_CREDENTIALS,
-  type LocalDynamo,
-} from './dynalite.ts';
+import { REGION, startFrozenEndpoint, startLocalDynamo, TEST_CREDENTIALS, type LocalDynamo } from './dynalite.ts';
+import { ensureRevocationsTable } from '../../../local/dynamodb.ts';
 
 const TABLE = 'revocations-test';
 
@@ -22,7 +16,7 @@ describe('lifetime: revocation read (real SDK client)', function () {
 
   before(async () => {
     dynamo = await startLocalDynamo();
-    await createRevocationsTable(dynamo.client, TABLE);
+    await ensureRevocationsTable(dynamo.client, TABLE);
     await dynamo.client.send(
       new PutItemCommand({
         TableName: TABLE,
