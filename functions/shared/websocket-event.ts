@@ -1,6 +1,5 @@
 // Safe readers for the parts of API Gateway WebSocket events the connection Lambdas use. Events are typed
-// `unknown` and every field is checked: AWS has added and dropped fields over the years, and a local gateway
-// or a test may send less.
+// `unknown` and every field is checked: AWS has added and dropped fields over the years.
 import { isRecord } from '../../shared/guards.ts';
 
 export interface AuthorizerContext {
@@ -16,7 +15,8 @@ export interface AuthorizerContext {
 export type ContextRead =
   { readonly ok: true; readonly context: AuthorizerContext } | { readonly ok: false; readonly problem: string };
 
-// API Gateway ids look like "R1kmxc2VNjMCFIA="; accept any short printable ASCII so a local gateway fits too.
+// API Gateway ids look like "R1kmxc2VNjMCFIA=" but no format is documented: accept any short printable ASCII
+// (the SDK URL-encodes the id when it puts it into a management API path).
 const CONNECTION_ID = /^[\x21-\x7E]{1,128}$/;
 const MAX_SUB_LENGTH = 256;
 const MAX_USERNAME_LENGTH = 256;
@@ -38,12 +38,11 @@ export function readRequestId(event: unknown): string | undefined {
   return typeof id === 'string' ? id.slice(0, 64) : undefined;
 }
 
-/** Context values arrive as strings downstream; numbers are accepted too for local gateways that keep types. */
+/** API Gateway delivers every authorizer context value downstream as a string. */
 function readEpochSeconds(value: unknown): number | undefined | 'malformed' {
   if (value === undefined || value === null || value === '') return undefined;
-  const text = typeof value === 'number' ? String(value) : value;
-  if (typeof text !== 'string' || !/^\d{1,12}$/.test(text)) return 'malformed';
-  return Number(text);
+  if (typeof value !== 'string' || !/^\d{1,12}$/.test(value)) return 'malformed';
+  return Number(value);
 }
 
 /** Reads `event.requestContext.authorizer`, as set by our authorizer (docs/architecture.md). */
