@@ -27,7 +27,7 @@ export interface FunctionEnvInput {
 /** Which groups of variables each function receives, as the Terraform root gives them. */
 const SHAPES: Record<string, { auth: boolean; connection: boolean; connect: boolean; revocations: boolean }> = {
   authorizer: { auth: true, connection: false, connect: false, revocations: true },
-  connect: { auth: false, connection: true, connect: true, revocations: false },
+  connect: { auth: false, connection: true, connect: true, revocations: true },
   default: { auth: false, connection: true, connect: false, revocations: false },
   disconnect: { auth: false, connection: true, connect: false, revocations: false },
   refresh: { auth: true, connection: true, connect: false, revocations: true },
@@ -72,6 +72,8 @@ export function functionEnvironment(name: string, input: FunctionEnvInput): Reco
       CONNECTIONS_TABLE: input.tableName,
       CONNECTION_TTL_SECONDS: String(input.connectionTtlSeconds),
       TOKEN_QUERY_PARAM: auth.TOKEN_QUERY_PARAM ?? 'token',
+      // The connection functions refuse the token's header in STORED_HEADERS, so they must know its name.
+      TOKEN_HEADER: auth.TOKEN_HEADER ?? 'Authorization',
       AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: input.managementEndpoint,
       ...input.settings.connection,
     });

@@ -86,6 +86,7 @@ export function designedPolicies(fn: string, ctx: DesignContext): Record<string,
         allow('StoreConnection', ['dynamodb:PutItem', 'dynamodb:DeleteItem'], [ctx.tableArn]),
         allow('CountUserConnections', ['dynamodb:Query'], [subIndex]),
         allow('CheckConnection', ['execute-api:ManageConnections'], manage('GET')),
+        ...readRevocation,
         ...key(true),
       ]);
     case 'disconnect':
@@ -119,7 +120,7 @@ export function designedPolicies(fn: string, ctx: DesignContext): Record<string,
 /** Functions that post to the management API: their environment names the stage's endpoint. */
 export const MANAGEMENT_USERS: readonly string[] = ['connect', 'default', 'refresh', 'control'];
 /** Functions that read the revocations table when revocation is on. */
-export const REVOCATION_READERS: readonly string[] = ['authorizer', 'refresh', 'control'];
+export const REVOCATION_READERS: readonly string[] = ['authorizer', 'connect', 'refresh', 'control'];
 /** Functions that verify tokens with the authorizer's verifier configuration. */
 export const TOKEN_VERIFIERS: readonly string[] = ['authorizer', 'refresh'];
 

@@ -49,7 +49,7 @@ function startDynamoProxy(
           r.on('data', (c: Buffer) => parts.push(c));
           r.on('end', () => {
             const answer = rewrite && r.statusCode === 200 ? rewrite(Buffer.concat(parts)) : Buffer.concat(parts);
-            const headers = { ...r.headers, 'content-length': String(answer.length) };
+            const headers: http.IncomingHttpHeaders = { ...r.headers, 'content-length': String(answer.length) };
             delete headers['x-amz-crc32'];
             res.writeHead(r.statusCode ?? 500, headers);
             res.end(answer);

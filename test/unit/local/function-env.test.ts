@@ -61,8 +61,15 @@ describe('local/function-env', () => {
     for (const name of ['default', 'disconnect']) {
       const env = functionEnvironment(name, input());
       expect(env, name).to.not.have.any.keys('MAX_CONNECTIONS_PER_USER', 'REVOCATIONS_TABLE', 'USER_POOL_ID');
-      expect(env, name).to.include({ CONNECTIONS_TABLE: 'connections-local' });
+      expect(env, name).to.include({ CONNECTIONS_TABLE: 'connections-local', TOKEN_HEADER: 'Authorization' });
     }
+  });
+
+  it('connect re-reads the revocation record after storing its item, so it gets the revocations table', () => {
+    expect(functionEnvironment('connect', input())).to.include({
+      REVOCATIONS_TABLE: 'revocations-local',
+      TOKEN_HEADER: 'Authorization',
+    });
   });
 
   it('refresh gets both the token checks and the connection variables; control the revocations table', () => {
@@ -80,7 +87,7 @@ describe('local/function-env', () => {
 
   it('revocation off: no REVOCATIONS_TABLE anywhere', () => {
     const off = { ...input(), revocationsTableName: undefined };
-    for (const name of ['authorizer', 'refresh', 'control']) {
+    for (const name of ['authorizer', 'connect', 'refresh', 'control']) {
       expect(functionEnvironment(name, off), name).to.not.have.property('REVOCATIONS_TABLE');
     }
   });
