@@ -14,7 +14,7 @@ INTEGRATION := 'test/integration/**/*.test.ts' 'test/rehearsal/**/*.test.ts'
 E2E := 'test/e2e/**/*.test.ts'
 
 .PHONY: help deps build typecheck lint format test test-js test-unit test-integration test-e2e test-node22 \
-        bench loadtest capacity local web tf-check tf-lint tf-rehearse clean
+        bench loadtest capacity local local-reset web tf-check tf-lint tf-rehearse clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
