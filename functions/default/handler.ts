@@ -8,12 +8,12 @@ import { toConnectionView } from '../shared/connection-item.ts';
 import { isRecord } from '../../shared/guards.ts';
 import { buildEcho } from './echo-message.ts';
 import { errorFrame, type ErrorReason } from '../shared/error-frame.ts';
-import { invocationIds } from '../shared/invocation.ts';
 import { describeError, type FunctionLogger } from '../shared/log.ts';
-import { postToConnection, type ManagementClients, type ManagementLike } from '../shared/management-clients.ts';
+import { postToConnection, type ManagementClients } from '../shared/management-clients.ts';
+import { openRouteInvocation } from '../shared/route-invocation.ts';
 import { closeExpired, reportInternalError } from '../shared/route-replies.ts';
 import { isTokenExpired } from '../shared/token-expiry.ts';
-import { readConnectionId, type RouteResponse } from '../shared/websocket-event.ts';
+import type { RouteResponse } from '../shared/websocket-event.ts';
 
 export interface DefaultDeps {
   readonly store: Pick<ConnectionStore, 'get' | 'delete'>;
@@ -30,17 +30,9 @@ export function createDefaultHandler(deps: DefaultDeps): (event: unknown, contex
   const { store, management, now } = deps;
 
   return async (event, context) => {
-    const ids = invocationIds(event, context);
-    const log = deps.log.forRequest(ids);
-    const connectionId = readConnectionId(event);
-    let client: ManagementLike;
-    try {
-      if (connectionId === undefined) throw new Error('requestContext.connectionId is missing or invalid');
-      client = management.forEvent(event);
-    } catch (err) {
-      log('error', 'bad_event', { detail: describeError(err) });
-      return FAILED;
-    }
+    const opened = openRouteInvocation(event, context, deps.log, management);
+    if (!opened.ok) return FAILED;
+    const { ids, log, connectionId, client } = opened;
     const base = { connectionId };
 
     /** Sends an error frame; a gone connection only needs its item removed. */

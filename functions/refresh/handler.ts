@@ -4,13 +4,13 @@
 // `token_refreshed` or `refresh_rejected` with a reason code, and the connection stays open until its current
 // expiry. A refresh arriving after that expiry closes the connection as $default does. When storage fails the
 // client gets `internal_error` with API Gateway's request id. The token is never stored or logged.
-import { invocationIds } from '../shared/invocation.ts';
 import { describeError, type FunctionLogger } from '../shared/log.ts';
-import { postToConnection, type ManagementClients, type ManagementLike } from '../shared/management-clients.ts';
+import { postToConnection, type ManagementClients } from '../shared/management-clients.ts';
+import { openRouteInvocation } from '../shared/route-invocation.ts';
 import { closeExpired, reportInternalError } from '../shared/route-replies.ts';
 import { isTokenExpired } from '../shared/token-expiry.ts';
 import { isRecord } from '../../shared/guards.ts';
-import { readConnectionId, type RouteResponse } from '../shared/websocket-event.ts';
+import type { RouteResponse } from '../shared/websocket-event.ts';
 import type { TokenVerifier } from '../shared/token/verifier.ts';
 import { parseRefreshRequest } from './refresh-request.ts';
 import { planRefresh } from './refresh-rules.ts';
@@ -45,17 +45,9 @@ export function createRefreshHandler(deps: RefreshDeps): (event: unknown, contex
   const { verifier, store, management, storesClaims, now } = deps;
 
   return async (event, context) => {
-    const ids = invocationIds(event, context);
-    const log = deps.log.forRequest(ids);
-    const connectionId = readConnectionId(event);
-    let client: ManagementLike;
-    try {
-      if (connectionId === undefined) throw new Error('requestContext.connectionId is missing or invalid');
-      client = management.forEvent(event);
-    } catch (err) {
-      log('error', 'bad_event', { detail: describeError(err) });
-      return FAILED;
-    }
+    const opened = openRouteInvocation(event, context, deps.log, management);
+    if (!opened.ok) return FAILED;
+    const { ids, log, connectionId, client } = opened;
     const base = { connectionId };
 
     const send = async (data: Uint8Array, answer: string): Promise<RouteResponse> => {
