@@ -40,8 +40,6 @@ export interface KeySource {
 export interface JwksCache extends KeySource {
   /** Starts (or joins) a fetch; resolves true when it succeeded. Never rejects. */
   refresh(): Promise<boolean>;
-  /** Number of keys held and when they were fetched (ms), for tests and logs. */
-  status(): { readonly keyCount: number; readonly fetchedAt: number | undefined; readonly failures: number };
 }
 
 export const DEFAULT_CACHE_TIMINGS = {
@@ -151,9 +149,5 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
     },
 
     refresh,
-
-    status() {
-      return { keyCount: keys?.size ?? 0, fetchedAt: keys === undefined ? undefined : fetchedAt, failures };
-    },
   };
 }

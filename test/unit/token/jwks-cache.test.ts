@@ -97,9 +97,13 @@ describe('JWKS cache', () => {
     server.respond = serveJson({ keys: [k1.jwk] });
     expect((await c.resolve('k1')).ok).to.equal(true);
     expect(server.requests).to.equal(5);
-    expect(c.status().failures).to.equal(0);
+    server.respond = serveJson('oops', 500);
+    expect(await c.refresh()).to.equal(false);
     const failed = logs.lines.filter((l) => l['reason'] === 'jwks_fetch_failed');
-    expect(failed.map((l) => l['retryInMs'])).to.deep.equal([0, 1000, 2000, 4000]);
+    expect(
+      failed.map((l) => l['retryInMs']),
+      'the success reset the back-off: the next failure retries at once',
+    ).to.deep.equal([0, 1000, 2000, 4000, 0]);
   });
 
   it('keeps serving held keys when a refresh fails (down, malformed JSON, 500, oversized)', async () => {
@@ -114,8 +118,7 @@ describe('JWKS cache', () => {
       server.respond = respond;
       clock.advance(61_000);
       const r = await c.resolve('k1');
-      expect(r.ok).to.equal(true);
-      expect(c.status().keyCount).to.equal(1);
+      expect(r.ok, 'the held key still resolves').to.equal(true);
     }
     await server.close();
     clock.advance(61_000);
