@@ -20,6 +20,7 @@ import {
   startTestIssuer,
   type TestIssuer,
 } from './helpers.ts';
+import { rejectionOf } from '../../support/failures.ts';
 
 describe('issuer: refresh, userInfo, revoke and logout', function () {
   let issuer: TestIssuer;
@@ -77,14 +78,12 @@ describe('issuer: refresh, userInfo, revoke and logout', function () {
     });
 
     it('makes the headless client raise a token-step error for an unknown refresh token', async function () {
-      try {
-        await refreshTokens({ hostedUiUrl: issuer.url, clientId: CLIENT_ID, refreshToken: 'unknown' });
-        expect.fail('refresh should have failed');
-      } catch (err) {
-        expect(err).to.be.instanceOf(SignInError);
-        expect(err).to.include({ step: 'token', status: 400 });
-        expect((err as Error).message).to.contain('invalid_grant');
-      }
+      const err = await rejectionOf(
+        refreshTokens({ hostedUiUrl: issuer.url, clientId: CLIENT_ID, refreshToken: 'unknown' }),
+      );
+      expect(err).to.be.instanceOf(SignInError);
+      expect(err).to.include({ step: 'token', status: 400 });
+      expect(err.message).to.contain('invalid_grant');
     });
 
     it('refuses a refresh token after refreshTokenTtlSeconds', async function () {

@@ -26,6 +26,7 @@ import {
   unsigned,
   type JwksServer,
 } from './helpers.ts';
+import { rejectionOf } from '../../support/failures.ts';
 
 const k1 = rsaKey('k1');
 const attacker = rsaKey('k1'); // same kid, different key material
@@ -488,12 +489,8 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
         throw new Error('disk full');
       });
       for (const event of [withHeader(token()), connectEvent(), null]) {
-        try {
-          await handler(event);
-          expect.fail('expected a rejection');
-        } catch (err) {
-          expect((err as Error).message).to.equal('Unauthorized');
-        }
+        const err = await rejectionOf(handler(event));
+        expect(err.message).to.equal('Unauthorized');
       }
     });
 
@@ -516,12 +513,8 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
         Object.create(null),
       ];
       for (const event of hostile) {
-        try {
-          await handler(event);
-          expect.fail('expected a rejection');
-        } catch (err) {
-          expect((err as Error).message).to.equal('Unauthorized');
-        }
+        const err = await rejectionOf(handler(event));
+        expect(err.message).to.equal('Unauthorized');
       }
     });
   });

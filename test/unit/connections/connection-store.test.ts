@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { createConnectionStore } from '../../../functions/shared/connection-store.ts';
 import { marshalConnectionItem, type ConnectionItem } from '../../../functions/shared/connection-item.ts';
+import { rejectionOf } from '../../support/failures.ts';
 
 const item: ConnectionItem = {
   connectionId: 'abc=',
@@ -48,12 +49,8 @@ describe('connections: store', () => {
   it('lets any other put failure propagate', async () => {
     const failure = new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} });
     const store = createConnectionStore({ dynamo: { send: sinon.stub().rejects(failure) }, tableName: 'conns' });
-    try {
-      await store.put(item);
-      expect.fail('put should have thrown');
-    } catch (err) {
-      expect(err).to.equal(failure);
-    }
+    const err = await rejectionOf(store.put(item));
+    expect(err).to.equal(failure);
   });
 
   it('gets with a strongly consistent GetItem by connectionId and validates the item', async () => {
@@ -95,12 +92,8 @@ describe('connections: store', () => {
 
   it('throws on a GetItem output that is not an object', async () => {
     const store = createConnectionStore({ dynamo: { send: sinon.stub().resolves(undefined) }, tableName: 'c' });
-    try {
-      await store.get('abc=');
-      expect.fail('get should have thrown');
-    } catch (err) {
-      expect((err as Error).message).to.contain('GetItem');
-    }
+    const err = await rejectionOf(store.get('abc='));
+    expect(err.message).to.contain('GetItem');
   });
 
   it('deletes with an unconditional DeleteItem (idempotent)', async () => {

@@ -16,6 +16,7 @@ import {
   type ManagementLike,
 } from '../../../functions/shared/management-clients.ts';
 import { messageEvent } from './helpers.ts';
+import { rejectionOf } from '../../support/failures.ts';
 
 function fakeClient(): ManagementLike {
   return { send: sinon.stub().resolves({}) };
@@ -149,11 +150,9 @@ describe('connections: management calls', () => {
 
   it('lets other failures propagate', async () => {
     const forbidden = new ForbiddenException({ message: 'no', $metadata: { httpStatusCode: 403 } });
-    try {
-      await postToConnection({ send: sinon.stub().rejects(forbidden) }, 'abc=', Buffer.from('x'));
-      expect.fail('post should have thrown');
-    } catch (err) {
-      expect(err).to.equal(forbidden);
-    }
+    const err = await rejectionOf(
+      postToConnection({ send: sinon.stub().rejects(forbidden) }, 'abc=', Buffer.from('x')),
+    );
+    expect(err).to.equal(forbidden);
   });
 });
