@@ -15,6 +15,7 @@ import {
   startTestIssuer,
   type TestIssuer,
 } from './helpers.ts';
+import { rejectionOf } from '../../support/failures.ts';
 
 describe('issuer: hosted UI authorize and login', function () {
   let issuer: TestIssuer;
@@ -239,34 +240,30 @@ describe('issuer: hosted UI authorize and login', function () {
   });
 
   it('makes the headless client report bad credentials as a login failure', async function () {
-    try {
-      await signInWithHostedUi({
+    const err = await rejectionOf(
+      signInWithHostedUi({
         hostedUiUrl: issuer.url,
         clientId: CLIENT_ID,
         redirectUri: REDIRECT_URI,
         username: 'demo',
         password: 'Wrong-passw0rd!',
-      });
-      expect.fail('sign-in should have failed');
-    } catch (err) {
-      expect(err).to.be.instanceOf(SignInError);
-      expect(err).to.include({ step: 'login', status: 200 });
-      expect((err as Error).message).to.contain('Incorrect username or password.');
-    }
+      }),
+      SignInError,
+    );
+    expect(err).to.include({ step: 'login', status: 200 });
+    expect(err.message).to.contain('Incorrect username or password.');
   });
 
   it('makes the headless client report an unregistered redirect URI at the authorize step', async function () {
-    try {
-      await signInWithHostedUi({
+    const err = await rejectionOf(
+      signInWithHostedUi({
         hostedUiUrl: issuer.url,
         clientId: CLIENT_ID,
         redirectUri: 'http://localhost:9999/',
         ...DEMO,
-      });
-      expect.fail('sign-in should have failed');
-    } catch (err) {
-      expect(err).to.include({ step: 'authorize', status: 400 });
-    }
+      }),
+    );
+    expect(err).to.include({ step: 'authorize', status: 400 });
   });
 
   it('answers unknown paths with 404 and wrong methods with 405', async function () {

@@ -1,15 +1,10 @@
 import { expect } from 'chai';
 import { ConfigError } from '../../../functions/shared/env.ts';
 import { DEFAULT_TTL_SECONDS, loadConnectionConfig } from '../../../functions/shared/connection-config.ts';
+import { thrownBy } from '../../support/failures.ts';
 
 function failure(env: Record<string, string>): ConfigError {
-  try {
-    loadConnectionConfig(env);
-  } catch (err) {
-    expect(err).to.be.instanceOf(ConfigError);
-    return err as ConfigError;
-  }
-  throw new Error('expected loadConnectionConfig to throw');
+  return thrownBy(() => loadConnectionConfig(env), ConfigError);
 }
 
 describe('connections: configuration', () => {

@@ -4,17 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { fetchJwks, JwksFetchError } from '../../../functions/shared/token/jwks-fetch.ts';
 import { nodeHttpGet, type HttpGet, type HttpGetOptions } from '../../../functions/shared/token/http-request.ts';
 import { serveJson, startJwksServer, type JwksServer } from '../authorizer/helpers.ts';
+import { rejectionOf } from '../../support/failures.ts';
 
 const limits = { timeoutMs: 400, connectTimeoutMs: 250, maxBytes: 150 * 1024 };
 
-async function failureOf(p: Promise<unknown>): Promise<JwksFetchError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).to.be.instanceOf(JwksFetchError);
-    return err as JwksFetchError;
-  }
-  throw new Error('fetchJwks resolved but should have failed');
+function failureOf(p: Promise<unknown>): Promise<JwksFetchError> {
+  return rejectionOf(p, JwksFetchError);
 }
 
 /** A response body that yields the given chunks, each on a later tick as from a socket. */
