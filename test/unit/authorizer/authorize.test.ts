@@ -10,7 +10,6 @@ import { createDecisionLog } from '../../../functions/authorizer/decision-log.ts
 import { nodeHttpGet } from '../../../functions/shared/token/http-request.ts';
 import {
   accessClaims,
-  captureLogs,
   CLIENT_ID,
   connectEvent,
   ecJwk,
@@ -27,6 +26,7 @@ import {
   type JwksServer,
 } from './helpers.ts';
 import { rejectionOf } from '../../support/failures.ts';
+import { captureLog, type LogCapture } from '../../support/log-capture.ts';
 
 const k1 = rsaKey('k1');
 const attacker = rsaKey('k1'); // same kid, different key material
@@ -39,7 +39,7 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
   let server: JwksServer;
   let attackerServer: JwksServer;
   let clock: ReturnType<typeof fakeClock>;
-  let logs: ReturnType<typeof captureLogs>;
+  let logs: LogCapture;
   let cache: JwksCache;
   let issuer: string;
 
@@ -59,10 +59,11 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
 
   async function build(overrides: Partial<AuthorizerConfig> = {}, keys?: KeySource): Promise<AuthorizerHandler> {
     const config = testConfig({ issuer, jwksUri: server.jwksUrl, ...overrides });
-    const log = createLogger('authorizer', logs.sink);
+    // Through `logs` at call time: the capture is replaced after the warm-up fetch, so tests see only their lines.
+    const log = createLogger('authorizer', (line) => logs.sink(line));
     cache = createJwksCache({ jwksUri: config.jwksUri, get: nodeHttpGet, now: clock.now, log });
     await cache.refresh();
-    logs.lines.length = 0;
+    logs = captureLog();
     return assemble(config, keys ?? cache, log);
   }
 
@@ -84,7 +85,7 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
     }
     expect(caught, `expected a rejection (${reason})`).to.be.instanceOf(Error);
     expect((caught as Error).message).to.equal('Unauthorized');
-    const last = logs.lines.at(-1);
+    const last = logs.records().at(-1);
     expect(last?.['reason']).to.equal(reason);
     expect(last?.['decision']).to.equal('unauthorized');
   }
@@ -100,7 +101,7 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
   });
   beforeEach(() => {
     clock = fakeClock();
-    logs = captureLogs();
+    logs = captureLog();
   });
 
   describe('allow', () => {
@@ -126,8 +127,8 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
           authTime: NOW_S - 100,
         },
       } satisfies AuthorizerResult);
-      expect(logs.lines).to.have.length(1);
-      expect(logs.lines[0]).to.include({
+      expect(logs.records()).to.have.length(1);
+      expect(logs.records()[0]).to.include({
         reason: 'allow',
         decision: 'allow',
         source: 'header',
@@ -144,7 +145,7 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
       for (const value of Object.values(result.context ?? {}))
         expect(typeof value).to.be.oneOf(['string', 'number', 'boolean']);
       const [, , signature] = t.split('.');
-      for (const text of [JSON.stringify(result), ...logs.lines.map((l) => JSON.stringify(l))]) {
+      for (const text of [JSON.stringify(result), ...logs.records().map((l) => JSON.stringify(l))]) {
         expect(text).to.not.contain(t);
         expect(text).to.not.contain(signature);
       }
@@ -159,7 +160,7 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
       expect(
         (await handler(connectEvent({ headers: { 'Sec-WebSocket-Protocol': `bearer, ${t}` } }))).principalId,
       ).to.equal('1d7856e9-7bd7-45fe-beb1-77798de950bc');
-      expect(logs.lines.map((l) => l['source'])).to.deep.equal(['query', 'protocol']);
+      expect(logs.records().map((l) => l['source'])).to.deep.equal(['query', 'protocol']);
     });
 
     it('gives machine tokens (no username, no groups) empty strings', async () => {
@@ -217,7 +218,7 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
           Statement: [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: METHOD_ARN }],
         },
       });
-      expect(logs.lines[0]).to.include({ reason: 'missing_scope', decision: 'deny' });
+      expect(logs.records()[0]).to.include({ reason: 'missing_scope', decision: 'deny' });
       expect(
         (await handler(withHeader(token({ scope: 'openid chat/write' })))).policyDocument.Statement[0].Effect,
       ).to.equal('Allow');
@@ -228,7 +229,7 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
       expect(
         (await handler(withHeader(token({ 'cognito:groups': ['admins'] })))).policyDocument.Statement[0].Effect,
       ).to.equal('Deny');
-      expect(logs.lines[0]).to.include({ reason: 'group_not_allowed' });
+      expect(logs.records()[0]).to.include({ reason: 'group_not_allowed' });
       expect(
         (await handler(withHeader(token({ 'cognito:groups': undefined })))).policyDocument.Statement[0].Effect,
       ).to.equal('Deny');
@@ -262,8 +263,11 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
       expect(result.policyDocument.Statement[0].Effect).to.equal('Allow');
       expect(result.context).to.deep.include({ claim_custom_tenant: 'acme', claim_teams: '["a","b"]' });
       expect(result.context).not.to.have.any.keys('claim_profile', 'claim_absent');
-      expect(logs.lines.map((l) => [l['reason'], l['claim']])).to.deep.include(['context_claim_skipped', 'profile']);
-      expect(logs.lines.at(-1)).to.include({ reason: 'allow', Allow: 1 });
+      expect(logs.records().map((l) => [l['reason'], l['claim']])).to.deep.include([
+        'context_claim_skipped',
+        'profile',
+      ]);
+      expect(logs.records().at(-1)).to.include({ reason: 'allow', Allow: 1 });
     });
 
     it('denies (context_too_large) when the context claims would push the result over 8 KB', async () => {
@@ -276,7 +280,7 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
       const result = await handler(withHeader(token({ 'cognito:groups': groups, blob: 'x'.repeat(2000) })));
       expect(result.policyDocument.Statement[0].Effect).to.equal('Deny');
       expect(result).not.to.have.property('context');
-      expect(logs.lines.at(-1)).to.include({ reason: 'context_too_large', decision: 'deny', Deny: 1 });
+      expect(logs.records().at(-1)).to.include({ reason: 'context_too_large', decision: 'deny', Deny: 1 });
     });
   });
 
@@ -300,7 +304,7 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
         log,
       });
       await expectUnauthorized(handler, withHeader(token({ auth_time: revokedAt })), 'revoked');
-      expect(logs.lines.at(-1)).to.include({ Unauthorized: 1, Reason: 'revoked', revokedAt });
+      expect(logs.records().at(-1)).to.include({ Unauthorized: 1, Reason: 'revoked', revokedAt });
       expect(
         (await handler(withHeader(token({ auth_time: revokedAt + 1 })))).policyDocument.Statement[0].Effect,
       ).to.equal('Allow');
@@ -316,7 +320,7 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
       const handler = await build();
       await expectUnauthorized(handler, withHeader(token({ exp: NOW_S + 100.5 })), 'invalid_claim');
       await expectUnauthorized(handler, withHeader(token({ exp: 1e308 })), 'invalid_claim');
-      expect(logs.lines.at(-1)).to.include({ claim: 'exp' });
+      expect(logs.records().at(-1)).to.include({ claim: 'exp' });
     });
     it('missing_token', async () => expectUnauthorized(await build(), connectEvent(), 'missing_token'));
 
@@ -479,7 +483,7 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
       const broken: KeySource = { peek: () => undefined, resolve: () => Promise.reject(new RangeError('kaboom')) };
       const handler = await build({}, broken);
       await expectUnauthorized(handler, withHeader(token()), 'internal_error');
-      expect(logs.lines.at(-1)?.['error']).to.equal('RangeError: kaboom');
+      expect(logs.records().at(-1)?.['error']).to.equal('RangeError: kaboom');
     });
 
     it('Unauthorized even when the log sink itself throws', async () => {
@@ -539,6 +543,6 @@ describe('authorizer (createAuthorizer with a real JWKS cache over HTTP)', () =>
     await handler(withHeader(token({ exp: NOW_S - 100 }))).catch(() => undefined);
     await handler(withHeader(token({}, {}, attacker.privateKey))).catch(() => undefined);
     expect(logs.reasons()).to.deep.equal(['allow', 'expired', 'bad_signature']);
-    for (const line of logs.lines) expect(JSON.stringify(line)).to.not.match(/eyJ/);
+    for (const line of logs.records()) expect(JSON.stringify(line)).to.not.match(/eyJ/);
   });
 });

@@ -183,16 +183,6 @@ export async function startJwksServer(initial: Responder): Promise<JwksServer> {
   };
 }
 
-/** A log sink collecting parsed lines. */
-export function captureLogs(): { lines: Record<string, unknown>[]; sink: (line: string) => void; reasons(): string[] } {
-  const lines: Record<string, unknown>[] = [];
-  return {
-    lines,
-    sink: (line) => lines.push(JSON.parse(line) as Record<string, unknown>),
-    reasons: () => lines.map((l) => String(l['reason'])),
-  };
-}
-
 /** A clock the test moves by hand. */
 export function fakeClock(startMs = NOW_S * 1000): {
   now: () => number;

@@ -1,5 +1,6 @@
 // Shared fixtures for the connection Lambda tests: realistic API Gateway events and a log capture.
 import { createLogger, type FunctionLogger } from '../../../functions/shared/log.ts';
+import { captureLog as captureLogLines, type LogCapture } from '../../support/log-capture.ts';
 
 export const SECRET_TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzZWNyZXQifQ.c2VjcmV0LXNpZ25hdHVyZQ';
 export const CONNECTION_ID = 'R1kmxc2VNjMCFIA=';
@@ -8,18 +9,14 @@ export const SUB = '1d7856e9-7bd7-45fe-beb1-77798de950bc';
 export const NOW_MS = 1_705_726_800_000;
 export const EXP = NOW_MS / 1000 + 3600;
 
-export interface CapturedLog {
+export interface CapturedLog extends LogCapture {
   readonly log: FunctionLogger;
-  readonly lines: string[];
-  records(): Record<string, unknown>[];
-  reasons(): string[];
 }
 
+/** A debug-level logger for `fn` writing into a test/support log capture. */
 export function captureLog(fn: string): CapturedLog {
-  const lines: string[] = [];
-  const log = createLogger(fn, { sink: (line) => lines.push(line), level: 'debug', platformLevel: undefined });
-  const records = (): Record<string, unknown>[] => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { log, lines, records, reasons: () => records().map((r) => String(r['reason'])) };
+  const capture = captureLogLines();
+  return { ...capture, log: createLogger(fn, { sink: capture.sink, level: 'debug', platformLevel: undefined }) };
 }
 
 export function authorizerContext(overrides: Record<string, unknown> = {}): Record<string, unknown> {

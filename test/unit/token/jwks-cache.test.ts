@@ -3,7 +3,8 @@ import sinon from 'sinon';
 import { createJwksCache, type JwksCache, type JwksCacheOptions } from '../../../functions/shared/token/jwks-cache.ts';
 import { nodeHttpGet, type HttpGet } from '../../../functions/shared/token/http-request.ts';
 import { createLogger } from '../../../functions/shared/log.ts';
-import { captureLogs, fakeClock, rsaKey, serveJson, startJwksServer, type JwksServer } from '../authorizer/helpers.ts';
+import { fakeClock, rsaKey, serveJson, startJwksServer, type JwksServer } from '../authorizer/helpers.ts';
+import { captureLog, type LogCapture } from '../../support/log-capture.ts';
 
 const k1 = rsaKey('k1');
 const k2 = rsaKey('k2');
@@ -11,7 +12,7 @@ const k2 = rsaKey('k2');
 describe('JWKS cache', () => {
   let server: JwksServer;
   let clock: ReturnType<typeof fakeClock>;
-  let logs: ReturnType<typeof captureLogs>;
+  let logs: LogCapture;
 
   function cache(extra: Partial<JwksCacheOptions> = {}): JwksCache {
     return createJwksCache({
@@ -26,7 +27,7 @@ describe('JWKS cache', () => {
   beforeEach(async () => {
     server = await startJwksServer(serveJson({ keys: [k1.jwk] }));
     clock = fakeClock();
-    logs = captureLogs();
+    logs = captureLog();
   });
   afterEach(() => server.close());
 
@@ -99,7 +100,7 @@ describe('JWKS cache', () => {
     expect(server.requests).to.equal(5);
     server.respond = serveJson('oops', 500);
     expect(await c.refresh()).to.equal(false);
-    const failed = logs.lines.filter((l) => l['reason'] === 'jwks_fetch_failed');
+    const failed = logs.records().filter((l) => l['reason'] === 'jwks_fetch_failed');
     expect(
       failed.map((l) => l['retryInMs']),
       'the success reset the back-off: the next failure retries at once',
@@ -163,7 +164,7 @@ describe('JWKS cache', () => {
     server.respond = serveJson({ keys: [k1.jwk, rsaKey('small', 1024).jwk] });
     const c = cache();
     await c.refresh();
-    expect(logs.lines.find((l) => l['reason'] === 'jwks_key_skipped')).to.include({
+    expect(logs.records().find((l) => l['reason'] === 'jwks_key_skipped')).to.include({
       kid: 'small',
       skip: 'key_too_small',
     });
