@@ -23,7 +23,7 @@ import {
   signRs256,
   startJwksServer,
   type JwksServer,
-} from './helpers.ts';
+} from '../../unit/authorizer/helpers.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 

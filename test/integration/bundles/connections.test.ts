@@ -12,10 +12,17 @@ import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/cl
 import { ensureConnectionsTable, localDynamoClient, startDynamo, type DynamoServer } from '../../../local/dynamodb.ts';
 import { connectionsOfSub } from '../../../functions/shared/sub-index-pages.ts';
 import { marshalConnectionItem } from '../../../functions/shared/connection-item.ts';
-import { authorizerContext, connectEvent, disconnectEvent, messageEvent, SECRET_TOKEN, SUB } from './helpers.ts';
+import {
+  authorizerContext,
+  connectEvent,
+  disconnectEvent,
+  messageEvent,
+  SECRET_TOKEN,
+  SUB,
+} from '../../unit/connections/helpers.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const RUNNER = path.join(root, 'test/unit/connections/fixtures/run-bundle.cjs');
+const RUNNER = path.join(root, 'test/integration/bundles/run-bundle.cjs');
 const NAMES = ['connect', 'default', 'disconnect'] as const;
 type Name = (typeof NAMES)[number];
 const bundlePath = (name: Name): string => path.join(root, 'dist', name, 'index.js');

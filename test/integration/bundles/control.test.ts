@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const RUNNER = path.join(root, 'test/unit/connections/fixtures/run-bundle.cjs');
+const RUNNER = path.join(root, 'test/integration/bundles/run-bundle.cjs');
 const BUNDLE = path.join(root, 'dist/control/index.js');
 
 const VALID = {
