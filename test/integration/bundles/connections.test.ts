@@ -3,11 +3,7 @@
 // work end to end against a real DynamoDB API (dynalite, the local stack's table setup) and a fake @connections
 // endpoint reached through AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI.
 import { expect } from 'chai';
-import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, statSync, readdirSync } from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureConnectionsTable, localDynamoClient, startDynamo, type DynamoServer } from '../../../local/dynamodb.ts';
 import { connectionsOfSub } from '../../../functions/shared/sub-index-pages.ts';
@@ -20,72 +16,13 @@ import {
   SECRET_TOKEN,
   SUB,
 } from '../../unit/connections/helpers.ts';
+import { ensureBundlesBuilt, runBundle } from '../../support/bundles.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const RUNNER = path.join(root, 'test/integration/bundles/run-bundle.cjs');
 const NAMES = ['connect', 'default', 'disconnect'] as const;
-type Name = (typeof NAMES)[number];
-const bundlePath = (name: Name): string => path.join(root, 'dist', name, 'index.js');
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds when a bundle is missing or older than its sources, so `make test-unit` alone tests current code. */
-function ensureBuilt(): void {
-  const sources = Math.max(...['shared', ...NAMES].map((d) => newestSource(path.join(root, 'functions', d))));
-  const stale = NAMES.some((name) => !existsSync(bundlePath(name)) || statSync(bundlePath(name)).mtimeMs < sources);
-  if (stale)
-    execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs')], {
-      cwd: root,
-      stdio: 'pipe',
-      timeout: 60_000,
-    });
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  results: unknown[];
-  logs: Record<string, unknown>[];
-}
-
-function runBundle(name: Name, env: Record<string, string>, events: unknown[] = []): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    // A clean environment: nothing from this machine's AWS settings leaks into the child.
-    const child = spawn(process.execPath, [RUNNER, bundlePath(name), JSON.stringify(events)], {
-      env: { PATH: process.env['PATH'] ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const lines = stdout.split('\n').filter((l) => l.length > 0);
-      resolve({
-        code,
-        stdout,
-        stderr,
-        results: lines.filter((l) => l.startsWith('RESULT ')).map((l) => JSON.parse(l.slice(7)) as unknown),
-        logs: lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>),
-      });
-    });
-  });
-}
 
 describe('connections: built bundles', function () {
   this.timeout(90_000);
-  before(() => ensureBuilt());
+  before(() => ensureBundlesBuilt());
 
   const validEnv = { CONNECTIONS_TABLE: 'conns', AWS_REGION: 'eu-west-1' };
 
