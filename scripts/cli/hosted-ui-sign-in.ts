@@ -1,6 +1,6 @@
 // A headless client of the hosted UI: the real authorization-code + PKCE flow over plain HTTP, the way a browser
-// would do it, for scripts, integration tests and the load test. Node built-ins only (fetch, crypto).
-import { createHash, randomBytes } from 'node:crypto';
+// would do it, for scripts, integration tests and the load test. fetch and shared/pkce.ts only.
+import { createPkce, randomToken } from '../../shared/pkce.ts';
 
 export interface HostedUiSignIn {
   hostedUiUrl: string; // e.g. http://127.0.0.1:9229 (or https://<prefix>.auth.<region>.amazoncognito.com)
@@ -40,11 +40,6 @@ export class SignInError extends Error {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-
-export function createPkcePair(): { verifier: string; challenge: string } {
-  const verifier = randomBytes(32).toString('base64url'); // 43 characters, RFC 7636's recommendation
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-}
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", '#39': "'" };
 
@@ -166,8 +161,8 @@ function base(hostedUiUrl: string): string {
 /** Signs in through the hosted UI and exchanges the code: authorize → login form → code redirect → token. */
 export async function signInWithHostedUi(options: HostedUiSignIn, fetchImpl: typeof fetch = fetch): Promise<TokenSet> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const pkce = createPkcePair();
-  const state = randomBytes(16).toString('base64url');
+  const pkce = await createPkce(globalThis.crypto);
+  const state = randomToken(globalThis.crypto);
   const authorize = new URL(`${base(options.hostedUiUrl)}/oauth2/authorize`);
   authorize.search = new URLSearchParams({
     response_type: 'code',

@@ -1,5 +1,5 @@
 // Shared helpers for the issuer's integration tests: start an issuer on a free port, drive the hosted UI by hand.
-import { createPkcePair } from '../../../scripts/cli/hosted-ui-sign-in.ts';
+import { createPkce } from '../../../shared/pkce.ts';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { LocalCredentials } from '../../../local/aws-auth/index.ts';
 import { startIssuer, type IssuerOptions, type RunningIssuer } from '../../../local/issuer/index.ts';
@@ -45,11 +45,11 @@ export async function startTestIssuer(overrides: Partial<IssuerOptions> = {}): P
   return Object.assign(issuer, { logs, clock });
 }
 
-export function authorizeParams(overrides: Record<string, string | undefined> = {}): {
+export async function authorizeParams(overrides: Record<string, string | undefined> = {}): Promise<{
   params: URLSearchParams;
   verifier: string;
-} {
-  const pkce = createPkcePair();
+}> {
+  const pkce = await createPkce(globalThis.crypto);
   const values: Record<string, string | undefined> = {
     response_type: 'code',
     client_id: CLIENT_ID,
@@ -116,7 +116,7 @@ export async function obtainCode(
   overrides: Record<string, string | undefined> = {},
   credentials = DEMO,
 ): Promise<CodeResult> {
-  const { params, verifier } = authorizeParams(overrides);
+  const { params, verifier } = await authorizeParams(overrides);
   const page = await get(`${issuer.authorizeUrl}?${params}`);
   if (page.response.status !== 200) throw new Error(`authorize answered ${page.response.status}`);
   const cookies = cookiesOf(page.response);

@@ -48,7 +48,7 @@ describe('issuer: hosted UI in Chromium', function () {
       if (message.type() === 'error') problems.push(message.text());
     });
     page.on('pageerror', (err) => problems.push(err.message));
-    const { params, verifier } = authorizeParams({
+    const { params, verifier } = await authorizeParams({
       client_id: 'browserclient',
       redirect_uri: redirectUri,
       state: '<script>s</script>',
@@ -80,7 +80,7 @@ describe('issuer: hosted UI in Chromium', function () {
     expect(decodeJwt(String(body.access_token)).payload.username).to.equal('demo');
 
     await page.goto(
-      `${issuer.authorizeUrl}?${authorizeParams({ client_id: 'browserclient', redirect_uri: redirectUri }).params}`,
+      `${issuer.authorizeUrl}?${(await authorizeParams({ client_id: 'browserclient', redirect_uri: redirectUri })).params}`,
     );
     expect(page.url().startsWith(redirectUri)).to.equal(true);
     expect(new URL(page.url()).searchParams.get('code')).to.match(/^[0-9a-f-]{36}$/);
@@ -91,7 +91,7 @@ describe('issuer: hosted UI in Chromium', function () {
   it('signs up through the form and lands on the app', async function () {
     const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
     const page = await context.newPage();
-    const { params } = authorizeParams({ client_id: 'browserclient', redirect_uri: redirectUri });
+    const { params } = await authorizeParams({ client_id: 'browserclient', redirect_uri: redirectUri });
     await page.goto(`${issuer.authorizeUrl}?${params}`);
     await Promise.all([page.waitForURL(/\/signup\?/), page.click('#signup-link')]);
     await page.fill('input[name=username]', 'browseruser');

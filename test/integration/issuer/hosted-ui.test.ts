@@ -25,7 +25,7 @@ describe('issuer: hosted UI authorize and login', function () {
   after(() => issuer.close());
 
   async function openLogin(overrides: Record<string, string | undefined> = {}) {
-    const { params } = authorizeParams(overrides);
+    const { params } = await authorizeParams(overrides);
     const page = await get(`${issuer.authorizeUrl}?${params}`);
     return { ...page, cookies: cookiesOf(page.response) };
   }
@@ -50,7 +50,7 @@ describe('issuer: hosted UI authorize and login', function () {
     }
 
     it('refuses a duplicated client_id instead of picking one', async function () {
-      const { params } = authorizeParams();
+      const { params } = await authorizeParams();
       params.append('client_id', OTHER_CLIENT_ID);
       const { response } = await get(`${issuer.authorizeUrl}?${params}`);
       expect(response.status).to.equal(400);
@@ -207,14 +207,14 @@ describe('issuer: hosted UI authorize and login', function () {
     const first = await obtainCode(issuer);
     const session = first.cookies.get('cognito');
     expect(session).to.match(/^[A-Za-z0-9_-]{43}$/);
-    const { params } = authorizeParams({ state: 'second' });
+    const { params } = await authorizeParams({ state: 'second' });
     const again = await get(`${issuer.authorizeUrl}?${params}`, cookieHeader(first.cookies));
     expect(again.response.status).to.equal(302);
     const location = new URL(again.response.headers.get('location') ?? 'http://missing/');
     expect(location.searchParams.get('code')).to.match(/^[0-9a-f-]{36}$/);
     expect(location.searchParams.get('state')).to.equal('second');
     const forced = await get(
-      `${issuer.authorizeUrl}?${authorizeParams({ prompt: 'login' }).params}`,
+      `${issuer.authorizeUrl}?${(await authorizeParams({ prompt: 'login' })).params}`,
       cookieHeader(first.cookies),
     );
     expect(forced.response.status).to.equal(200);

@@ -2,12 +2,7 @@ import { expect } from 'chai';
 import { createServer, request } from 'node:http';
 import { connect } from 'node:net';
 import { startIssuer } from '../../../local/issuer/index.ts';
-import {
-  parseErrorMessage,
-  parseLoginForm,
-  createPkcePair,
-  signInWithHostedUi,
-} from '../../../scripts/cli/hosted-ui-sign-in.ts';
+import { parseErrorMessage, parseLoginForm, signInWithHostedUi } from '../../../scripts/cli/hosted-ui-sign-in.ts';
 import { CLIENT_ID, REDIRECT_URI, startTestIssuer } from './helpers.ts';
 
 const clients = [{ clientId: CLIENT_ID, callbackUrls: [REDIRECT_URI], logoutUrls: [] }];
@@ -157,13 +152,6 @@ describe('issuer: lifecycle and configuration', function () {
 });
 
 describe('sign-in client helpers', function () {
-  it('creates an RFC 7636 S256 pair', function () {
-    const { verifier, challenge } = createPkcePair();
-    expect(verifier).to.match(/^[A-Za-z0-9_-]{43}$/);
-    expect(challenge).to.match(/^[A-Za-z0-9_-]{43}$/);
-    expect(createPkcePair().verifier).to.not.equal(verifier);
-  });
-
   it('finds the form with the password field, whatever the attribute order and quoting', function () {
     const html = `<form action="/search"><input name="q"></form>
       <form method='post' action='/login?x=1&amp;y=2'><input value="a&amp;b&#39;c" type="hidden" name="request_id">

@@ -189,7 +189,7 @@ describe('issuer: revocation honoured like Cognito (userInfo and GetUser)', func
     expect(await getUser(tokens.access)).to.equal('NotAuthorizedException: Access Token has been revoked');
     expect((await refresh(tokens.refresh)).body).to.deep.equal({ error: 'invalid_grant' });
     // The hosted UI says so, but only after the right password.
-    const { params } = authorizeParams({ scope: SCOPES });
+    const { params } = await authorizeParams({ scope: SCOPES });
     const page = await get(`${issuer.authorizeUrl}?${params}`);
     const cookies = cookiesOf(page.response);
     const login = await postForm(

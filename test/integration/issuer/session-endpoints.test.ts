@@ -227,7 +227,10 @@ describe('issuer: refresh, userInfo, revoke and logout', function () {
         .to.match(/^cognito=;/)
         .and.match(/Max-Age=0/);
       // The old session id no longer skips the form, even if a browser kept sending it.
-      const again = await get(`${issuer.authorizeUrl}?${authorizeParams().params}`, cookieHeader(signedIn.cookies));
+      const again = await get(
+        `${issuer.authorizeUrl}?${(await authorizeParams()).params}`,
+        cookieHeader(signedIn.cookies),
+      );
       expect(again.response.status).to.equal(200);
       expect(again.html).to.contain('login-form');
     });
@@ -256,11 +259,13 @@ describe('issuer: refresh, userInfo, revoke and logout', function () {
     }
 
     it("supports Cognito's sign-out-then-sign-in form with a registered redirect_uri only", async function () {
-      const { params } = authorizeParams();
+      const { params } = await authorizeParams();
       const ok = await get(`${issuer.logoutUrl}?${params}`);
       expect(ok.response.status).to.equal(302);
       expect(ok.response.headers.get('location')).to.match(/^\/oauth2\/authorize\?/);
-      const bad = await get(`${issuer.logoutUrl}?${authorizeParams({ redirect_uri: 'https://evil.example/' }).params}`);
+      const bad = await get(
+        `${issuer.logoutUrl}?${(await authorizeParams({ redirect_uri: 'https://evil.example/' })).params}`,
+      );
       expect(bad.response.status).to.equal(400);
       expect(bad.response.headers.get('location')).to.equal(null);
     });

@@ -28,7 +28,7 @@ describe('issuer: sign-in hardening', function () {
   after(() => issuer.close());
 
   async function openForm(): Promise<{ html: string; cookie: string }> {
-    const { params } = authorizeParams();
+    const { params } = await authorizeParams();
     const page = await get(`${issuer.authorizeUrl}?${params}`);
     expect(page.response.status).to.equal(200);
     return { html: page.html, cookie: cookieHeader(cookiesOf(page.response)) };
@@ -108,7 +108,7 @@ describe('issuer: sign-in hardening', function () {
       this.timeout(120_000);
       const mine = await openForm();
       const agent = new Agent({ keepAlive: true, maxSockets: 32 });
-      const { params } = authorizeParams();
+      const { params } = await authorizeParams();
       const url = new URL(`${issuer.authorizeUrl}?${params}`);
       const statuses = new Map<number, number>();
       let sent = 0;

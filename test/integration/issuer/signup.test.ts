@@ -48,7 +48,7 @@ describe('issuer: hosted UI sign-up', function () {
   after(() => issuer.close());
 
   async function openSignup(overrides: Record<string, string | undefined> = {}) {
-    const { params, verifier } = authorizeParams(overrides);
+    const { params, verifier } = await authorizeParams(overrides);
     const page = await get(`${issuer.url}/signup?${params}`);
     return { ...page, verifier, cookies: cookiesOf(page.response) };
   }

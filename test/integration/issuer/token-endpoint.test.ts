@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createPkcePair } from '../../../scripts/cli/hosted-ui-sign-in.ts';
+import { createPkce } from '../../../shared/pkce.ts';
 import {
   CLIENT_ID,
   OTHER_CLIENT_ID,
@@ -78,7 +78,7 @@ describe('issuer: token endpoint', function () {
 
   it('refuses a wrong code_verifier, and the code is spent by the attempt', async function () {
     const result = await obtainCode(issuer);
-    const wrong = await redeem(issuer, result, { code_verifier: createPkcePair().verifier });
+    const wrong = await redeem(issuer, result, { code_verifier: (await createPkce(globalThis.crypto)).verifier });
     expect(wrong.response.status).to.equal(400);
     expect(wrong.body).to.deep.equal({ error: 'invalid_grant' });
     const right = await redeem(issuer, result);
