@@ -1,6 +1,7 @@
 // A headless client of the hosted UI: the real authorization-code + PKCE flow over plain HTTP, the way a browser
 // would do it, for scripts, integration tests and the load test. fetch and shared/pkce.ts only.
 import { createPkce, randomToken } from '../../shared/pkce.ts';
+import type { TokenSet as SharedTokenSet } from '../../shared/token-set.ts';
 
 export interface HostedUiSignIn {
   hostedUiUrl: string; // e.g. http://127.0.0.1:9229 (or https://<prefix>.auth.<region>.amazoncognito.com)
@@ -12,12 +13,9 @@ export interface HostedUiSignIn {
   timeoutMs?: number; // per HTTP request, default 10 s
 }
 
-export interface TokenSet {
-  accessToken: string;
+/** The shared token set; this client refuses a token answer without an id token, so it always has one. */
+export interface TokenSet extends SharedTokenSet {
   idToken: string;
-  refreshToken?: string;
-  expiresIn: number;
-  tokenType: string;
 }
 
 export interface RefreshOptions {
