@@ -71,8 +71,8 @@ function connectedAt(event: unknown, nowMs: number): number {
 
 /**
  * The CONTEXT_CLAIMS the authorizer put in the context (under `claim_<name>` keys), keyed back by their
- * original names for the item. Context values reach the routes as strings; a local gateway may keep numbers
- * and booleans, which are turned into the same strings. Absent claims stay absent.
+ * original names for the item. API Gateway delivers every context value to the routes as a string, so only
+ * strings are kept. Absent claims stay absent.
  */
 export function claimsFromContext(event: unknown, claims: readonly ContextClaim[]): Record<string, string> {
   const authorizer = requestContextOf(event)?.['authorizer'];
@@ -83,7 +83,6 @@ export function claimsFromContext(event: unknown, claims: readonly ContextClaim[
     const value = authorizer[key];
     // Not capped: the authorizer keeps its whole context under API Gateway's 8 KB limit.
     if (typeof value === 'string') entries.push([name, value]);
-    else if (typeof value === 'number' || typeof value === 'boolean') entries.push([name, String(value)]);
   }
   // fromEntries defines own properties, so a claim named "__proto__" stays data.
   return Object.fromEntries(entries);

@@ -56,7 +56,7 @@ export async function checkConnectionLimit(
   if (max === 0) return { ok: true, live: 0, removed: 0 };
   const counted: ConnectionItem[] = [];
   for await (const item of connectionsOfSub(deps.dynamo, deps.tableName, sub, {
-    onInvalid: (problem) => deps.log('warn', 'item_invalid', { detail: problem }),
+    onInvalid: (reason) => deps.log('warn', 'item_invalid', { detail: reason }),
   })) {
     if (item.connectionId === connectionId) continue;
     if (item.ttl * 1000 <= nowMs || isTokenExpired(item.tokenExp, nowMs)) continue;

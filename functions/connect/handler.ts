@@ -80,7 +80,7 @@ export function createConnectHandler(deps: ConnectDeps): (event: unknown, contex
     // Without the authorizer's context the route is misconfigured (no authorizer on $connect, or another one):
     // refuse rather than store an anonymous connection.
     if (!read.ok || read.context.exp === undefined) {
-      const detail = read.ok ? 'authorizer context has no exp' : read.problem;
+      const detail = read.ok ? 'authorizer context has no exp' : read.reason;
       log('error', 'missing_authorizer_context', { connectionId, category: 'configuration', detail });
       return { statusCode: 403 };
     }

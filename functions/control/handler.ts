@@ -126,7 +126,7 @@ export function createControlHandler(
       else if (found.status === 'missing') tally.gone += 1;
       else {
         tally.failed += 1;
-        log('error', 'item_invalid', { connectionId: target.connectionId, detail: found.problem });
+        log('error', 'item_invalid', { connectionId: target.connectionId, detail: found.reason });
       }
     } else {
       await forEachBounded(itemsOf(target.sub, log, context, cut), concurrency, (item) =>

@@ -28,24 +28,24 @@ const KEYS: Readonly<Record<(typeof OPS)[number], readonly string[]>> = {
 
 const fail = (message: string): Parsed => ({ ok: false, message });
 
-function readSub(value: unknown): string | { problem: string } {
-  if (typeof value !== 'string') return { problem: 'sub must be a string' };
-  if (value === '') return { problem: 'sub must not be empty' };
-  if (value.length > MAX_SUB_LENGTH) return { problem: `sub must be at most ${MAX_SUB_LENGTH} characters` };
+function readSub(value: unknown): string | { reason: string } {
+  if (typeof value !== 'string') return { reason: 'sub must be a string' };
+  if (value === '') return { reason: 'sub must not be empty' };
+  if (value.length > MAX_SUB_LENGTH) return { reason: `sub must be at most ${MAX_SUB_LENGTH} characters` };
   return value;
 }
 
-function readTarget(payload: Record<string, unknown>): Target | { problem: string } {
+function readTarget(payload: Record<string, unknown>): Target | { reason: string } {
   const hasSub = payload['sub'] !== undefined;
   const hasConnection = payload['connectionId'] !== undefined;
-  if (hasSub === hasConnection) return { problem: 'exactly one of sub and connectionId is required' };
+  if (hasSub === hasConnection) return { reason: 'exactly one of sub and connectionId is required' };
   if (hasSub) {
     const sub = readSub(payload['sub']);
     return typeof sub === 'string' ? { sub } : sub;
   }
   const id = payload['connectionId'];
-  if (typeof id !== 'string') return { problem: 'connectionId must be a string' };
-  if (!CONNECTION_ID.test(id)) return { problem: 'connectionId must be 1 to 128 printable ASCII characters' };
+  if (typeof id !== 'string') return { reason: 'connectionId must be a string' };
+  if (!CONNECTION_ID.test(id)) return { reason: 'connectionId must be 1 to 128 printable ASCII characters' };
   return { connectionId: id };
 }
 
@@ -63,10 +63,10 @@ export function parseControlRequest(payload: unknown): Parsed {
   if (kind === 'list' || kind === 'revoke') {
     if (payload['sub'] === undefined) return fail(`sub is required for op ${kind}`);
     const sub = readSub(payload['sub']);
-    return typeof sub === 'string' ? { ok: true, request: { op: kind, sub } } : fail(sub.problem);
+    return typeof sub === 'string' ? { ok: true, request: { op: kind, sub } } : fail(sub.reason);
   }
   const target = readTarget(payload);
-  if ('problem' in target) return fail(target.problem);
+  if ('reason' in target) return fail(target.reason);
   if (kind === 'disconnect') return { ok: true, request: { op: kind, target } };
   if (!('message' in payload) || payload['message'] === undefined) return fail('message is required for op send');
   return { ok: true, request: { op: kind, target, message: payload['message'] } };

@@ -75,7 +75,7 @@ export function createDefaultHandler(deps: DefaultDeps): (event: unknown, contex
       return sendError('connection_not_found');
     }
     if (found.status === 'invalid') {
-      log('error', 'item_invalid', { ...base, detail: found.problem });
+      log('error', 'item_invalid', { ...base, detail: found.reason });
       return sendError('connection_invalid');
     }
     const { item } = found;

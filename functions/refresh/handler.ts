@@ -92,7 +92,7 @@ export function createRefreshHandler(deps: RefreshDeps): (event: unknown, contex
       }
       if (read.status === 'missing') return reject('connection_not_found');
       if (read.status === 'invalid') {
-        log('error', 'item_invalid', { ...base, detail: read.problem });
+        log('error', 'item_invalid', { ...base, detail: read.reason });
         return reject('connection_invalid');
       }
       const stored = read.item;

@@ -13,7 +13,7 @@ export interface RefreshDynamo {
 export type StoredRead =
   | { readonly status: 'found'; readonly item: StoredConnection }
   | { readonly status: 'missing' }
-  | { readonly status: 'invalid'; readonly problem: string };
+  | { readonly status: 'invalid'; readonly reason: string };
 
 export interface RefreshStore {
   read(connectionId: string): Promise<StoredRead>;
@@ -57,14 +57,14 @@ export function createRefreshStore(deps: { dynamo: RefreshDynamo; tableName: str
       const raw = output['Item'];
       if (raw === undefined || raw === null) return { status: 'missing' };
       const base = unmarshalConnectionItem(raw);
-      if (!base.ok) return { status: 'invalid', problem: base.problem };
+      if (!base.ok) return { status: 'invalid', reason: base.reason };
       if (base.item.connectionId !== connectionId)
-        return { status: 'invalid', problem: 'connectionId does not match the key' };
+        return { status: 'invalid', reason: 'connectionId does not match the key' };
       const record = raw as Record<string, unknown>;
       const refreshCount = optionalCount(record, 'refreshCount');
       const refreshWindowStart = optionalCount(record, 'refreshWindowStart');
       if (refreshCount === 'invalid' || refreshWindowStart === 'invalid')
-        return { status: 'invalid', problem: 'refreshCount or refreshWindowStart is not a whole number (N)' };
+        return { status: 'invalid', reason: 'refreshCount or refreshWindowStart is not a whole number (N)' };
       const { sub, tokenExp, ttl, connectedAt } = base.item;
       return { status: 'found', item: { sub, tokenExp, ttl, connectedAt, refreshCount, refreshWindowStart } };
     },

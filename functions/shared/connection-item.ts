@@ -29,7 +29,7 @@ export type ConnectionView = Omit<ConnectionItem, 'ttl'>;
 export type DynamoItem = Record<string, AttributeValue>;
 
 export type Unmarshalled =
-  { readonly ok: true; readonly item: ConnectionItem } | { readonly ok: false; readonly problem: string };
+  { readonly ok: true; readonly item: ConnectionItem } | { readonly ok: false; readonly reason: string };
 
 function number(name: string, value: number): AttributeValue {
   if (!Number.isSafeInteger(value)) throw new TypeError(`connection item ${name} must be a safe integer`);
@@ -103,7 +103,7 @@ function readStringMap(raw: Record<string, unknown>, name: string): Record<strin
 
 /** Validates an item read from DynamoDB. Never throws. */
 export function unmarshalConnectionItem(raw: unknown): Unmarshalled {
-  if (!isRecord(raw)) return { ok: false, problem: 'item is not an object' };
+  if (!isRecord(raw)) return { ok: false, reason: 'item is not an object' };
   try {
     return {
       ok: true,
@@ -120,7 +120,7 @@ export function unmarshalConnectionItem(raw: unknown): Unmarshalled {
       },
     };
   } catch (err) {
-    if (err instanceof Invalid) return { ok: false, problem: err.message };
+    if (err instanceof Invalid) return { ok: false, reason: err.message };
     throw err;
   }
 }

@@ -10,7 +10,7 @@ export type PutOutcome = 'stored' | 'already_exists';
 export type GetOutcome =
   | { readonly status: 'found'; readonly item: ConnectionItem }
   | { readonly status: 'missing' }
-  | { readonly status: 'invalid'; readonly problem: string };
+  | { readonly status: 'invalid'; readonly reason: string };
 
 export interface ConnectionStore {
   /** One conditional PutItem: a retried `$connect` finds the item there and never overwrites it. */
@@ -48,9 +48,9 @@ export function createConnectionStore(deps: { dynamo: DynamoLike; tableName: str
       const raw = output['Item'];
       if (raw === undefined || raw === null) return { status: 'missing' };
       const result = unmarshalConnectionItem(raw);
-      if (!result.ok) return { status: 'invalid', problem: result.problem };
+      if (!result.ok) return { status: 'invalid', reason: result.reason };
       if (result.item.connectionId !== connectionId)
-        return { status: 'invalid', problem: 'connectionId does not match the key' };
+        return { status: 'invalid', reason: 'connectionId does not match the key' };
       return { status: 'found', item: result.item };
     },
 

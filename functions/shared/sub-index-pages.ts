@@ -15,7 +15,7 @@ export const MAX_PAGES = 400;
 export interface SubIndexOptions {
   readonly pageSize?: number;
   readonly maxPages?: number;
-  readonly onInvalid?: (problem: string) => void;
+  readonly onInvalid?: (reason: string) => void;
 }
 
 export async function* connectionsOfSub(
@@ -44,7 +44,7 @@ export async function* connectionsOfSub(
     if (!Array.isArray(items)) throw new Error('Query returned malformed Items');
     for (const raw of items) {
       const result = unmarshalConnectionItem(raw);
-      if (!result.ok) options.onInvalid?.(result.problem);
+      if (!result.ok) options.onInvalid?.(result.reason);
       else if (result.item.sub !== sub) options.onInvalid?.('sub does not match the query');
       else yield result.item;
     }

@@ -13,7 +13,7 @@ export interface AuthorizerContext {
 }
 
 export type ContextRead =
-  { readonly ok: true; readonly context: AuthorizerContext } | { readonly ok: false; readonly problem: string };
+  { readonly ok: true; readonly context: AuthorizerContext } | { readonly ok: false; readonly reason: string };
 
 // API Gateway ids look like "R1kmxc2VNjMCFIA=" but no format is documented: accept any short printable ASCII
 // (the SDK URL-encodes the id when it puts it into a management API path).
@@ -48,17 +48,17 @@ function readEpochSeconds(value: unknown): number | undefined | 'malformed' {
 /** Reads `event.requestContext.authorizer`, as set by our authorizer (docs/architecture.md). */
 export function readAuthorizerContext(event: unknown): ContextRead {
   const authorizer = requestContextOf(event)?.['authorizer'];
-  if (!isRecord(authorizer)) return { ok: false, problem: 'requestContext.authorizer is missing' };
+  if (!isRecord(authorizer)) return { ok: false, reason: 'requestContext.authorizer is missing' };
   const sub = authorizer['sub'];
-  if (typeof sub !== 'string' || sub === '') return { ok: false, problem: 'authorizer context has no sub' };
-  if (sub.length > MAX_SUB_LENGTH) return { ok: false, problem: 'authorizer context sub is too long' };
+  if (typeof sub !== 'string' || sub === '') return { ok: false, reason: 'authorizer context has no sub' };
+  if (sub.length > MAX_SUB_LENGTH) return { ok: false, reason: 'authorizer context sub is too long' };
   const username = authorizer['username'] ?? '';
-  if (typeof username !== 'string') return { ok: false, problem: 'authorizer context username is not a string' };
-  if (username.length > MAX_USERNAME_LENGTH) return { ok: false, problem: 'authorizer context username is too long' };
+  if (typeof username !== 'string') return { ok: false, reason: 'authorizer context username is not a string' };
+  if (username.length > MAX_USERNAME_LENGTH) return { ok: false, reason: 'authorizer context username is too long' };
   const exp = readEpochSeconds(authorizer['exp']);
-  if (exp === 'malformed') return { ok: false, problem: 'authorizer context exp is not epoch seconds' };
+  if (exp === 'malformed') return { ok: false, reason: 'authorizer context exp is not epoch seconds' };
   const authTime = readEpochSeconds(authorizer['authTime']);
-  if (authTime === 'malformed') return { ok: false, problem: 'authorizer context authTime is not epoch seconds' };
+  if (authTime === 'malformed') return { ok: false, reason: 'authorizer context authTime is not epoch seconds' };
   return { ok: true, context: { sub, username, exp, authTime } };
 }
 

@@ -74,7 +74,7 @@ describe('connections: item codec', () => {
     expect(unmarshalConnectionItem(raw)).to.deep.equal({ ok: true, item: withClaims });
     expect(unmarshalConnectionItem({ ...raw, claims: { M: { x: { N: '1' } } } })).to.deep.equal({
       ok: false,
-      problem: 'claims has a non-string value',
+      reason: 'claims has a non-string value',
     });
   });
 
@@ -103,7 +103,7 @@ describe('connections: item codec', () => {
       corrupt(raw);
       const result = unmarshalConnectionItem(raw);
       expect(result.ok).to.equal(false);
-      expect(!result.ok && result.problem).to.contain(names);
+      expect(!result.ok && result.reason).to.contain(names);
     });
   }
 

@@ -86,7 +86,7 @@ describe('connections: store', () => {
     });
     expect(await other.get('abc=')).to.deep.equal({
       status: 'invalid',
-      problem: 'connectionId does not match the key',
+      reason: 'connectionId does not match the key',
     });
   });
 
