@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { guardAwsRequest, SERVICES, type LocalCredentials } from './aws-auth/index.ts';
 import { createDynalite, type DynamoServer } from './dynamodb.ts';
+import { listen } from './ports.ts';
 
 /** DynamoDB's request size limit. */
 const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
@@ -53,13 +54,7 @@ export async function startGuardedDynamo(options: GuardedDynamoOptions): Promise
     });
   });
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listen(server, options.port ?? 0, host);
   } catch (err) {
     await new Promise<void>((resolve) => store.close(() => resolve()));
     await rm(privateDir, { recursive: true, force: true });

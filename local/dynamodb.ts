@@ -13,6 +13,7 @@ import {
   UpdateTimeToLiveCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
+import { listen } from './ports.ts';
 
 const require = createRequire(import.meta.url);
 const dynalite = require('dynalite') as (options: Record<string, unknown>) => http.Server;
@@ -35,13 +36,7 @@ export interface DynamoServer {
 export async function startDynamo(options: { host?: string; port?: number; path?: string }): Promise<DynamoServer> {
   const host = options.host ?? '127.0.0.1';
   const server = createDynalite(options.path);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, options.port ?? 0, host);
   const port = (server.address() as { port: number }).port;
   return {
     endpoint: `http://${host}:${port}`,

@@ -9,6 +9,7 @@ import { build } from 'esbuild';
 import { parseWebConfig, type WebConfig } from './src/config.ts';
 import { gatewayHttpUrl } from './src/diagnosis.ts';
 import { originOf } from './src/urls.ts';
+import { listen } from '../local/ports.ts';
 
 export type { WebConfig } from './src/config.ts';
 
@@ -145,30 +146,20 @@ function handler(assets: Map<string, Asset>, headers: Record<string, string>) {
   };
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException): void => {
-      server.off('listening', onListening);
-      if (err.code === 'EADDRINUSE') {
-        reject(
-          new Error(
-            `web server: port ${port} on ${host} is already in use; stop what uses it or set WEB_PORT to another port (0 picks a free one)`,
-          ),
-        );
-      } else if (err.code === 'EACCES') {
-        reject(new Error(`web server: no permission to listen on ${host}:${port}; use a port above 1023`));
-      } else {
-        reject(new Error(`web server: cannot listen on ${host}:${port}: ${err.message}`));
-      }
-    };
-    const onListening = (): void => {
-      server.off('error', onError);
-      resolve();
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(port, host);
-  });
+async function listenOrExplain(server: Server, port: number, host: string): Promise<void> {
+  try {
+    await listen(server, port, host);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(
+      code === 'EADDRINUSE'
+        ? `web server: port ${port} on ${host} is already in use; stop what uses it or set WEB_PORT to another port (0 picks a free one)`
+        : code === 'EACCES'
+          ? `web server: no permission to listen on ${host}:${port}; use a port above 1023`
+          : `web server: cannot listen on ${host}:${port}: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
 }
 
 export async function startWebServer(options: WebServerOptions): Promise<RunningWebServer> {
@@ -183,7 +174,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   server.requestTimeout = 10_000;
   server.headersTimeout = 5_000;
   server.keepAliveTimeout = 5_000;
-  await listen(server, options.port, host);
+  await listenOrExplain(server, options.port, host);
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {

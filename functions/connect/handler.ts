@@ -6,11 +6,11 @@
 // read finds the record (write-then-check on both sides).
 import type { ConnectionConfig } from '../shared/connection-config.ts';
 import type { ConnectionStore } from '../shared/connection-store.ts';
-import { invocationIds } from '../shared/invocation.ts';
 import { describeError, type FunctionLogger } from '../shared/log.ts';
 import type { ManagementClients } from '../shared/management-clients.ts';
 import { isRevoked, type RevocationReader } from '../shared/token/revocations.ts';
-import { readAuthorizerContext, readConnectionId, type RouteResponse } from '../shared/websocket-event.ts';
+import { openConnectionInvocation } from '../shared/route-invocation.ts';
+import { readAuthorizerContext, type RouteResponse } from '../shared/websocket-event.ts';
 import { bearerSubprotocol, buildConnectionItem, claimsFromContext } from './connect-request.ts';
 import { checkConnectionLimit, type LimitDeps } from './connection-limit.ts';
 
@@ -70,12 +70,9 @@ async function refuseIfRevoked(
 export function createConnectHandler(deps: ConnectDeps): (event: unknown, context?: unknown) => Promise<RouteResponse> {
   const { config, store, dynamo, management, now } = deps;
   return async (event, context) => {
-    const log = deps.log.forRequest(invocationIds(event, context));
-    const connectionId = readConnectionId(event);
-    if (connectionId === undefined) {
-      log('error', 'bad_event', { detail: 'requestContext.connectionId is missing or invalid' });
-      return { statusCode: 500 };
-    }
+    const opened = openConnectionInvocation(event, context, deps.log);
+    if (!opened.ok) return { statusCode: 500 };
+    const { log, connectionId } = opened;
     const read = readAuthorizerContext(event);
     // Without the authorizer's context the route is misconfigured (no authorizer on $connect, or another one):
     // refuse rather than store an anonymous connection.

@@ -3,9 +3,10 @@
 // connection and the table's TTL removes the item later.
 import type { ConnectionStore } from '../shared/connection-store.ts';
 import { isRecord } from '../../shared/guards.ts';
-import { invocationIds, remainingMs } from '../shared/invocation.ts';
+import { remainingMs } from '../shared/invocation.ts';
 import { describeError, type FunctionLogger } from '../shared/log.ts';
-import { readConnectionId, requestContextOf, type RouteResponse } from '../shared/websocket-event.ts';
+import { openConnectionInvocation } from '../shared/route-invocation.ts';
+import { requestContextOf, type RouteResponse } from '../shared/websocket-event.ts';
 import { deleteWithinBudget, DISCONNECT_RETRY, type RetryOptions } from './delete-within-budget.ts';
 
 export interface DisconnectDeps {
@@ -37,12 +38,9 @@ export function createDisconnectHandler(
 ): (event: unknown, context?: unknown) => Promise<RouteResponse> {
   const { store, sleep } = deps;
   return async (event, context) => {
-    const log = deps.log.forRequest(invocationIds(event, context));
-    const connectionId = readConnectionId(event);
-    if (connectionId === undefined) {
-      log('error', 'bad_event', { detail: 'requestContext.connectionId is missing or invalid' });
-      return { statusCode: 500 };
-    }
+    const opened = openConnectionInvocation(event, context, deps.log);
+    if (!opened.ok) return { statusCode: 500 };
+    const { log, connectionId } = opened;
     const details = closeDetails(event);
     const outcome = await deleteWithinBudget(
       () => store.delete(connectionId),

@@ -17,6 +17,7 @@ import { handshake, rejectHandshake, type Upgrader } from './handshake.ts';
 import { closeByGateway, openConnection } from './live-connection.ts';
 import { createThrottle, type ThrottleSettings } from './throttle.ts';
 import { generateCredentials, SERVICES, type EndpointAuth, type LocalCredentials } from '../aws-auth/index.ts';
+import { listen } from '../ports.ts';
 
 export type { GatewayFunctions } from './context.ts';
 export { HANDSHAKE_URL_LIMIT } from './handshake.ts';
@@ -179,13 +180,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, options.port ?? 0, host);
   listeningPort = (server.address() as { port: number }).port;
   api.domainName = `${host}:${listeningPort}`;
   const url = `http://${host}:${listeningPort}`;

@@ -21,6 +21,7 @@ import { handleRevokeRequest, handleTokenRequest } from './token-endpoint.ts';
 import { TokenIssuer } from './token-issuer.ts';
 import { userInfo } from './userinfo.ts';
 import { UserStore, type IssuerUser, type StoredUser } from './users.ts';
+import { listen } from '../ports.ts';
 
 export type { IssuerClient } from './clients.ts';
 export type { IssuerUser } from './users.ts';
@@ -49,28 +50,19 @@ export interface RunningIssuer {
 
 const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 
-function listen(server: Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => {
-      server.off('listening', onListening);
-      if (err.code === 'EADDRINUSE')
-        reject(
-          new Error(
-            `Issuer cannot listen on ${host}:${port}: the port is already in use (set another port, or 0 for a free one)`,
-          ),
-        );
-      else if (err.code === 'EACCES') reject(new Error(`Issuer cannot listen on ${host}:${port}: permission denied`));
-      else reject(new Error(`Issuer cannot listen on ${host}:${port}: ${err.message}`));
-    };
-    const onListening = () => {
-      server.off('error', onError);
-      const address = server.address();
-      resolve(typeof address === 'object' && address ? address.port : port);
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(port, host);
-  });
+async function listenOrExplain(server: Server, host: string, port: number): Promise<number> {
+  try {
+    return await listen(server, port, host);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EADDRINUSE'
+        ? 'the port is already in use (set another port, or 0 for a free one)'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : (err as Error).message;
+    throw new Error(`Issuer cannot listen on ${host}:${port}: ${why}`, { cause: err });
+  }
 }
 
 export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer> {
@@ -110,7 +102,7 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
   const server = createServer();
   server.requestTimeout = 15_000;
   server.headersTimeout = 10_000;
-  const port = await listen(server, config.host, config.port);
+  const port = await listenOrExplain(server, config.host, config.port);
   const urlHost =
     config.host === '0.0.0.0' || config.host === '::'
       ? '127.0.0.1'

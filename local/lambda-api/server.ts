@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { guardAwsRequest, SERVICES, writeAwsResponse, type LocalCredentials } from '../aws-auth/index.ts';
 import type { Invoke } from '../lambda-runner/pool.ts';
 import { INVOKE_PATH, MAX_PAYLOAD_BYTES, invokeFunction, lambdaError, type InvokeAnswer } from './invoke.ts';
+import { listen } from '../ports.ts';
 
 export interface LambdaApiOptions {
   host?: string;
@@ -93,13 +94,7 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<Running
     });
     track(work);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, options.port ?? 0, host);
   const port = (server.address() as { port: number }).port;
   let closed: Promise<void> | undefined;
   return {
