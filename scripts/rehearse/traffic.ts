@@ -326,6 +326,9 @@ export async function runTraffic(o: TrafficOptions): Promise<void> {
     // grants, so a fresh sign-in is what Cognito would give too): token_refreshed with the new expiry.
     const first = open[0];
     if (routePools.has('refresh') && first !== undefined) {
+      // Refresh needs an exp strictly later than the stored one, and moto's exp is iat + lifetime in whole
+      // seconds: a sign-in within the same second as the connecting one is (rightly) refused as not_newer.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
       const fresh = await member.again();
       first.send(JSON.stringify({ action: 'refresh', token: fresh }));
       const frame: { type?: string; exp?: unknown; detail?: unknown } = await first
