@@ -1,5 +1,5 @@
 // The error answers of each AWS service this stack stands in for, in that service's own protocol, so the SDK
-// clients raise the same modeled errors locally as against AWS (docs/local-fidelity.md lists the sources).
+// clients raise the same modeled errors locally as against AWS (README.md, "Fidelity, with sources", lists the sources).
 import { randomUUID } from 'node:crypto';
 import type { AuthErrorCode } from './sigv4.ts';
 

@@ -1,5 +1,5 @@
 // The forwarding headers API Gateway sets on the handshake before the authorizer and $connect see it
-// (docs/local-fidelity.md has the observations): the peer address is appended as the last X-Forwarded-For
+// (README.md, "Fidelity, with sources", has the observations): the peer address is appended as the last X-Forwarded-For
 // entry after whatever the client sent, X-Forwarded-Proto and X-Forwarded-Port are the gateway's own, and a
 // trace id is added only when the request carries none.
 import type { HeaderMaps } from './http-input.ts';

@@ -108,7 +108,7 @@ export async function handshake(
     return rejectHandshake(socket, 429);
   }
   const connectedAt = ctx.now();
-  // API Gateway's own forwarding headers, in front of the Lambdas (docs/local-fidelity.md).
+  // API Gateway's own forwarding headers, in front of the Lambdas (README.md, "Fidelity, with sources").
   const maps = applyForwardingHeaders(headerMaps(req.rawHeaders), {
     sourceIp: sourceIpOf(req),
     port: ctx.port(),

@@ -1,5 +1,5 @@
 // Lambda's Invoke operation over the stack's function pools: name resolution, payload checks and the answer
-// shapes `@aws-sdk/client-lambda` parses (docs/local-fidelity.md). Pure of HTTP: the server feeds it the
+// shapes `@aws-sdk/client-lambda` parses (README.md, "Fidelity, with sources"). Pure of HTTP: the server feeds it the
 // verified request and writes what it returns.
 import type { Invoke } from '../lambda-runner/pool.ts';
 
