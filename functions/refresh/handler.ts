@@ -108,7 +108,7 @@ export function createRefreshHandler(deps: RefreshDeps): (event: unknown, contex
       }
 
       const plan = planRefresh(stored, verified, now());
-      if (plan.kind === 'reject') return reject(plan.detail, { sub: stored.sub });
+      if (!plan.ok) return reject(plan.reason, { sub: stored.sub });
       let result: 'updated' | 'conflict';
       try {
         result = await store.update(connectionId, stored, plan.update, claims);

@@ -26,8 +26,7 @@ export interface RefreshUpdate {
 export type RefreshRejection = 'sub_mismatch' | 'not_newer' | 'rate_limited';
 
 export type RefreshPlan =
-  | { readonly kind: 'update'; readonly update: RefreshUpdate }
-  | { readonly kind: 'reject'; readonly detail: RefreshRejection };
+  { readonly ok: true; readonly update: RefreshUpdate } | { readonly ok: false; readonly reason: RefreshRejection };
 
 export const REFRESH_LIMIT = 10;
 export const REFRESH_WINDOW_SECONDS = 60;
@@ -49,16 +48,16 @@ export function planRefresh(
   token: { readonly sub: string; readonly exp: number },
   nowMs: number,
 ): RefreshPlan {
-  if (token.sub !== stored.sub) return { kind: 'reject', detail: 'sub_mismatch' };
-  if (token.exp <= stored.tokenExp) return { kind: 'reject', detail: 'not_newer' };
+  if (token.sub !== stored.sub) return { ok: false, reason: 'sub_mismatch' };
+  if (token.exp <= stored.tokenExp) return { ok: false, reason: 'not_newer' };
   const nowS = Math.floor(nowMs / 1000);
   const windowStart = stored.refreshWindowStart;
   // A window started by a container whose clock runs slightly ahead still counts as the current one.
   const inWindow = windowStart !== undefined && nowS - windowStart < REFRESH_WINDOW_SECONDS;
   const count = inWindow ? (stored.refreshCount ?? 0) : 0;
-  if (count >= REFRESH_LIMIT) return { kind: 'reject', detail: 'rate_limited' };
+  if (count >= REFRESH_LIMIT) return { ok: false, reason: 'rate_limited' };
   return {
-    kind: 'update',
+    ok: true,
     update: {
       tokenExp: token.exp,
       ttl: refreshedTtl(stored, token.exp),

@@ -48,7 +48,7 @@ const DEFINITIVE_GET_USER_ERRORS: ReadonlySet<string> = new Set([
   'UserNotConfirmedException',
 ]);
 
-type Outcome = { kind: 'valid' } | { kind: 'refused'; error: string } | { kind: 'failed'; error: string };
+type Outcome = { ok: true } | { ok: false; reason: 'refused' | 'failed'; error: string };
 
 export interface CognitoCheckDeps {
   readonly config: CognitoCheckConfig;
@@ -104,21 +104,23 @@ export function createCognitoCheck(deps: CognitoCheckDeps): CognitoCheck {
             });
       if (response.status === 200) {
         response.cancel();
-        return { kind: 'valid' };
+        return { ok: true };
       }
       const body = await readBodyCapped(response, MAX_ERROR_BODY);
       response.cancel();
       if (via === 'get_user' && response.status === 400) {
         const type = errorType(body, undefined);
-        if (DEFINITIVE_GET_USER_ERRORS.has(type)) return { kind: 'refused', error: type };
-        return { kind: 'failed', error: `GetUser ${type || 'error'}` };
+        if (DEFINITIVE_GET_USER_ERRORS.has(type)) return { ok: false, reason: 'refused', error: type };
+        return { ok: false, reason: 'failed', error: `GetUser ${type || 'error'}` };
       }
       // userInfo answers 401 (invalid_token) for a revoked, signed-out or unknown token.
-      if (via === 'user_info' && response.status === 401) return { kind: 'refused', error: 'userInfo 401' };
-      return { kind: 'failed', error: `${via} status ${response.status}` };
+      if (via === 'user_info' && response.status === 401)
+        return { ok: false, reason: 'refused', error: 'userInfo 401' };
+      return { ok: false, reason: 'failed', error: `${via} status ${response.status}` };
     } catch (err) {
       return {
-        kind: 'failed',
+        ok: false,
+        reason: 'failed',
         error: controller.signal.aborted ? `no answer within ${timeoutMs} ms` : describeError(err),
       };
     } finally {
@@ -156,11 +158,11 @@ export function createCognitoCheck(deps: CognitoCheckDeps): CognitoCheck {
         inFlight.set(hash, pending);
       }
       const outcome = await pending;
-      if (outcome.kind === 'valid') {
+      if (outcome.ok) {
         remember(hash, exp);
         return { ok: true, via, cached: false };
       }
-      if (outcome.kind === 'refused') return { ok: false, reason: 'revoked_at_issuer', via, error: outcome.error };
+      if (outcome.reason === 'refused') return { ok: false, reason: 'revoked_at_issuer', via, error: outcome.error };
       return config.onError === 'allow'
         ? { ok: true, via, cached: false, error: outcome.error }
         : { ok: false, reason: 'revocation_check_failed', via, error: outcome.error };

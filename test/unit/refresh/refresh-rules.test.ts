@@ -20,23 +20,23 @@ const stored: StoredConnection = {
 describe('refresh: rules', () => {
   it('plans the first refresh: new expiry, a new window counting 1', () => {
     expect(planRefresh(stored, { sub: 'user-1', exp: NOW_S + 3600 }, NOW_MS)).to.deep.equal({
-      kind: 'update',
+      ok: true,
       update: { tokenExp: NOW_S + 3600, ttl: stored.ttl, refreshCount: 1, refreshWindowStart: NOW_S },
     });
   });
 
   it("refuses another user's token (sub_mismatch)", () => {
     expect(planRefresh(stored, { sub: 'user-2', exp: NOW_S + 3600 }, NOW_MS)).to.deep.equal({
-      kind: 'reject',
-      detail: 'sub_mismatch',
+      ok: false,
+      reason: 'sub_mismatch',
     });
   });
 
   it('refuses a token that does not expire later than the stored expiry (not_newer)', () => {
     for (const exp of [stored.tokenExp, stored.tokenExp - 1]) {
       expect(planRefresh(stored, { sub: 'user-1', exp }, NOW_MS)).to.deep.equal({
-        kind: 'reject',
-        detail: 'not_newer',
+        ok: false,
+        reason: 'not_newer',
       });
     }
   });
@@ -44,15 +44,15 @@ describe('refresh: rules', () => {
   it(`allows ${REFRESH_LIMIT} refreshes in a minute and refuses the next (rate_limited)`, () => {
     const inWindow = { ...stored, refreshWindowStart: NOW_S - 30, refreshCount: REFRESH_LIMIT - 1 };
     const plan = planRefresh(inWindow, { sub: 'user-1', exp: NOW_S + 3600 }, NOW_MS);
-    expect(plan).to.deep.include({ kind: 'update' });
-    if (plan.kind === 'update') {
+    expect(plan).to.deep.include({ ok: true });
+    if (plan.ok) {
       expect(plan.update.refreshCount).to.equal(REFRESH_LIMIT);
       expect(plan.update.refreshWindowStart).to.equal(NOW_S - 30);
     }
     const full = { ...inWindow, refreshCount: REFRESH_LIMIT };
     expect(planRefresh(full, { sub: 'user-1', exp: NOW_S + 3600 }, NOW_MS)).to.deep.equal({
-      kind: 'reject',
-      detail: 'rate_limited',
+      ok: false,
+      reason: 'rate_limited',
     });
   });
 
@@ -60,7 +60,7 @@ describe('refresh: rules', () => {
     const old = { ...stored, refreshWindowStart: NOW_S - 60, refreshCount: REFRESH_LIMIT };
     const plan = planRefresh(old, { sub: 'user-1', exp: NOW_S + 3600 }, NOW_MS);
     expect(plan).to.deep.equal({
-      kind: 'update',
+      ok: true,
       update: { tokenExp: NOW_S + 3600, ttl: stored.ttl, refreshCount: 1, refreshWindowStart: NOW_S },
     });
   });
@@ -68,8 +68,8 @@ describe('refresh: rules', () => {
   it('counts a window started slightly in the future (another clock) as the current one', () => {
     const ahead = { ...stored, refreshWindowStart: NOW_S + 1, refreshCount: REFRESH_LIMIT };
     expect(planRefresh(ahead, { sub: 'user-1', exp: NOW_S + 3600 }, NOW_MS)).to.deep.equal({
-      kind: 'reject',
-      detail: 'rate_limited',
+      ok: false,
+      reason: 'rate_limited',
     });
   });
 
