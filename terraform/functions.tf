@@ -27,11 +27,7 @@ module "refresh_function" {
         ]
       },
     ],
-    var.revocation_enabled ? [{
-      sid       = "ReadRevocation"
-      actions   = ["dynamodb:GetItem"]
-      resources = [local.revocations_table_arn]
-    }] : [],
+    local.revocation_read_statements,
     local.table_key_write,
   )
   runtime                        = local.lambda_defaults.runtime

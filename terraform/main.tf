@@ -28,6 +28,12 @@ locals {
   revocations_table_name = one(aws_dynamodb_table.revocations[*].name)
   revocations_table_arn  = one(aws_dynamodb_table.revocations[*].arn)
   revocation_environment = var.revocation_enabled ? { REVOCATIONS_TABLE = local.revocations_table_name } : {}
+  # The one read of the revocations table ($connect's re-read, refresh's check); none when revocation is off.
+  revocation_read_statements = var.revocation_enabled ? [{
+    sid       = "ReadRevocation"
+    actions   = ["dynamodb:GetItem"]
+    resources = [local.revocations_table_arn]
+  }] : []
 
   # The pool domain's userInfo endpoint, for the optional Cognito revocation check.
   hosted_ui_url     = local.create_user_pool ? module.user_pool[0].hosted_ui_url : var.existing_hosted_ui_url
@@ -119,11 +125,7 @@ module "connect_function" {
       actions   = ["execute-api:ManageConnections"]
       resources = [module.websocket_api.manage_connections_arns["GET"]]
     },
-    ], var.revocation_enabled ? [{
-      sid       = "ReadRevocation"
-      actions   = ["dynamodb:GetItem"]
-      resources = [local.revocations_table_arn]
-  }] : [], local.table_key_write)
+  ], local.revocation_read_statements, local.table_key_write)
   runtime                        = local.lambda_defaults.runtime
   architecture                   = local.lambda_defaults.architecture
   memory_size                    = local.lambda_defaults.memory_size
